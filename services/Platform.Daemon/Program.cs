@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Hosting;
+using Platform.Hosting.Bus;
+using Platform.Hosting.Logging;
+using Platform.Hosting.Outbox;
+using Platform.Metadata;
+
+// platformd: every Platform service in one process for a single machine, like one containerd daemon.
+// Same consumers and stores as the separate hosts; only the composition differs.
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddPlatformLogging("platformd");
+builder.Services.AddMetadataService(builder.Configuration);
+builder.Services.AddPlatformBus(builder.Configuration, endpoints => endpoints.AddMetadataConsumers());
+builder.Services.AddOutboxRelay(builder.Configuration);
+await builder.Build().RunAsync();

@@ -1,0 +1,154 @@
+using System.Text;
+using Platform.Common.Errors;
+using Platform.Common.Filters;
+using Platform.Contracts.Containers;
+using Platform.Metadata.Store;
+
+namespace Platform.Metadata.Containers;
+
+/// <summary>
+/// The container use cases behind the consumers: validate, take references, write with the event, reply.
+/// No lock is held on anything: concurrent writers meet at the store's version check.
+/// </summary>
+public sealed class ContainerService(IContainerStore store, ISnapshotReferences references, ITaskGuard tasks, TimeProvider clock)
+{
+    public const int DefaultPageSize = 1000;
+    public const int MaxPageSize = 5000;
+
+    // A write that lost a race (no expected version given) re-reads and re-applies this many times.
+    private const int MaxWriteAttempts = 8;
+
+    public async Task<Container> CreateAsync(CreateContainer request, CancellationToken cancellationToken)
+    {
+        var container = ContainerRules.ForCreate(request, clock.GetUtcNow());
+        if (await store.GetAsync(container.Namespace, container.Id, cancellationToken) is not null)
+            throw PlatformException.AlreadyExists($"container {container.Id} already exists in namespace {container.Namespace}");
+
+        await references.AddAsync(container, cancellationToken);
+        try
+        {
+            await store.CreateAsync(container, seq => new ContainerCreated
+            {
+                EventId = Guid.NewGuid(),
+                Timestamp = container.CreatedAt,
+                Namespace = container.Namespace,
+                Sequence = seq,
+                Container = container,
+            }, cancellationToken);
+        }
+        catch
+        {
+            await references.RemoveAsync(container, CancellationToken.None);
+            throw;
+        }
+        return container;
+    }
+
+    public async Task<Container> GetAsync(GetContainer request, CancellationToken cancellationToken)
+    {
+        var (ns, id) = ContainerRules.Address(request.Namespace, request.Id);
+        return await store.GetAsync(ns, id, cancellationToken) ?? throw ContainerRules.NotFound(ns, id);
+    }
+
+    public async Task<ListContainersResult> ListAsync(ListContainers request, CancellationToken cancellationToken)
+    {
+        var ns = ContainerRules.NamespaceOf(request.Namespace);
+        Common.Identifiers.Identifiers.Validate(ns, "namespace");
+        var filters = FilterSet.Parse(request.Filters);
+        var limit = request.Limit switch
+        {
+            < 0 => throw PlatformException.InvalidArgument($"limit must not be negative (got {request.Limit})"),
+            0 => DefaultPageSize,
+            _ => Math.Min(request.Limit, MaxPageSize),
+        };
+        var page = await store.ListAsync(ns, filters, limit, DecodeToken(request.ContinuationToken), cancellationToken);
+        return new ListContainersResult { Containers = page.Containers, ContinuationToken = EncodeToken(page.After) };
+    }
+
+    public async Task<Container> UpdateAsync(UpdateContainer request, CancellationToken cancellationToken)
+    {
+        var (ns, id) = ContainerRules.Address(request.Namespace, request.Id);
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await store.GetAsync(ns, id, cancellationToken) ?? throw ContainerRules.NotFound(ns, id);
+            ContainerRules.CheckExpectedVersion(stored, request.ExpectedVersion);
+            var updated = ContainerRules.ApplyUpdate(stored, request, clock.GetUtcNow());
+            var snapshotMoved = updated.SnapshotKey != stored.SnapshotKey;
+            if (snapshotMoved)
+                await references.AddAsync(updated, cancellationToken);
+
+            bool written;
+            try
+            {
+                written = await store.UpdateAsync(updated, stored.Version, seq => new ContainerUpdated
+                {
+                    EventId = Guid.NewGuid(),
+                    Timestamp = updated.UpdatedAt,
+                    Namespace = ns,
+                    Sequence = seq,
+                    Container = updated,
+                    PreviousSnapshotKey = snapshotMoved ? stored.SnapshotKey : null,
+                }, cancellationToken);
+            }
+            catch
+            {
+                if (snapshotMoved)
+                    await references.RemoveAsync(updated, CancellationToken.None);
+                throw;
+            }
+
+            if (written)
+                return updated;
+            if (snapshotMoved)
+                await references.RemoveAsync(updated, CancellationToken.None);
+            if (request.ExpectedVersion is not null || attempt == MaxWriteAttempts)
+                throw PlatformException.FailedPrecondition($"container {ns}/{id} was changed concurrently; get it again and retry");
+        }
+    }
+
+    public async Task<Container> DeleteAsync(DeleteContainer request, CancellationToken cancellationToken)
+    {
+        var (ns, id) = ContainerRules.Address(request.Namespace, request.Id);
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await store.GetAsync(ns, id, cancellationToken) ?? throw ContainerRules.NotFound(ns, id);
+            ContainerRules.CheckExpectedVersion(stored, request.ExpectedVersion);
+            await tasks.EnsureDeletableAsync(stored, request.Force, cancellationToken);
+            var deleted = await store.DeleteAsync(ns, id, stored.Version, seq => new ContainerDeleted
+            {
+                EventId = Guid.NewGuid(),
+                Timestamp = clock.GetUtcNow(),
+                Namespace = ns,
+                Sequence = seq,
+                Id = id,
+                Snapshotter = stored.Snapshotter,
+                SnapshotKey = stored.SnapshotKey,
+                Image = stored.Image,
+                Labels = stored.Labels,
+            }, cancellationToken);
+            if (deleted)
+                return stored;
+            if (request.ExpectedVersion is not null || attempt == MaxWriteAttempts)
+                throw PlatformException.FailedPrecondition($"container {ns}/{id} was changed concurrently; get it again and retry");
+        }
+    }
+
+    private static string? EncodeToken(string? after) =>
+        after is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes("c1:" + after));
+
+    private static string? DecodeToken(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+            return null;
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            if (text.StartsWith("c1:", StringComparison.Ordinal))
+                return text[3..];
+        }
+        catch (FormatException)
+        {
+        }
+        throw PlatformException.InvalidArgument("continuationToken is not a token this service issued; pass the one from the previous page unchanged");
+    }
+}

@@ -1,0 +1,67 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Platform.Hosting.Options;
+
+namespace Platform.Hosting.Bus;
+
+public static class BusExtensions
+{
+    /// <summary>
+    /// The bus every Platform host uses: RabbitMQ, the consumers the services register, expected failures as
+    /// error replies, retry then the <c>_error</c> queue for the unexpected, and a host that waits until its
+    /// receive endpoints exist (otherwise early messages are lost).
+    /// </summary>
+    public static IServiceCollection AddPlatformBus(this IServiceCollection services, IConfiguration configuration,
+        Action<ConsumerEndpoints> registerConsumers)
+    {
+        services.AddOptions<BusOptions>().Bind(configuration.GetSection(BusOptions.Section))
+            .PostConfigure(o =>
+            {
+                var env = Environment.GetEnvironmentVariable("PLATFORM_BUS");
+                if (!string.IsNullOrWhiteSpace(env) && configuration[$"{BusOptions.Section}:Uri"] is null)
+                    o.Uri = new Uri(env);
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        // Before MassTransit's own hosted service: hosted services start in registration order.
+        services.AddHostedService<BrokerGate>();
+
+        var endpoints = new ConsumerEndpoints();
+        registerConsumers(endpoints);
+        services.AddMassTransit(x =>
+        {
+            foreach (var (_, consumer) in endpoints.All)
+                x.AddConsumer(consumer);
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var options = context.GetRequiredService<IOptions<BusOptions>>().Value;
+                cfg.Host(options.Uri);
+                cfg.PrefetchCount = options.PrefetchCount;
+                cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                cfg.UseMessageRetry(r => r.Exponential(3, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300)));
+                cfg.UseConsumeFilter(typeof(PlatformErrorFilter<>), context);
+                foreach (var (queue, consumer) in endpoints.All)
+                {
+                    cfg.ReceiveEndpoint(options.EndpointPrefix + queue, e =>
+                    {
+                        if (options.TemporaryEndpoints)
+                        {
+                            e.AutoDelete = true;
+                            e.Durable = false;
+                        }
+                        e.ConfigureConsumer(context, consumer);
+                    });
+                }
+            });
+        });
+        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        return services;
+    }
+}

@@ -1,0 +1,30 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Platform.Common.Errors;
+
+namespace Platform.Hosting.Bus;
+
+/// <summary>
+/// Turns an expected failure (<see cref="PlatformException"/>) into an <see cref="Platform.Contracts.ErrorReply"/>
+/// so consumers need no try/catch. The message counts as handled: an expected outcome is not retried and
+/// never lands in an error queue. Anything else propagates to retry, then fault and the <c>_error</c> queue.
+/// </summary>
+public sealed class PlatformErrorFilter<T>(ILogger<PlatformErrorFilter<T>> logger) : IFilter<ConsumeContext<T>>
+    where T : class
+{
+    public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
+    {
+        try
+        {
+            await next.Send(context);
+        }
+        catch (PlatformException e)
+        {
+            logger.LogInformation("{MessageType} {MessageId} refused: {ErrorKind}: {Reason}",
+                typeof(T).Name, context.MessageId, e.Kind, e.Message);
+            await context.ReplyAsync(e.ToReply());
+        }
+    }
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("platformErrors");
+}

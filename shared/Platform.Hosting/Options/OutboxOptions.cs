@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Platform.Hosting.Options;
+
+/// <summary>Configuration section <c>Outbox</c>: how stored events are relayed to the bus.</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>Most events published in one batch before their confirms are awaited together. Default 500.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>How often the relay looks for events when nothing woke it. Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>When false, no relay runs in this process (tests that stop it). Default true.</summary>
+    public bool Enabled { get; set; } = true;
+}

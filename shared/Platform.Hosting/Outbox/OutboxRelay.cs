@@ -1,0 +1,69 @@
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Platform.Hosting.Options;
+
+namespace Platform.Hosting.Outbox;
+
+/// <summary>
+/// Relays stored events to RabbitMQ: reads a batch in commit order, publishes all of it without awaiting
+/// each confirm in turn (one awaited publish at a time is ~5x slower here), awaits the confirms together,
+/// then forgets the batch. A crash before the forget republishes the batch with the same event ids
+/// (at least once; consumers drop duplicates by id). One loop per store in this process.
+/// </summary>
+public sealed class OutboxRelay(
+    IEnumerable<IOutboxStore> stores,
+    IBus bus,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(stores.Select(store => RunAsync(store, stoppingToken)));
+
+    private async Task RunAsync(IOutboxStore store, CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.Zero;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var relayed = await RelayBatchAsync(store, stoppingToken);
+                backoff = TimeSpan.Zero;
+                if (relayed < options.Value.BatchSize)
+                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                logger.LogWarning(e, "Relaying {Store} events failed; retrying in {Delay}", store.Name, backoff);
+                await Task.Delay(backoff, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Relays one batch; returns how many events it published.</summary>
+    public async Task<int> RelayBatchAsync(IOutboxStore store, CancellationToken cancellationToken)
+    {
+        var batch = await store.ReadPendingAsync(options.Value.BatchSize, cancellationToken);
+        if (batch.Count == 0)
+            return 0;
+
+        var publishes = new Task[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var record = batch[i];
+            var (type, message) = EventCodec.Deserialize(record.MessageType, record.Payload);
+            publishes[i] = bus.Publish(message, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = record.EventId), cancellationToken);
+        }
+        await Task.WhenAll(publishes);
+        await store.MarkPublishedAsync(batch, cancellationToken);
+        logger.LogDebug("Relayed {Count} {Store} events", batch.Count, store.Name);
+        return batch.Count;
+    }
+}

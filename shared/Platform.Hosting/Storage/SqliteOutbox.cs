@@ -1,0 +1,79 @@
+using Microsoft.Data.Sqlite;
+using Platform.Contracts;
+using Platform.Hosting.Outbox;
+
+namespace Platform.Hosting.Storage;
+
+/// <summary>
+/// The outbox and per-object sequence tables every SQLite store shares. Writes happen inside the caller's
+/// transaction, so an event exists exactly when the change it describes was committed.
+/// </summary>
+public static class SqliteOutbox
+{
+    public const string Schema = """
+        CREATE TABLE IF NOT EXISTS outbox (
+            position     INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id     TEXT NOT NULL,
+            message_type TEXT NOT NULL,
+            payload      TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS sequences (
+            kind      TEXT NOT NULL,
+            namespace TEXT NOT NULL,
+            id        TEXT NOT NULL,
+            last      INTEGER NOT NULL,
+            PRIMARY KEY (kind, namespace, id)) WITHOUT ROWID;
+        """;
+
+    /// <summary>Allocates the next sequence number of one object; it survives the object's deletion.</summary>
+    public static async Task<long> NextSequenceAsync(SqliteConnection connection, SqliteTransaction transaction,
+        string kind, string @namespace, string id, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO sequences (kind, namespace, id, last) VALUES ($kind, $ns, $id, 1)
+            ON CONFLICT (kind, namespace, id) DO UPDATE SET last = last + 1
+            RETURNING last;
+            """;
+        command.Parameters.AddWithValue("$kind", kind);
+        command.Parameters.AddWithValue("$ns", @namespace);
+        command.Parameters.AddWithValue("$id", id);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public static async Task AppendAsync(SqliteConnection connection, SqliteTransaction transaction, IPlatformEvent e, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO outbox (event_id, message_type, payload) VALUES ($id, $type, $payload);";
+        command.Parameters.AddWithValue("$id", e.EventId.ToString());
+        command.Parameters.AddWithValue("$type", EventCodec.NameOf(e.GetType()));
+        command.Parameters.AddWithValue("$payload", EventCodec.Serialize(e));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task<IReadOnlyList<OutboxRecord>> ReadPendingAsync(SqliteDatabase database, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position, event_id, message_type, payload FROM outbox ORDER BY position LIMIT $max;";
+        command.Parameters.AddWithValue("$max", max);
+        var records = new List<OutboxRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            records.Add(new OutboxRecord(reader.GetInt64(0), Guid.Parse(reader.GetString(1)), reader.GetString(2), reader.GetString(3)));
+        return records;
+    }
+
+    public static Task MarkPublishedAsync(SqliteDatabase database, IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+            return Task.CompletedTask;
+        var positions = string.Join(',', records.Select(r => r.Position));
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            await SqliteDatabase.ExecuteAsync(connection, $"DELETE FROM outbox WHERE position IN ({positions});", cancellationToken, transaction);
+            return 0;
+        }, cancellationToken);
+    }
+}
