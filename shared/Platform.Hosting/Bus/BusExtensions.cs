@@ -44,15 +44,7 @@ public static class BusExtensions
                 cfg.UseConsumeFilter(typeof(PlatformErrorFilter<>), context);
                 foreach (var (queue, consumer) in endpoints.All)
                 {
-                    cfg.ReceiveEndpoint(options.EndpointPrefix + queue, e =>
-                    {
-                        if (options.TemporaryEndpoints)
-                        {
-                            e.AutoDelete = true;
-                            e.Durable = false;
-                        }
-                        e.ConfigureConsumer(context, consumer);
-                    });
+                    cfg.ReceiveEndpoint(options.EndpointPrefix + queue, e => e.ConfigureConsumer(context, consumer));
                 }
             });
         });

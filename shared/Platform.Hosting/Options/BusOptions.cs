@@ -14,9 +14,6 @@ public sealed class BusOptions
     /// <summary>Prefix for every queue this service listens on. Default empty; tests use a unique one so hosts never share queues.</summary>
     public string EndpointPrefix { get; set; } = "";
 
-    /// <summary>When true, queues are non-durable and auto-delete (tests). Default false.</summary>
-    public bool TemporaryEndpoints { get; set; }
-
     /// <summary>Messages fetched ahead per queue. Default 64.</summary>
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 64;

@@ -1,0 +1,97 @@
+using MassTransit;
+using Platform.Common.Errors;
+using Platform.Contracts;
+
+namespace Platform.Client;
+
+/// <summary>
+/// The typed client every caller uses (CLI, tests, services). Every failure surfaces as a
+/// <see cref="PlatformException"/> carrying its <see cref="ErrorKind"/>: error replies keep their kind, a
+/// missing reply becomes Unavailable, a faulted consumer becomes Internal.
+/// </summary>
+public sealed class PlatformClient : IAsyncDisposable
+{
+    private readonly IBus _bus;
+    private readonly IBusControl? _owned;
+
+    /// <summary>Uses a bus the caller owns (a service host, a test harness).</summary>
+    public PlatformClient(IBus bus, PlatformClientOptions? options = null)
+        : this(bus, null, options ?? new PlatformClientOptions())
+    {
+    }
+
+    private PlatformClient(IBus bus, IBusControl? owned, PlatformClientOptions options)
+    {
+        _bus = bus;
+        _owned = owned;
+        Options = options;
+        Containers = new ContainersClient(this);
+        Events = new EventsClient(bus, options);
+    }
+
+    public PlatformClientOptions Options { get; }
+
+    public ContainersClient Containers { get; }
+
+    public EventsClient Events { get; }
+
+    /// <summary>Connects its own bus to the broker. Unavailable when the broker can't be reached in time.</summary>
+    public static async Task<PlatformClient> ConnectAsync(PlatformClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new PlatformClientOptions();
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(options.BusUri));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await bus.StartAsync(timeout.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            await bus.StopAsync(CancellationToken.None);
+            throw PlatformException.Unavailable(
+                $"cannot reach RabbitMQ at {options.BusUri.Host}:{(options.BusUri.Port > 0 ? options.BusUri.Port : 5672)} within {options.ConnectTimeout.TotalSeconds:0} s: {e.GetBaseException().Message}", e);
+        }
+        return new PlatformClient(bus, bus, options);
+    }
+
+    internal string Namespace(string? requested) => string.IsNullOrEmpty(requested) ? Options.Namespace : requested;
+
+    /// <summary>Sends a request to a service queue and returns its result, or throws its error as a <see cref="PlatformException"/>.</summary>
+    public async Task<TResult> RequestAsync<TRequest, TResult>(string queue, TRequest request, CancellationToken cancellationToken)
+        where TRequest : class
+        where TResult : class
+    {
+        var address = new Uri($"queue:{Options.EndpointPrefix}{queue}");
+        var client = _bus.CreateRequestClient<TRequest>(address, RequestTimeout.After(ms: (int)Options.Timeout.TotalMilliseconds));
+        // The request timeout starts once the message is sent; this one also bounds the send itself.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Options.Timeout);
+        try
+        {
+            var response = await client.GetResponse<TResult, ErrorReply>(request, deadline.Token);
+            if (response.Is(out Response<TResult>? result))
+                return result.Message;
+            response.Is(out Response<ErrorReply>? error);
+            var reply = error!.Message;
+            throw new PlatformException(Enum.IsDefined(reply.Kind) ? reply.Kind : ErrorKind.Internal, reply.Message);
+        }
+        catch (Exception e) when (e is RequestTimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw PlatformException.Unavailable(
+                $"no reply from {queue} within {Options.Timeout.TotalSeconds:0} s; is platformd (or the service owning {queue}) running?", e);
+        }
+        catch (RequestFaultException e)
+        {
+            var cause = e.Fault?.Exceptions.FirstOrDefault();
+            throw PlatformException.Internal(
+                $"{queue} failed unexpectedly: {cause?.ExceptionType}: {cause?.Message} (the message was moved to the {queue}_error queue)", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned is not null)
+            await _owned.StopAsync(CancellationToken.None);
+    }
+}
