@@ -39,6 +39,11 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>Extra configuration for a derived fixture (e.g. <c>Outbox:Enabled=false</c>).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Replaces services for a derived fixture (e.g. a task guard that fails) before the host is built.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public PlatformClientOptions ClientOptions => new() { BusUri = Requirements.BusUri, EndpointPrefix = Prefix, Timeout = TimeSpan.FromSeconds(20) };
 
     public virtual async ValueTask InitializeAsync()
@@ -73,6 +78,7 @@ public class PlatformFixture : IAsyncLifetime
             settings[k] = v;
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddPlatformLogging("test");
+        ConfigureServices(builder.Services);
         builder.Services.AddMetadataService(builder.Configuration);
         builder.Services.AddPlatformBus(builder.Configuration, endpoints => endpoints.AddMetadataConsumers());
         builder.Services.AddOutboxRelay(builder.Configuration);
