@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace Platform.Bench;
+
+/// <summary>
+/// platformd started as its own process (so its memory is its own), on a temporary data root and a unique
+/// queue prefix; peak memory is read from the kernel (VmHWM), not estimated.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServiceProcess(Process process, string dataRoot, string prefix)
+    {
+        _process = process;
+        DataRoot = dataRoot;
+        Prefix = prefix;
+    }
+
+    public string DataRoot { get; }
+
+    public string Prefix { get; }
+
+    public int Pid => _process.Id;
+
+    public static ServiceProcess Start(string dll, string busUri)
+    {
+        var prefix = $"bench{Guid.NewGuid():N}"[..13] + "-";
+        var dataRoot = Path.Combine(Path.GetTempPath(), "platform-bench", Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["Bus__Uri"] = busUri;
+        start.Environment["Bus__EndpointPrefix"] = prefix;
+        start.Environment["Store__DataRoot"] = dataRoot;
+        start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+        start.Environment["DOTNET_gcServer"] = "0";
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {dll}");
+        process.OutputDataReceived += (_, e) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { Length: > 0 } line && line.Contains(" ERR ", StringComparison.Ordinal))
+                Console.Error.WriteLine("platformd: " + line);
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ServiceProcess(process, dataRoot, prefix);
+    }
+
+    /// <summary>Peak resident memory of the service so far, in MiB.</summary>
+    public double PeakMemoryMiB()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        return double.NaN;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(DataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
