@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
 using Platform.Contracts.Containers;
@@ -10,7 +11,8 @@ namespace Platform.Metadata.Containers;
 /// The container use cases behind the consumers: validate, take references, write with the event, reply.
 /// No lock is held on anything: concurrent writers meet at the store's version check.
 /// </summary>
-public sealed class ContainerService(IContainerStore store, ISnapshotReferences references, ITaskGuard tasks, TimeProvider clock)
+public sealed class ContainerService(
+    IContainerStore store, ISnapshotReferences references, ITaskGuard tasks, TimeProvider clock, ILogger<ContainerService> logger)
 {
     public const int DefaultPageSize = 1000;
     public const int MaxPageSize = 5000;
@@ -41,6 +43,7 @@ public sealed class ContainerService(IContainerStore store, ISnapshotReferences 
             await references.RemoveAsync(container, CancellationToken.None);
             throw;
         }
+        logger.LogDebug("Container {Namespace}/{ContainerId} created", container.Namespace, container.Id);
         return container;
     }
 
@@ -98,7 +101,10 @@ public sealed class ContainerService(IContainerStore store, ISnapshotReferences 
             }
 
             if (written)
+            {
+                logger.LogDebug("Container {Namespace}/{ContainerId} updated to version {Version}", ns, id, updated.Version);
                 return updated;
+            }
             if (snapshotMoved)
                 await references.RemoveAsync(updated, CancellationToken.None);
             if (request.ExpectedVersion is not null || attempt == MaxWriteAttempts)
@@ -127,7 +133,10 @@ public sealed class ContainerService(IContainerStore store, ISnapshotReferences 
                 Labels = stored.Labels,
             }, cancellationToken);
             if (deleted)
+            {
+                logger.LogDebug("Container {Namespace}/{ContainerId} deleted", ns, id);
                 return stored;
+            }
             if (request.ExpectedVersion is not null || attempt == MaxWriteAttempts)
                 throw PlatformException.FailedPrecondition($"container {ns}/{id} was changed concurrently; get it again and retry");
         }

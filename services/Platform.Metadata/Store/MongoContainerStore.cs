@@ -43,7 +43,8 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
 
     public async Task<Container?> GetAsync(string @namespace, string id, CancellationToken cancellationToken)
     {
-        var document = await _containers.Find(d => d.Key == Key(@namespace, id)).FirstOrDefaultAsync(cancellationToken);
+        var key = Key(@namespace, id);
+        var document = await _containers.Find(d => d.Key == key).FirstOrDefaultAsync(cancellationToken);
         return document?.ToContainer();
     }
 
@@ -137,17 +138,21 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
         {
             if (selector.Operator != SelectorOperator.Equal)
                 continue;
+            var value = selector.Value;
             query &= selector.FieldPath switch
             {
-                ["id"] => f.Eq(d => d.Id, selector.Value),
-                ["image"] => f.Eq(d => d.Image, selector.Value),
-                ["runtime", "name"] => f.Eq(d => d.RuntimeName, selector.Value),
-                ["labels", _, ..] => f.ElemMatch(d => d.Labels, p => p.K == string.Join('.', selector.FieldPath.Skip(1)) && p.V == selector.Value),
+                ["id"] => f.Eq(d => d.Id, value),
+                ["image"] => f.Eq(d => d.Image, value),
+                ["runtime", "name"] => f.Eq(d => d.RuntimeName, value),
+                ["labels", _, ..] => LabelEquals(string.Join('.', selector.FieldPath.Skip(1)), value),
                 _ => f.Empty,
             };
         }
         return query;
     }
+
+    private static FilterDefinition<ContainerDocument> LabelEquals(string key, string value) =>
+        Builders<ContainerDocument>.Filter.ElemMatch(d => d.Labels, Builders<Pair>.Filter.Eq(p => p.K, key) & Builders<Pair>.Filter.Eq(p => p.V, value));
 
     private static string Key(string @namespace, string id) => @namespace + "/" + id;
 

@@ -14,6 +14,7 @@ public sealed class PlatformErrorFilter<T>(ILogger<PlatformErrorFilter<T>> logge
 {
     public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
+        using var scope = Serilog.Context.LogContext.PushProperty("MessageId", context.MessageId);
         try
         {
             await next.Send(context);
