@@ -83,7 +83,7 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
                 return await AppendEventAsync(session, container.Namespace, container.Id, makeEvent, ct);
             }, cancellationToken);
         }
-        catch (MongoWriteException e) when (e.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        catch (MongoException e) when (IsDuplicateKey(e))
         {
             throw PlatformException.AlreadyExists($"container {container.Id} already exists in namespace {container.Namespace}");
         }
@@ -155,6 +155,14 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
         Builders<ContainerDocument>.Filter.ElemMatch(d => d.Labels, Builders<Pair>.Filter.Eq(p => p.K, key) & Builders<Pair>.Filter.Eq(p => p.V, value));
 
     private static string Key(string @namespace, string id) => @namespace + "/" + id;
+
+    // Inside a transaction the server may report a duplicate key as a command error rather than a write error.
+    private static bool IsDuplicateKey(MongoException e) => e switch
+    {
+        MongoWriteException w => w.WriteError.Category == ServerErrorCategory.DuplicateKey,
+        MongoCommandException c => c.Code == 11000,
+        _ => false,
+    };
 
     internal sealed class Pair
     {
