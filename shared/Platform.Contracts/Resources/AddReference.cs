@@ -1,0 +1,20 @@
+using MassTransit;
+
+namespace Platform.Contracts.Resources;
+
+/// <summary>Command: record that an owner (a container or a task) references a resource. NotFound when the resource does not exist. Replies <see cref="ReferenceResult"/>.</summary>
+[MessageUrn("platform:resources:AddReference")]
+public sealed record AddReference
+{
+    /// <summary>Optional; <c>default</c> when absent.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>Required.</summary>
+    public ResourceRef? Resource { get; init; }
+
+    /// <summary>Required. <c>container</c> or <c>task</c>.</summary>
+    public string? OwnerKind { get; init; }
+
+    /// <summary>Required. The owner's id.</summary>
+    public string? OwnerId { get; init; }
+}

@@ -1,0 +1,20 @@
+using MassTransit;
+
+namespace Platform.Contracts.Resources;
+
+/// <summary>Command: drop an owner's reference; the resource is collected promptly if nothing else holds it. Replies <see cref="ReferenceResult"/>.</summary>
+[MessageUrn("platform:resources:RemoveReference")]
+public sealed record RemoveReference
+{
+    /// <summary>Optional; <c>default</c> when absent.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>Required.</summary>
+    public ResourceRef? Resource { get; init; }
+
+    /// <summary>Required.</summary>
+    public string? OwnerKind { get; init; }
+
+    /// <summary>Required.</summary>
+    public string? OwnerId { get; init; }
+}
