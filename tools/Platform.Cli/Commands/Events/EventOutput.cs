@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Platform.Cli.Output;
+using Platform.Contracts;
+using Platform.Contracts.Containers;
+
+namespace Platform.Cli.Commands.Events;
+
+/// <summary>One line per event: <c>TIME TYPE NAMESPACE ID SEQ</c>, or one compact JSON object.</summary>
+internal static class EventOutput
+{
+    private static readonly string[] Envelope = ["type", "eventId", "timestamp", "namespace", "sequence"];
+
+    public static string Line(IPlatformEvent e) => string.Join(' ',
+        ContainerText.Time(e.Timestamp),
+        e.GetType().Name,
+        e.Namespace,
+        EventSubject.Id(e) ?? "-",
+        e.Sequence.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The envelope first, then the event's own fields; a container inside is shaped as <c>containers get -o json</c> shows it.</summary>
+    public static string JsonLine(IPlatformEvent e)
+    {
+        var body = JsonSerializer.SerializeToNode(e, e.GetType(), Json.Compact)!.AsObject();
+        var json = new JsonObject
+        {
+            ["type"] = e.GetType().Name,
+            ["eventId"] = e.EventId.ToString(),
+            ["timestamp"] = Json.Time(e.Timestamp),
+            ["namespace"] = e.Namespace,
+            ["sequence"] = e.Sequence,
+        };
+        foreach (var property in e.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            if (Envelope.Contains(name))
+                continue;
+            json[name] = property.GetValue(e) is Container container ? ContainerJson.ToJson(container) : body[name]?.DeepClone();
+        }
+        return json.ToJsonString(Json.Compact);
+    }
+}

@@ -1,0 +1,44 @@
+using Platform.Contracts;
+
+namespace Platform.Cli;
+
+/// <summary>Process exit codes: one per error kind, so scripts branch on the code as callers branch on the kind.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Unexpected = 1;
+    public const int Usage = 2;
+    public const int InvalidArgument = 3;
+    public const int NotFound = 4;
+    public const int AlreadyExists = 5;
+    public const int FailedPrecondition = 6;
+    public const int Unavailable = 7;
+    public const int Internal = 8;
+    public const int Interrupted = 130;
+
+    public static int For(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidArgument => InvalidArgument,
+        ErrorKind.NotFound => NotFound,
+        ErrorKind.AlreadyExists => AlreadyExists,
+        ErrorKind.FailedPrecondition => FailedPrecondition,
+        ErrorKind.Unavailable => Unavailable,
+        ErrorKind.Internal => Internal,
+        _ => Unexpected,
+    };
+
+    /// <summary>The table shown in the root command's help.</summary>
+    public const string Table = """
+        Exit codes:
+          0    success
+          1    unexpected failure
+          2    usage error (unknown command, missing or malformed option)
+          3    InvalidArgument     a value breaks a rule (id, label, filter, spec file)
+          4    NotFound            the container does not exist in the namespace
+          5    AlreadyExists       a container with that id already exists
+          6    FailedPrecondition  the container's state or version forbids it
+          7    Unavailable         the broker or the service did not answer in time
+          8    Internal            a service failed unexpectedly
+          130  interrupted (Ctrl-C)
+        """;
+}

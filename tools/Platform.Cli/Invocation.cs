@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Platform.Client;
+using Platform.Common.Errors;
+
+namespace Platform.Cli;
+
+/// <summary>One command being run: its parsed values, its streams, and a client connected on first use.</summary>
+internal sealed class Invocation(CliContext context, ParseResult result, CancellationToken cancellationToken) : IAsyncDisposable
+{
+    private PlatformClient? _client;
+
+    public TextWriter Out => context.Stdout;
+
+    public TextWriter Err => context.Stderr;
+
+    public TextReader In => context.Stdin;
+
+    public CancellationToken CancellationToken => cancellationToken;
+
+    /// <summary>--namespace, else $PLATFORM_NAMESPACE, else the base options' namespace.</summary>
+    public string Namespace =>
+        result.GetValue(context.Globals.Namespace)
+        ?? (Environment.GetEnvironmentVariable("PLATFORM_NAMESPACE") is { Length: > 0 } env ? env : context.BaseOptions.Namespace);
+
+    public bool Json => result.GetValue(context.Globals.Output) == GlobalOptions.Json;
+
+    public T? Get<T>(Option<T> option) => result.GetValue(option);
+
+    public T? Get<T>(Argument<T> argument) => result.GetValue(argument);
+
+    /// <summary>True when the option was on the command line, even with an empty value.</summary>
+    public bool Has(Option option) => result.GetResult(option) is { Implicit: false };
+
+    /// <summary>Connects on first use, so input errors are reported without waiting for the broker.</summary>
+    public async Task<PlatformClient> ClientAsync() =>
+        _client ??= await PlatformClient.ConnectAsync(ClientOptions(), cancellationToken);
+
+    public PlatformClientOptions ClientOptions()
+    {
+        var defaults = context.BaseOptions;
+        var options = new PlatformClientOptions
+        {
+            BusUri = defaults.BusUri,
+            Namespace = Namespace,
+            Timeout = defaults.Timeout,
+            ConnectTimeout = defaults.ConnectTimeout,
+            EndpointPrefix = defaults.EndpointPrefix,
+        };
+        var bus = result.GetValue(context.Globals.Bus)
+            ?? (Environment.GetEnvironmentVariable("PLATFORM_BUS") is { Length: > 0 } env ? env : null);
+        if (bus is not null)
+            options.BusUri = Uri.TryCreate(bus, UriKind.Absolute, out var uri)
+                ? uri
+                : throw PlatformException.InvalidArgument($"PLATFORM_BUS \"{bus}\" is not a URI");
+        if (result.GetValue(context.Globals.Timeout) is { } seconds)
+            options.Timeout = options.ConnectTimeout = TimeSpan.FromSeconds(seconds);
+        return options;
+    }
+
+    /// <summary>Writes <c>error: Kind: message</c> to stderr and returns the kind's exit code.</summary>
+    public async Task<int> ReportAsync(PlatformException e)
+    {
+        await Err.WriteLineAsync($"error: {e.Kind}: {e.Message}");
+        return ExitCodes.For(e.Kind);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+            await _client.DisposeAsync();
+    }
+}
