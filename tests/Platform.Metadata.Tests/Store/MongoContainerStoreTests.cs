@@ -1,0 +1,42 @@
+using MongoDB.Driver;
+using Platform.Hosting.Outbox;
+using Platform.Hosting.Storage;
+using Platform.Metadata.Store;
+using Platform.Testing;
+
+namespace Platform.Metadata.Tests.Store;
+
+/// <summary>
+/// The contract on the production store. Skipped, with the reason, unless MONGODB_URI names a server; each test
+/// uses a database of its own and drops it afterwards, so runs never see each other's data.
+/// </summary>
+public sealed class MongoContainerStoreTests : ContainerStoreContract
+{
+    private IMongoClient? _client;
+    private string? _database;
+
+    protected override ValueTask<IContainerStore> OpenStoreAsync(CancellationToken cancellationToken)
+    {
+        _client = MongoClients.For(WithShortServerSelection(Requirements.MongoUri()));
+        _database = $"platform_metadata_tests_{Guid.NewGuid():N}";
+        return ValueTask.FromResult<IContainerStore>(new MongoContainerStore(_client.GetDatabase(_database), new OutboxSignal()));
+    }
+
+    protected override async ValueTask CloseStoreAsync()
+    {
+        if (_client is not null && _database is not null)
+            await _client.DropDatabaseAsync(_database, CancellationToken.None);
+    }
+
+    /// <summary>A server that is configured but down should fail a test in seconds, not after the driver's 30.</summary>
+    internal static string WithShortServerSelection(string uri)
+    {
+        if (uri.Contains("serverSelectionTimeoutMS", StringComparison.OrdinalIgnoreCase))
+            return uri;
+        if (uri.Contains('?'))
+            return uri + "&serverSelectionTimeoutMS=5000";
+        // Options need the '/' that ends the host list: mongodb://host/?options.
+        var hosts = uri.IndexOf("://", StringComparison.Ordinal) + 3;
+        return uri + (uri.IndexOf('/', hosts) < 0 ? "/" : "") + "?serverSelectionTimeoutMS=5000";
+    }
+}
