@@ -422,3 +422,82 @@ public class When_an_update_names_a_version : UpdateScenario
         Assert.Equal(2, (await Harness.GetAsync(Id, Ns)).Version);
     }
 }
+
+public class When_an_update_or_delete_loses_a_race
+{
+    private const string Ns = "team-ns";
+    private const string Id = "web-1";
+
+    private static async Task<(ServiceHarness Harness, RacingStore Racer)> StoredWithRacesAsync(int races)
+    {
+        RacingStore? racer = null;
+        var harness = new ServiceHarness(inner => racer = new RacingStore(inner, races));
+        await harness.CreateAsync(Samples.CreateRequest(Id, Ns));
+        return (harness, racer!);
+    }
+
+    private static UpdateContainer SetLabel(string key) =>
+        new() { Namespace = Ns, Id = Id, UpdateMask = [$"labels.{key}"], Labels = new Dictionary<string, string> { [key] = "1" } };
+
+    [Fact]
+    public async Task Should_reapply_the_mask_to_the_newer_container_when_no_version_was_named()
+    {
+        var (harness, racer) = await StoredWithRacesAsync(races: 2);
+
+        var updated = await harness.UpdateAsync(SetLabel("mine"));
+
+        Assert.Equal(2, racer.Races);
+        Assert.Equal(4, updated.Version);
+        Assert.Equal(["env", "example.com/owner", "mine", "racer-1", "racer-2"], updated.Labels.Keys.Order(StringComparer.Ordinal));
+        ContainerAssert.Same(updated, await harness.GetAsync(Id, Ns));
+        Assert.Equal([1L, 2L, 3L, 4L], harness.Store.Events.Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Should_refuse_with_failed_precondition_when_the_named_version_went_stale_meanwhile()
+    {
+        var (harness, _) = await StoredWithRacesAsync(races: 1);
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => harness.UpdateAsync(SetLabel("mine") with { ExpectedVersion = 1 }));
+
+        Assert.Equal(ErrorKind.FailedPrecondition, error.Kind);
+        Assert.Contains("changed concurrently", error.Message);
+        Assert.DoesNotContain("mine", (await harness.GetAsync(Id, Ns)).Labels.Keys);
+    }
+
+    [Fact]
+    public async Task Should_give_up_with_failed_precondition_after_a_bounded_number_of_attempts()
+    {
+        var (harness, racer) = await StoredWithRacesAsync(races: int.MaxValue);
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => harness.UpdateAsync(SetLabel("mine")));
+
+        Assert.Equal(ErrorKind.FailedPrecondition, error.Kind);
+        Assert.Equal(8, racer.Races);
+    }
+
+    [Fact]
+    public async Task Should_delete_the_newer_container_when_no_version_was_named()
+    {
+        var (harness, racer) = await StoredWithRacesAsync(races: 1);
+
+        var deleted = await harness.Service.DeleteAsync(new DeleteContainer { Namespace = Ns, Id = Id }, ServiceHarness.Ct);
+
+        Assert.Equal(1, racer.Races);
+        Assert.Equal(2, deleted.Version);
+        Assert.Contains("racer-1", deleted.Labels.Keys);
+        Assert.Null(await harness.Store.GetAsync(Ns, Id, ServiceHarness.Ct));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_delete_whose_named_version_went_stale_meanwhile()
+    {
+        var (harness, _) = await StoredWithRacesAsync(races: 1);
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() =>
+            harness.Service.DeleteAsync(new DeleteContainer { Namespace = Ns, Id = Id, ExpectedVersion = 1 }, ServiceHarness.Ct));
+
+        Assert.Equal(ErrorKind.FailedPrecondition, error.Kind);
+        Assert.NotNull(await harness.Store.GetAsync(Ns, Id, ServiceHarness.Ct));
+    }
+}

@@ -1,14 +1,16 @@
 using Platform.Contracts.Containers;
 using Platform.Metadata.Containers;
+using Platform.Metadata.Store;
 
 namespace Platform.Metadata.Tests.Support;
 
 /// <summary>The container service over an in-memory store and a hand-moved clock; nothing is referenced or running.</summary>
 public sealed class ServiceHarness
 {
-    public ServiceHarness()
+    /// <param name="wrap">Puts a decorator between the service and the store, e.g. one that races the service.</param>
+    public ServiceHarness(Func<IContainerStore, IContainerStore>? wrap = null)
     {
-        Service = new ContainerService(Store, new NoReferences(), new NoTasks(), Clock);
+        Service = new ContainerService(wrap is null ? Store : wrap(Store), new NoReferences(), new NoTasks(), Clock);
     }
 
     public InMemoryContainerStore Store { get; } = new();
@@ -25,16 +27,4 @@ public sealed class ServiceHarness
 
     public Task<Container> GetAsync(string id, string? @namespace = null) =>
         Service.GetAsync(new GetContainer { Namespace = @namespace, Id = id }, Ct);
-
-    private sealed class NoReferences : ISnapshotReferences
-    {
-        public Task AddAsync(Container container, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task RemoveAsync(Container container, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    private sealed class NoTasks : ITaskGuard
-    {
-        public Task EnsureDeletableAsync(Container container, bool force, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }
