@@ -3,6 +3,7 @@ using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 using Platform.Metadata.Store;
 using Platform.Testing;
+using Xunit;
 
 namespace Platform.Metadata.Tests.Store;
 
@@ -38,5 +39,22 @@ public sealed class MongoContainerStoreTests : ContainerStoreContract
         // Options need the '/' that ends the host list: mongodb://host/?options.
         var hosts = uri.IndexOf("://", StringComparison.Ordinal) + 3;
         return uri + (uri.IndexOf('/', hosts) < 0 ? "/" : "") + "?serverSelectionTimeoutMS=5000";
+    }
+}
+
+public class When_the_mongodb_uri_sets_no_server_selection_timeout
+{
+    [Theory]
+    [InlineData("mongodb://db:27017", "mongodb://db:27017/?serverSelectionTimeoutMS=5000")]
+    [InlineData("mongodb://db:27017/", "mongodb://db:27017/?serverSelectionTimeoutMS=5000")]
+    [InlineData("mongodb://db/?replicaSet=rs0", "mongodb://db/?replicaSet=rs0&serverSelectionTimeoutMS=5000")]
+    [InlineData("mongodb://a:1,b:2/admin", "mongodb://a:1,b:2/admin?serverSelectionTimeoutMS=5000")]
+    [InlineData("mongodb://db/?serverSelectionTimeoutMS=900", "mongodb://db/?serverSelectionTimeoutMS=900")]
+    public void Should_add_a_short_one_and_keep_one_already_set(string uri, string expected)
+    {
+        var shortened = MongoContainerStoreTests.WithShortServerSelection(uri);
+
+        Assert.Equal(expected, shortened);
+        Assert.Equal(TimeSpan.FromMilliseconds(expected.Contains("=900") ? 900 : 5000), MongoClientSettings.FromConnectionString(shortened).ServerSelectionTimeout);
     }
 }
