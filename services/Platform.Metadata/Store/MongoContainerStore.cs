@@ -79,7 +79,11 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
         {
             await _outbox.WriteAsync(async (session, ct) =>
             {
-                await _containers.InsertOneAsync(session, ContainerDocument.From(container), cancellationToken: ct);
+                // The driver refuses a null session: without transactions, use the session-less overloads.
+                if (session is null)
+                    await _containers.InsertOneAsync(ContainerDocument.From(container), cancellationToken: ct);
+                else
+                    await _containers.InsertOneAsync(session, ContainerDocument.From(container), cancellationToken: ct);
                 return await AppendEventAsync(session, container.Namespace, container.Id, makeEvent, ct);
             }, cancellationToken);
         }
@@ -95,8 +99,10 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
         var written = await _outbox.WriteAsync(async (session, ct) =>
         {
             var key = Key(container.Namespace, container.Id);
-            var result = await _containers.ReplaceOneAsync(session, d => d.Key == key && d.Version == expectedVersion,
-                ContainerDocument.From(container), cancellationToken: ct);
+            var document = ContainerDocument.From(container);
+            var result = session is null
+                ? await _containers.ReplaceOneAsync(d => d.Key == key && d.Version == expectedVersion, document, cancellationToken: ct)
+                : await _containers.ReplaceOneAsync(session, d => d.Key == key && d.Version == expectedVersion, document, cancellationToken: ct);
             return result.MatchedCount == 1 && await AppendEventAsync(session, container.Namespace, container.Id, makeEvent, ct);
         }, cancellationToken);
         if (written)
@@ -109,7 +115,9 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
         var deleted = await _outbox.WriteAsync(async (session, ct) =>
         {
             var key = Key(@namespace, id);
-            var result = await _containers.DeleteOneAsync(session, d => d.Key == key && d.Version == expectedVersion, cancellationToken: ct);
+            var result = session is null
+                ? await _containers.DeleteOneAsync(d => d.Key == key && d.Version == expectedVersion, cancellationToken: ct)
+                : await _containers.DeleteOneAsync(session, d => d.Key == key && d.Version == expectedVersion, cancellationToken: ct);
             return result.DeletedCount == 1 && await AppendEventAsync(session, @namespace, id, makeEvent, ct);
         }, cancellationToken);
         if (deleted)

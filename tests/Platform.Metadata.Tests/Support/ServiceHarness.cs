@@ -1,0 +1,30 @@
+using Platform.Contracts.Containers;
+using Platform.Metadata.Containers;
+using Platform.Metadata.Store;
+
+namespace Platform.Metadata.Tests.Support;
+
+/// <summary>The container service over an in-memory store and a hand-moved clock; nothing is referenced or running.</summary>
+public sealed class ServiceHarness
+{
+    /// <param name="wrap">Puts a decorator between the service and the store, e.g. one that races the service.</param>
+    public ServiceHarness(Func<IContainerStore, IContainerStore>? wrap = null)
+    {
+        Service = new ContainerService(wrap is null ? Store : wrap(Store), new NoReferences(), new NoTasks(), Clock);
+    }
+
+    public InMemoryContainerStore Store { get; } = new();
+
+    public ManualClock Clock { get; } = new(Samples.Epoch);
+
+    public ContainerService Service { get; }
+
+    public static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public Task<Container> CreateAsync(CreateContainer request) => Service.CreateAsync(request, Ct);
+
+    public Task<Container> UpdateAsync(UpdateContainer request) => Service.UpdateAsync(request, Ct);
+
+    public Task<Container> GetAsync(string id, string? @namespace = null) =>
+        Service.GetAsync(new GetContainer { Namespace = @namespace, Id = id }, Ct);
+}
