@@ -77,6 +77,28 @@ ensure_deps() {
 
 rabbitmq_running() { rabbitmq-diagnostics -q ping >/dev/null 2>&1; }
 
+# The start-up output and the errors in the node's newest log, for a broker that did not come up.
+report_rabbitmq_failure() {
+    local base="${RABBITMQ_LOG_BASE:-/var/log/rabbitmq}" log
+    if [[ -s "$LOGS/rabbitmq-start.log" ]]; then
+        echo "--- .run/logs/rabbitmq-start.log" >&2
+        tail -n 20 "$LOGS/rabbitmq-start.log" >&2
+    fi
+    local f
+    log=""
+    for f in "$base"/*.log; do
+        [[ -f "$f" && "$f" != *_upgrade.log ]] || continue
+        if [[ -z "$log" || "$f" -nt "$log" ]]; then log="$f"; fi
+    done
+    if [[ -n "$log" ]]; then
+        echo "--- errors in $log" >&2
+        # The first errors name the cause; the later ones are its consequences.
+        grep -E '\[(error|critical|emergency)\]' "$log" | head -n 8 | cut -c1-400 >&2 || tail -n 20 "$log" >&2
+    fi
+    echo "--- rabbitmq-diagnostics status" >&2
+    rabbitmq-diagnostics -q status 2>&1 | tail -n 15 >&2 || true
+}
+
 ensure_rabbitmq() {
     if rabbitmq_running; then
         say "RabbitMQ is running"
@@ -89,11 +111,8 @@ ensure_rabbitmq() {
     local deadline=$((SECONDS + RABBITMQ_DEADLINE))
     until rabbitmqctl -q await_startup --timeout 5 >/dev/null 2>&1; do
         if ((SECONDS >= deadline)); then
-            echo "--- .run/logs/rabbitmq-start.log" >&2
-            tail -n 20 "$LOGS/rabbitmq-start.log" >&2 || true
-            echo "--- /var/log/rabbitmq" >&2
-            tail -n 20 /var/log/rabbitmq/*.log >&2 2>/dev/null || true
-            die "RabbitMQ did not start within ${RABBITMQ_DEADLINE} s (see the logs above)"
+            report_rabbitmq_failure
+            die "RabbitMQ did not start within ${RABBITMQ_DEADLINE} s (see the errors above)"
         fi
         sleep 1
     done
@@ -127,7 +146,7 @@ build_solution() {
 test_projects() {
     local f
     for f in tests/*/*.csproj; do
-        grep -q 'Microsoft.NET.Test.Sdk' "$f" && echo "$f"
+        if grep -q 'Microsoft.NET.Test.Sdk' "$f"; then echo "$f"; fi
     done | sort
 }
 
@@ -301,7 +320,7 @@ cmd_up() {
     mkdir -p "$LOGS" "$data_root"
     rm -rf "$DAEMON_COPY"
     cp -a "$DAEMON_BIN" "$DAEMON_COPY"
-    [[ -f "$DAEMON_LOG" ]] && mv -f "$DAEMON_LOG" "$DAEMON_LOG.1"
+    if [[ -f "$DAEMON_LOG" ]]; then mv -f "$DAEMON_LOG" "$DAEMON_LOG.1"; fi
     say "Starting platformd (data root $data_root, log .run/logs/platformd.log)"
     # Its own session: it outlives this script and a Ctrl-C here. The content root is its build folder
     # so that its appsettings.json applies.
@@ -381,7 +400,8 @@ count_lines() { grep -c -- "$1" "$2" 2>/dev/null || true; }
 cmd_demo() {
     cmd_up
     local ctl=(./platformctl --namespace "$DEMO_NS")
-    local id="web-$(date +%s)" spec="$RUN/demo-spec.json" events="$RUN/demo-events.log"
+    local id spec="$RUN/demo-spec.json" events="$RUN/demo-events.log"
+    id="web-$(date +%s)"
     cat >"$spec" <<'EOF'
 {
   "ociVersion": "1.1.0",
@@ -419,7 +439,6 @@ EOF
 
     step "Create container $id" "${ctl[@]}" containers create "$id" --runtime io.containerd.runc.v2 \
         --spec "$spec" --image docker.io/library/busybox:1.36 --label tier=front
-    step "Get it" "${ctl[@]}" containers get "$id"
     step "Label it" "${ctl[@]}" containers label "$id" owner=alice
     step "List by filter" "${ctl[@]}" containers ls --filter 'labels.tier==front' --filter 'labels.owner==alice'
     step "Update its image" "${ctl[@]}" containers update "$id" --image docker.io/library/busybox:1.37
