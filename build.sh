@@ -1,0 +1,505 @@
+#!/usr/bin/env bash
+# Build, test and run Platform on one machine. Everything generated goes under .run/ (git-ignored).
+# See usage() below, or run ./build.sh without arguments.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+RUN="$ROOT/.run"
+LOGS="$RUN/logs"
+PID_FILE="$RUN/platformd.pid"
+DAEMON_LOG="$LOGS/platformd.log"
+# platformd runs from a copy of its build output, so a rebuild (./build.sh test) never rewrites the
+# assemblies of the running daemon under its feet.
+DAEMON_BIN="$ROOT/services/Platform.Daemon/bin/Release/net10.0"
+DAEMON_COPY="$RUN/platformd-bin"
+BENCH_DLL="$ROOT/tools/Platform.Bench/bin/Release/net10.0/platform-bench.dll"
+
+RABBITMQ_DEADLINE="${RABBITMQ_DEADLINE:-120}"  # seconds for the broker to come up
+DAEMON_DEADLINE="${DAEMON_DEADLINE:-90}"       # seconds for platformd to be ready
+EVENTS_DEADLINE="${EVENTS_DEADLINE:-30}"       # seconds for the demo's events to arrive
+
+# Debian packages the platform needs: the broker, the OCI runtime and its monitor, a static busybox for
+# test bundles, and docker-compose (1.29) which validates docker-compose.yml offline.
+PACKAGES=(rabbitmq-server runc conmon busybox-static docker-compose)
+
+export PATH="$PATH:/usr/sbin:/sbin"  # rabbitmqctl and friends live in /usr/sbin
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+usage() {
+    cat <<'EOF'
+Usage: ./build.sh COMMAND [ARGS]
+
+Commands:
+  test          install what is missing, start RabbitMQ, build (Release) and run every test project;
+                the last line is "N passed, N failed[, N skipped]"
+  up            build and start platformd (all services in one process) in the background;
+                PLATFORM_DATA_ROOT defaults to .run/data; log .run/logs/platformd.log
+  down [--all]  stop platformd; --all also stops RabbitMQ
+  demo          up, then walk a container through create, label, list, update and delete
+                with ./platformctl while watching its events
+  bench [ARGS]  build and run the benchmark (tools/Platform.Bench) with ARGS
+
+Environment: PLATFORM_BUS / Bus__Uri (broker), MONGODB_URI / Store__MongoUri (MongoDB instead of
+SQLite), PLATFORM_DATA_ROOT / Store__DataRoot (on-disk state), CI=true (missing servers fail tests).
+EOF
+}
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+    if [[ $EUID -eq 0 ]]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else die "need root to run: $*"
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Dependencies and RabbitMQ
+
+ensure_deps() {
+    command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is not on PATH"
+    command -v python3 >/dev/null 2>&1 || die "python3 is needed to read test results"
+    local missing=() p
+    for p in "${PACKAGES[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    mkdir -p "$LOGS"
+    say "Installing ${missing[*]} (log: .run/logs/apt.log)"
+    if ! { as_root apt-get update && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y \
+            --no-install-recommends "${missing[@]}"; } >"$LOGS/apt.log" 2>&1; then
+        tail -n 30 "$LOGS/apt.log" >&2
+        die "apt-get could not install ${missing[*]}"
+    fi
+}
+
+rabbitmq_running() { rabbitmq-diagnostics -q ping >/dev/null 2>&1; }
+
+# The start-up output and the errors in the node's newest log, for a broker that did not come up.
+report_rabbitmq_failure() {
+    local base="${RABBITMQ_LOG_BASE:-/var/log/rabbitmq}" log
+    if [[ -s "$LOGS/rabbitmq-start.log" ]]; then
+        echo "--- .run/logs/rabbitmq-start.log" >&2
+        tail -n 20 "$LOGS/rabbitmq-start.log" >&2
+    fi
+    local f
+    log=""
+    for f in "$base"/*.log; do
+        [[ -f "$f" && "$f" != *_upgrade.log ]] || continue
+        if [[ -z "$log" || "$f" -nt "$log" ]]; then log="$f"; fi
+    done
+    if [[ -n "$log" ]]; then
+        echo "--- errors in $log" >&2
+        # The first errors name the cause; the later ones are its consequences.
+        grep -E '\[(error|critical|emergency)\]' "$log" | head -n 8 | cut -c1-400 >&2 || tail -n 20 "$log" >&2
+    fi
+    echo "--- rabbitmq-diagnostics status" >&2
+    rabbitmq-diagnostics -q status 2>&1 | tail -n 15 >&2 || true
+}
+
+ensure_rabbitmq() {
+    if rabbitmq_running; then
+        say "RabbitMQ is running"
+        return 0
+    fi
+    mkdir -p "$LOGS"
+    say "Starting RabbitMQ (up to ${RABBITMQ_DEADLINE} s)"
+    # -detached returns 0 at once, even if it is going to fail: readiness is what counts.
+    as_root rabbitmq-server -detached >>"$LOGS/rabbitmq-start.log" 2>&1 || true
+    local deadline=$((SECONDS + RABBITMQ_DEADLINE))
+    until rabbitmqctl -q await_startup --timeout 5 >/dev/null 2>&1; do
+        if ((SECONDS >= deadline)); then
+            report_rabbitmq_failure
+            die "RabbitMQ did not start within ${RABBITMQ_DEADLINE} s (see the errors above)"
+        fi
+        sleep 1
+    done
+    say "RabbitMQ is ready"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Build
+
+# Builds the solution (Release) into .run/logs/build.log. On failure prints the errors and returns 1.
+build_solution() {
+    mkdir -p "$LOGS"
+    say "Building Platform.sln (Release)"
+    local start=$SECONDS
+    if dotnet build Platform.sln -c Release -nologo >"$LOGS/build.log" 2>&1; then
+        say "Build succeeded in $((SECONDS - start)) s"
+        return 0
+    fi
+    echo "Build failed (full log: .run/logs/build.log):" >&2
+    if grep -qE ': (error|fatal error) ' "$LOGS/build.log"; then
+        grep -E ': (error|fatal error) ' "$LOGS/build.log" | sed -E 's/ \[[^]]*\]$//' | sort -u >&2
+    else
+        tail -n 40 "$LOGS/build.log" >&2
+    fi
+    return 1
+}
+
+# ---------------------------------------------------------------------------------------------------
+# test
+
+test_projects() {
+    local f
+    for f in tests/*/*.csproj; do
+        if grep -q 'Microsoft.NET.Test.Sdk' "$f"; then echo "$f"; fi
+    done | sort
+}
+
+cmd_test() {
+    ensure_deps
+    ensure_rabbitmq
+    if ! build_solution; then
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+    local results="$RUN/test-results" projects=() proj name dir rc start
+    mapfile -t projects < <(test_projects)
+    ((${#projects[@]} > 0)) || { echo "no test project under tests/"; echo "0 passed, 1 failed"; exit 1; }
+    mkdir -p "$results"
+    : >"$results/projects.tsv"
+    # One project at a time: the machine has two cores and the tests share one broker.
+    for proj in "${projects[@]}"; do
+        name="$(basename "$proj" .csproj)"
+        dir="$results/$name"
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        say "Testing $name"
+        start=$SECONDS
+        set +e
+        timeout --kill-after=30s 20m dotnet test "$proj" -c Release --no-build \
+            --logger "trx;LogFilePrefix=$name" --results-directory "$dir" \
+            --blame-hang-timeout 5min --blame-hang-dump-type none \
+            >"$LOGS/test-$name.log" 2>&1
+        rc=$?
+        set -e
+        printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$rc" "$dir" "$LOGS/test-$name.log" "$((SECONDS - start))" \
+            >>"$results/projects.tsv"
+    done
+    summarize_tests "$results/projects.tsv"
+}
+
+# Reads the TRX files of every project listed in the TSV (name, exit code, results dir, log, seconds),
+# prints a summary per project and, last, "N passed, N failed[, N skipped]". Exit 0 only if nothing
+# failed and at least one test passed.
+summarize_tests() {
+    python3 - "$1" <<'PY'
+import glob, os, sys
+import xml.etree.ElementTree as ET
+
+NS = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
+BAD = ("Failed", "Error", "Timeout", "Aborted")
+total_passed = total_failed = total_skipped = 0
+lines, details = [], []
+
+for row in open(sys.argv[1], encoding="utf-8"):
+    if not row.strip():
+        continue
+    name, rc, results, log, seconds = row.rstrip("\n").split("\t")
+    rc = int(rc)
+    passed = failed = skipped = 0
+    notes = []
+    trx_files = sorted(glob.glob(os.path.join(results, "**", "*.trx"), recursive=True))
+    for path in trx_files:
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError as e:
+            notes.append(f"unreadable TRX {os.path.basename(path)}: {e}")
+            continue
+        counters = root.find(f"{NS}ResultSummary/{NS}Counters")
+        if counters is None:
+            notes.append(f"no counters in {os.path.basename(path)}")
+            continue
+        n = lambda key: int(counters.get(key, "0") or 0)
+        passed += n("passed")
+        failed += n("failed") + n("error") + n("timeout") + n("aborted")
+        skipped += max(0, n("total") - n("executed"))
+        for result in root.iter(f"{NS}UnitTestResult"):
+            if result.get("outcome") in BAD:
+                message = result.find(f"{NS}Output/{NS}ErrorInfo/{NS}Message")
+                text = (message.text or "").strip().splitlines() if message is not None else []
+                details.append(f"  FAILED {name}: {result.get('testName')}"
+                               + "".join(f"\n         {t[:300]}" for t in text[:4]))
+    if rc != 0 and failed == 0:
+        # dotnet test failed but no test did: the test host crashed, hung or never started.
+        failed = 1
+        why = "exited %d with no failed test in its results (crash, hang or load failure)" % rc
+        if rc == 124 or rc == 137:
+            why = "timed out and was killed"
+        notes.append(why)
+        try:
+            tail = open(log, encoding="utf-8", errors="replace").read().splitlines()[-15:]
+        except OSError:
+            tail = []
+        details.append(f"  FAILED {name}: {why}; last lines of {os.path.relpath(log)}:\n" + "\n".join("    " + l for l in tail))
+    if not trx_files and rc == 0:
+        notes.append("no TRX file written")
+    total_passed += passed
+    total_failed += failed
+    total_skipped += skipped
+    summary = f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else "")
+    lines.append(f"  {name:<36} {summary:<34} {seconds:>4} s" + (f"  ({'; '.join(notes)})" if notes else ""))
+
+print()
+print("Test results (TRX files under .run/test-results/):")
+for line in lines:
+    print(line)
+for d in details:
+    print(d)
+if total_passed == 0 and total_failed == 0:
+    print("No test ran: that counts as a failure.")
+    code = 1
+else:
+    code = 0 if total_failed == 0 else 1
+print(f"{total_passed} passed, {total_failed} failed" + (f", {total_skipped} skipped" if total_skipped else ""))
+sys.exit(code)
+PY
+}
+
+# ---------------------------------------------------------------------------------------------------
+# up / down
+
+# Prints the pid of the platformd this script started, if it still runs.
+daemon_pid() {
+    [[ -f "$PID_FILE" ]] || return 1
+    local pid
+    pid="$(cat "$PID_FILE" 2>/dev/null || true)"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    kill -0 "$pid" 2>/dev/null || return 1
+    # A recycled pid is not ours: check that it really is platformd.
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'platformd\.dll' || return 1
+    echo "$pid"
+}
+
+create_consumers() {
+    rabbitmqctl -q list_queues name consumers 2>/dev/null | awk '$1 == "create-container" { print $2; found = 1 } END { if (!found) print 0 }'
+}
+
+wait_daemon_ready() {
+    local pid="$1" deadline=$((SECONDS + DAEMON_DEADLINE))
+    while :; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "--- last lines of .run/logs/platformd.log" >&2
+            tail -n 30 "$DAEMON_LOG" >&2 || true
+            rm -f "$PID_FILE"
+            die "platformd (pid $pid) exited during start-up"
+        fi
+        if grep -q 'The metadata store is ready' "$DAEMON_LOG" 2>/dev/null && (($(create_consumers) >= 1)); then
+            return 0
+        fi
+        if ((SECONDS >= deadline)); then
+            tail -n 30 "$DAEMON_LOG" >&2 || true
+            die "platformd (pid $pid) was not ready within ${DAEMON_DEADLINE} s: see .run/logs/platformd.log"
+        fi
+        sleep 1
+    done
+}
+
+cmd_up() {
+    ensure_deps
+    ensure_rabbitmq
+    build_solution || exit 1
+    local pid
+    if pid="$(daemon_pid)"; then
+        wait_daemon_ready "$pid"
+        say "platformd already runs (pid $pid); './build.sh down && ./build.sh up' restarts it on the new build"
+        return 0
+    fi
+    rm -f "$PID_FILE"
+    [[ -f "$DAEMON_BIN/platformd.dll" ]] || die "no $DAEMON_BIN/platformd.dll after the build"
+    local others
+    others="$(create_consumers)"
+    if ((others > 0)); then
+        echo "warning: create-container already has $others consumer(s) not started by this script" >&2
+    fi
+    local data_root="${PLATFORM_DATA_ROOT:-$RUN/data}"
+    mkdir -p "$LOGS" "$data_root"
+    rm -rf "$DAEMON_COPY"
+    cp -a "$DAEMON_BIN" "$DAEMON_COPY"
+    if [[ -f "$DAEMON_LOG" ]]; then mv -f "$DAEMON_LOG" "$DAEMON_LOG.1"; fi
+    say "Starting platformd (data root $data_root, log .run/logs/platformd.log)"
+    # Its own session: it outlives this script and a Ctrl-C here. The content root is its build folder
+    # so that its appsettings.json applies.
+    (cd "$DAEMON_COPY" && PLATFORM_DATA_ROOT="$data_root" exec setsid dotnet platformd.dll \
+        </dev/null >>"$DAEMON_LOG" 2>&1) &
+    pid=$!
+    echo "$pid" >"$PID_FILE"
+    wait_daemon_ready "$pid"
+    say "platformd is ready (pid $pid; create-container has $(create_consumers) consumer(s))"
+}
+
+cmd_down() {
+    local all=0
+    case "${1:-}" in
+        "") ;;
+        --all) all=1 ;;
+        *) usage >&2; exit 2 ;;
+    esac
+    local pid
+    if pid="$(daemon_pid)"; then
+        say "Stopping platformd (pid $pid)"
+        kill -TERM "$pid" 2>/dev/null || true
+        local deadline=$((SECONDS + 15))
+        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "platformd did not stop within 15 s: killing it" >&2
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        say "platformd stopped"
+    else
+        say "platformd is not running"
+    fi
+    rm -f "$PID_FILE"
+    if ((all)); then
+        if rabbitmq_running; then
+            say "Stopping RabbitMQ"
+            rabbitmqctl -q shutdown
+        else
+            say "RabbitMQ is not running"
+        fi
+    else
+        say "RabbitMQ left running ('./build.sh down --all' stops it too)"
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------------
+# demo
+
+DEMO_NS=demo
+EVENTS_PID=""
+
+stop_events() {
+    if [[ -n "$EVENTS_PID" ]] && kill -0 "$EVENTS_PID" 2>/dev/null; then
+        kill -TERM "$EVENTS_PID" 2>/dev/null || true
+        wait "$EVENTS_PID" 2>/dev/null || true
+    fi
+    EVENTS_PID=""
+}
+
+# Prints a step's command and output; stops the demo with a clear message if the command fails.
+step() {
+    local title="$1"
+    shift
+    echo
+    say "$title"
+    echo "\$ $*"
+    local rc=0
+    "$@" || rc=$?
+    if ((rc != 0)); then
+        stop_events
+        die "demo step '$title' failed (exit $rc): $*"
+    fi
+}
+
+count_lines() { grep -c -- "$1" "$2" 2>/dev/null || true; }
+
+cmd_demo() {
+    cmd_up
+    local ctl=(./platformctl --namespace "$DEMO_NS")
+    local id spec="$RUN/demo-spec.json" events="$RUN/demo-events.log"
+    id="web-$(date +%s)"
+    cat >"$spec" <<'EOF'
+{
+  "ociVersion": "1.1.0",
+  "process": {
+    "terminal": false,
+    "user": { "uid": 0, "gid": 0 },
+    "args": ["/bin/sh", "-c", "echo hello from the demo"],
+    "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
+    "cwd": "/"
+  },
+  "root": { "path": "rootfs", "readonly": true },
+  "hostname": "demo",
+  "linux": { "namespaces": [{ "type": "pid" }, { "type": "mount" }, { "type": "uts" }, { "type": "ipc" }] }
+}
+EOF
+    echo
+    say "Building the CLI (./platformctl)"
+    ./platformctl --help >/dev/null 2>&1 || true  # builds it if needed; the steps below report errors
+
+    trap stop_events EXIT
+    : >"$events"
+    local before
+    before="$(rabbitmqctl -q list_consumers 2>/dev/null | wc -l)"
+    echo
+    say "Watching events in the background: ${ctl[*]} events > .run/demo-events.log"
+    "${ctl[@]}" events >"$events" 2>&1 &
+    EVENTS_PID=$!
+    # The stream is ready once its subscription has a consumer on the broker.
+    local deadline=$((SECONDS + 20))
+    while (($(rabbitmqctl -q list_consumers 2>/dev/null | wc -l) <= before)); do
+        kill -0 "$EVENTS_PID" 2>/dev/null || { cat "$events" >&2; die "'platformctl events' exited at once (output above)"; }
+        ((SECONDS < deadline)) || { echo "warning: no new consumer seen for the event stream after 20 s; going on" >&2; break; }
+        sleep 0.5
+    done
+
+    step "Create container $id" "${ctl[@]}" containers create "$id" --runtime io.containerd.runc.v2 \
+        --spec "$spec" --image docker.io/library/busybox:1.36 --label tier=front
+    step "Label it" "${ctl[@]}" containers label "$id" owner=alice
+    step "List by filter" "${ctl[@]}" containers ls --filter 'labels.tier==front' --filter 'labels.owner==alice'
+    step "Update its image" "${ctl[@]}" containers update "$id" --image docker.io/library/busybox:1.37
+    step "Get it as JSON" "${ctl[@]}" --output json containers get "$id"
+    step "Delete it" "${ctl[@]}" containers rm "$id"
+
+    echo
+    say "Waiting for the events (ContainerCreated, ContainerUpdated x2, ContainerDeleted; up to ${EVENTS_DEADLINE} s)"
+    deadline=$((SECONDS + EVENTS_DEADLINE))
+    local created updated deleted
+    while :; do
+        created="$(count_lines ContainerCreated "$events")"
+        updated="$(count_lines ContainerUpdated "$events")"
+        deleted="$(count_lines ContainerDeleted "$events")"
+        ((created >= 1 && updated >= 2 && deleted >= 1)) && break
+        if ((SECONDS >= deadline)) || ! kill -0 "$EVENTS_PID" 2>/dev/null; then
+            echo "--- .run/demo-events.log" >&2
+            cat "$events" >&2
+            stop_events
+            die "expected 1 ContainerCreated, 2 ContainerUpdated and 1 ContainerDeleted; saw $created, $updated and $deleted"
+        fi
+        sleep 0.5
+    done
+    stop_events
+    trap - EXIT
+    echo
+    say "Events observed (.run/demo-events.log):"
+    cat "$events"
+    echo
+    say "Demo done. platformd keeps running; './build.sh down' stops it."
+}
+
+# ---------------------------------------------------------------------------------------------------
+# bench
+
+cmd_bench() {
+    ensure_deps
+    ensure_rabbitmq
+    build_solution || exit 1
+    [[ -f "$BENCH_DLL" ]] || die "no $BENCH_DLL after the build"
+    exec dotnet "$BENCH_DLL" "$@"
+}
+
+# ---------------------------------------------------------------------------------------------------
+
+main() {
+    local cmd="${1:-}"
+    (($#)) && shift
+    case "$cmd" in
+        test) (($# == 0)) || { usage >&2; exit 2; }; cmd_test ;;
+        up) (($# == 0)) || { usage >&2; exit 2; }; cmd_up ;;
+        down) cmd_down "$@" ;;
+        demo) (($# == 0)) || { usage >&2; exit 2; }; cmd_demo ;;
+        bench) cmd_bench "$@" ;;
+        -h | --help | help) usage ;;
+        *)
+            [[ -n "$cmd" ]] && echo "unknown command: $cmd" >&2
+            usage >&2
+            exit 2
+            ;;
+    esac
+}
+
+main "$@"
