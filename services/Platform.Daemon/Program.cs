@@ -3,12 +3,14 @@ using Platform.Hosting.Bus;
 using Platform.Hosting.Logging;
 using Platform.Hosting.Outbox;
 using Platform.Metadata;
+using Platform.ResourceGc;
 
 // platformd: every Platform service in one process for a single machine, like one containerd daemon.
 // Same consumers and stores as the separate hosts; only the composition differs.
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddPlatformLogging("platformd");
 builder.Services.AddMetadataService(builder.Configuration);
-builder.Services.AddPlatformBus(builder.Configuration, endpoints => endpoints.AddMetadataConsumers());
+builder.Services.AddResourceGcService(builder.Configuration);
+builder.Services.AddPlatformBus(builder.Configuration, endpoints => endpoints.AddMetadataConsumers().AddResourceGcConsumers());
 builder.Services.AddOutboxRelay(builder.Configuration);
 await builder.Build().RunAsync();

@@ -24,7 +24,8 @@ public static class MetadataServiceExtensions
         services.AddPlatformStores(configuration);
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISnapshotReferences, NoSnapshotReferences>();
+        services.AddServiceClient();
+        services.TryAddSingleton<ISnapshotReferences, BusSnapshotReferences>();
         services.TryAddSingleton<ITaskGuard, NoTaskGuard>();
         services.AddSingleton<ContainerService>();
 

@@ -26,12 +26,21 @@ public sealed class PlatformClient : IAsyncDisposable
         _owned = owned;
         Options = options;
         Containers = new ContainersClient(this);
+        Snapshots = new SnapshotsClient(this);
+        Leases = new LeasesClient(this);
+        Gc = new GcClient(this);
         Events = new EventsClient(bus, options);
     }
 
     public PlatformClientOptions Options { get; }
 
     public ContainersClient Containers { get; }
+
+    public SnapshotsClient Snapshots { get; }
+
+    public LeasesClient Leases { get; }
+
+    public GcClient Gc { get; }
 
     public EventsClient Events { get; }
 

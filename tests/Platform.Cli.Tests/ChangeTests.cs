@@ -12,6 +12,7 @@ public sealed class When_a_user_changes_a_container(PlatformFixture fixture) : I
     private async Task<PlatformCtl> WebAsync()
     {
         var ctl = PlatformCtl.For(fixture);
+        await ctl.PrepareSnapshotsAsync(fixture, "web-1", "web-2");
         var created = await ctl.RunAsync("containers", "create", "web", "--runtime", "runc", "--spec", _files.Write(),
             "--image", "nginx:1.26", "--snapshotter", "overlayfs", "--snapshot-key", "web-1",
             "--label", "tier=front", "--label", "owner=alice");

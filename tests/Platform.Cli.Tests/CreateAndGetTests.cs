@@ -37,6 +37,7 @@ public sealed class When_a_user_creates_and_reads_containers(PlatformFixture fix
     public async Task Get_as_json_has_exactly_the_documented_fields_with_the_spec_as_an_object()
     {
         var ctl = PlatformCtl.For(fixture);
+        await ctl.PrepareSnapshotsAsync(fixture, "db-root");
         var created = await ctl.RunAsync("containers", "create", "db", "--runtime", "io.containerd.runc.v2", "--spec", _files.Write(),
             "--snapshotter", "overlayfs", "--snapshot-key", "db-root", "--label", "tier=back", "-o", "json");
         Assert.Equal((0, ""), (created.ExitCode, created.Stderr));

@@ -35,6 +35,13 @@ public sealed class PlatformCtl
         return new PlatformCtl(fixture.ClientOptions, "cli-" + Guid.NewGuid().ToString("N")[..8]);
     }
 
+    /// <summary>Prepares active overlayfs snapshots in this namespace, for containers that name them.</summary>
+    public async Task PrepareSnapshotsAsync(PlatformFixture fixture, params string[] keys)
+    {
+        foreach (var key in keys)
+            await fixture.Client.Snapshots.PrepareAsync(new Platform.Contracts.Resources.PrepareSnapshot { Namespace = Namespace, Snapshotter = "overlayfs", Key = key });
+    }
+
     /// <summary>For runs that must fail before reaching any broker.</summary>
     public static PlatformCtl WithoutPlatform() => new(null, "cli-" + Guid.NewGuid().ToString("N")[..8]);
 

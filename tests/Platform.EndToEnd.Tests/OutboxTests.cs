@@ -64,7 +64,7 @@ public sealed class When_events_wait_in_the_outbox(RelayStoppedFixture fixture) 
             await client.Containers.CreateAsync(new CreateContainer { Namespace = ns, Id = $"c{i}", Runtime = new() { Name = "runc" }, Spec = Spec }, Ct);
         var stored = await PendingIds(ns);
 
-        var store = new CrashOnceBeforeForgetting(fixture.Services.GetServices<IOutboxStore>().Single());
+        var store = new CrashOnceBeforeForgetting(fixture.Services.GetServices<IOutboxStore>().Single(s => s.Name == "metadata"));
         var relay = new OutboxRelay([store], fixture.Services.GetRequiredService<IBus>(), new OutboxSignal(),
             Options.Create(new OutboxOptions { BatchSize = 1000 }), NullLogger<OutboxRelay>.Instance);
         await Assert.ThrowsAsync<IOException>(() => relay.RelayBatchAsync(store, Ct));
@@ -85,7 +85,7 @@ public sealed class When_events_wait_in_the_outbox(RelayStoppedFixture fixture) 
 
     private async Task<List<Guid>> PendingIds(string ns)
     {
-        var store = fixture.Services.GetServices<IOutboxStore>().Single();
+        var store = fixture.Services.GetServices<IOutboxStore>().Single(s => s.Name == "metadata");
         var pending = await store.ReadPendingAsync(10_000, Ct);
         return pending.Select(r => (r, EventCodec.Deserialize(r.MessageType, r.Payload).Event))
             .Where(x => ((IPlatformEvent)x.Event).Namespace == ns)

@@ -10,7 +10,13 @@ namespace Platform.Testing;
 public static class BrokerCleanup
 {
     public static readonly string[] ServiceQueues =
-        [ContainerQueues.Create, ContainerQueues.Get, ContainerQueues.List, ContainerQueues.Update, ContainerQueues.Delete];
+    [
+        ContainerQueues.Create, ContainerQueues.Get, ContainerQueues.List, ContainerQueues.Update, ContainerQueues.Delete,
+        Platform.Contracts.Resources.ResourceQueues.Events,
+        .. typeof(Platform.Contracts.Resources.Snapshot).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(Platform.Contracts.Resources.Snapshot).Namespace && t.Name is not (nameof(Platform.Contracts.Resources.Snapshot)))
+            .Select(Platform.Contracts.QueueNames.Of),
+    ];
 
     public static async Task DeleteQueuesAsync(string prefix)
     {

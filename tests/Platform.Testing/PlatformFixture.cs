@@ -6,6 +6,7 @@ using Platform.Hosting.Bus;
 using Platform.Hosting.Logging;
 using Platform.Hosting.Outbox;
 using Platform.Metadata;
+using Platform.ResourceGc;
 using Xunit;
 
 namespace Platform.Testing;
@@ -80,7 +81,8 @@ public class PlatformFixture : IAsyncLifetime
         builder.AddPlatformLogging("test");
         ConfigureServices(builder.Services);
         builder.Services.AddMetadataService(builder.Configuration);
-        builder.Services.AddPlatformBus(builder.Configuration, endpoints => endpoints.AddMetadataConsumers());
+        builder.Services.AddResourceGcService(builder.Configuration);
+        builder.Services.AddPlatformBus(builder.Configuration, endpoints => endpoints.AddMetadataConsumers().AddResourceGcConsumers());
         builder.Services.AddOutboxRelay(builder.Configuration);
         return builder.Build();
     }

@@ -5,7 +5,7 @@ namespace Platform.Metadata.Containers;
 /// <summary>
 /// Registers a container's reference on its snapshot with the resource owner <b>before</b> the container is
 /// committed, so a concurrent collection cannot remove the snapshot in between (DESIGN.md invariant 2).
-/// The resource GC service supplies the real implementation; until then nothing is referenced.
+/// <see cref="BusSnapshotReferences"/> asks the resource GC service.
 /// </summary>
 public interface ISnapshotReferences
 {
@@ -23,13 +23,6 @@ public interface ISnapshotReferences
 public interface ITaskGuard
 {
     Task EnsureDeletableAsync(Container container, bool force, CancellationToken cancellationToken);
-}
-
-internal sealed class NoSnapshotReferences : ISnapshotReferences
-{
-    public Task AddAsync(Container container, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task RemoveAsync(Container container, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 internal sealed class NoTaskGuard : ITaskGuard

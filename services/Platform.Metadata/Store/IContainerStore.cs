@@ -1,11 +1,8 @@
 using Platform.Common.Filters;
-using Platform.Contracts;
+using Platform.Hosting.Outbox;
 using Platform.Contracts.Containers;
 
 namespace Platform.Metadata.Store;
-
-/// <summary>Makes the event of a change once the store has allocated the object's next sequence number.</summary>
-public delegate IPlatformEvent EventFactory(long sequence);
 
 /// <summary>One page of a list: the containers, and where the next page starts (null on the last page).</summary>
 public sealed record ContainerPage(IReadOnlyList<Container> Containers, string? After);

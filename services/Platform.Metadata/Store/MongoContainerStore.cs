@@ -16,7 +16,7 @@ namespace Platform.Metadata.Store;
 /// The production container store on MongoDB. Labels are stored as an array of {k, v} pairs, so any label
 /// key (dots and dollars included) is safe and equality selectors become indexed <c>$elemMatch</c> queries.
 /// Each write and its outbox event commit in one transaction (a replica set is required for that; on a
-/// standalone server writes still work, with a logged warning that the event is not atomic with them).
+/// standalone server writes still work, but an event is then not atomic with its change).
 /// </summary>
 public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal signal)
     : IContainerStore, IOutboxStore, IInitializableStore

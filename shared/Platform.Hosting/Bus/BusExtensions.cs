@@ -42,9 +42,13 @@ public static class BusExtensions
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
                 cfg.UseMessageRetry(r => r.Exponential(3, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300)));
                 cfg.UseConsumeFilter(typeof(PlatformErrorFilter<>), context);
-                foreach (var (queue, consumer) in endpoints.All)
+                foreach (var queue in endpoints.All.GroupBy(e => e.Queue, e => e.Consumer))
                 {
-                    cfg.ReceiveEndpoint(options.EndpointPrefix + queue, e => e.ConfigureConsumer(context, consumer));
+                    cfg.ReceiveEndpoint(options.EndpointPrefix + queue.Key, e =>
+                    {
+                        foreach (var consumer in queue)
+                            e.ConfigureConsumer(context, consumer);
+                    });
                 }
             });
         });

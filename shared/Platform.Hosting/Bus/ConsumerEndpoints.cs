@@ -12,9 +12,14 @@ public sealed class ConsumerEndpoints
 
     public IReadOnlyList<(string Queue, Type Consumer)> All => _endpoints;
 
+    /// <summary>Adds a consumer on a queue; several consumers may share one queue (an event subscription).</summary>
     public ConsumerEndpoints Add<TConsumer>(string queue) where TConsumer : class, IConsumer
     {
         _endpoints.Add((queue, typeof(TConsumer)));
         return this;
     }
+
+    /// <summary>Adds a consumer of one command or query on that message's own queue (<see cref="Platform.Contracts.QueueNames"/>).</summary>
+    public ConsumerEndpoints Add<TConsumer, TMessage>() where TConsumer : class, IConsumer<TMessage> where TMessage : class =>
+        Add<TConsumer>(Platform.Contracts.QueueNames.Of<TMessage>());
 }

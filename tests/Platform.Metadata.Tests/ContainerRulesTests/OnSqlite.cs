@@ -26,7 +26,7 @@ public sealed class When_the_service_runs_on_the_sqlite_store : IAsyncLifetime
     {
         _store = new SqliteContainerStore(new SqliteDatabase(Path.Combine(_folder, "metadata.db")), new OutboxSignal());
         await _store.InitializeAsync(Ct);
-        _service = new ContainerService(_store, new NoReferences(), new NoTasks(), _clock);
+        _service = new ContainerService(_store, new NoReferences(), new NoTasks(), _clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerService>.Instance);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using Platform.Hosting.Outbox;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
 using Platform.Contracts;

@@ -1,3 +1,4 @@
+using Platform.Hosting.Outbox;
 using Platform.Common.Filters;
 using Platform.Contracts.Containers;
 using Platform.Metadata.Store;

@@ -10,7 +10,7 @@ public sealed class ServiceHarness
     /// <param name="wrap">Puts a decorator between the service and the store, e.g. one that races the service.</param>
     public ServiceHarness(Func<IContainerStore, IContainerStore>? wrap = null)
     {
-        Service = new ContainerService(wrap is null ? Store : wrap(Store), new NoReferences(), new NoTasks(), Clock);
+        Service = new ContainerService(wrap is null ? Store : wrap(Store), new NoReferences(), new NoTasks(), Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerService>.Instance);
     }
 
     public InMemoryContainerStore Store { get; } = new();

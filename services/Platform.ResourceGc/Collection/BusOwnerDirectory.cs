@@ -1,0 +1,25 @@
+using Platform.Client;
+using Platform.Common.Errors;
+using Platform.Contracts;
+using Platform.ResourceGc.Store;
+
+namespace Platform.ResourceGc.Collection;
+
+/// <summary>Asks the metadata service whether a container still exists; only a NotFound reply counts as gone.</summary>
+public sealed class BusOwnerDirectory(PlatformClient client) : IOwnerDirectory
+{
+    public async Task<bool> ExistsAsync(string @namespace, string ownerKind, string ownerId, CancellationToken cancellationToken)
+    {
+        if (ownerKind != OwnerKinds.Container)
+            return true;
+        try
+        {
+            await client.Containers.GetAsync(ownerId, @namespace, cancellationToken);
+            return true;
+        }
+        catch (PlatformException e) when (e.Kind == ErrorKind.NotFound)
+        {
+            return false;
+        }
+    }
+}

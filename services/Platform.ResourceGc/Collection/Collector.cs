@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Platform.Contracts.Resources;
+using Platform.Hosting.Options;
+using Platform.ResourceGc.Snapshots;
+using Platform.ResourceGc.Store;
+
+namespace Platform.ResourceGc.Collection;
+
+/// <summary>
+/// Removes what nothing uses. There is no lock over the store: each removal is one transaction that checks,
+/// at that moment, that the snapshot is unreferenced, childless, held by no live lease, not a root, and older
+/// than the pass; the graph read at the start of a pass only proposes candidates. A removal that fails is
+/// logged and retried by a later pass; it never stops the pass.
+/// </summary>
+public sealed class Collector(
+    SqliteResourceStore store,
+    Snapshotters snapshotters,
+    SnapshotService snapshots,
+    IOwnerDirectory owners,
+    TimeProvider clock,
+    IOptions<ResourceGcOptions> options,
+    IOptions<StoreOptions> storeOptions,
+    ILogger<Collector> logger)
+{
+    private readonly SemaphoreSlim _passes = new(1, 1);
+
+    /// <summary>
+    /// Prompt collection after references were released: tries each candidate, then the parent of each one
+    /// removed, so a whole unused chain goes at once.
+    /// </summary>
+    public async Task<IReadOnlyList<CollectedResource>> CollectAsync(IEnumerable<(string Namespace, string Snapshotter, string Key)> candidates, CancellationToken ct)
+    {
+        var started = Stopwatch.StartNew();
+        var passStart = clock.GetUtcNow();
+        var removed = new List<CollectedResource>();
+        var queue = new Queue<(string Namespace, string Snapshotter, string Key)>(candidates);
+        while (queue.TryDequeue(out var candidate))
+        {
+            var collected = await TryCollectAsync(candidate.Namespace, candidate.Snapshotter, candidate.Key, passStart, ct);
+            if (collected is null)
+                continue;
+            removed.Add(collected.Value.Collected);
+            if (collected.Value.Record.Parent is { } parent)
+                queue.Enqueue((candidate.Namespace, candidate.Snapshotter, parent));
+        }
+        await ReportAsync(removed, started.Elapsed, ct);
+        return removed;
+    }
+
+    /// <summary>
+    /// A full pass: expires leases, drops references whose owner is gone, marks everything reachable from the
+    /// roots, removes the rest (children first), then removes folders with no record and stale imports.
+    /// </summary>
+    public async Task<GarbageCollectionResult> RunPassAsync(bool dryRun, CancellationToken ct)
+    {
+        await _passes.WaitAsync(ct);
+        try
+        {
+            var started = Stopwatch.StartNew();
+            var passStart = clock.GetUtcNow();
+            var graceLimit = passStart - options.Value.Grace;
+            if (!dryRun)
+            {
+                await ExpireLeasesAsync(passStart, ct);
+                await DropDanglingReferencesAsync(graceLimit, ct);
+            }
+
+            var graph = await store.LoadGraphAsync(ct);
+            var alive = GcGraph.Reachable(graph, passStart);
+            var garbage = graph.Snapshots
+                .Where(s => !alive.Contains(GcGraph.Node(s)) && s.CreatedAt < passStart)
+                .OrderByDescending(s => GcGraph.Depth(graph, s))
+                .ToList();
+
+            var removed = new List<CollectedResource>();
+            foreach (var snapshot in garbage)
+            {
+                if (dryRun)
+                {
+                    removed.Add(Describe(snapshot, SizeOf(snapshot)));
+                    continue;
+                }
+                if (await TryCollectAsync(snapshot.Namespace, snapshot.Snapshotter, snapshot.Key, passStart, ct) is { } collected)
+                    removed.Add(collected.Collected);
+            }
+            if (!dryRun)
+            {
+                await RemoveOrphanFoldersAsync(graceLimit, ct);
+                RemoveStaleImports(graceLimit);
+                await ReportAsync(removed, started.Elapsed, ct);
+            }
+            logger.LogInformation("Collection pass{DryRun} removed {Count} snapshots ({Bytes} bytes) in {Elapsed}",
+                dryRun ? " (dry run)" : "", removed.Count, removed.Sum(r => r.Size), started.Elapsed);
+            return new GarbageCollectionResult { Removed = removed, BytesFreed = removed.Sum(r => r.Size), Duration = started.Elapsed, DryRun = dryRun };
+        }
+        finally
+        {
+            _passes.Release();
+        }
+    }
+
+    private async Task<(SnapshotRecord Record, CollectedResource Collected)?> TryCollectAsync(string ns, string snapshotter, string key, DateTimeOffset passStart, CancellationToken ct)
+    {
+        try
+        {
+            var now = clock.GetUtcNow();
+            var record = await store.TryCollectSnapshotAsync(ns, snapshotter, key, passStart, now, r => Events.Removed(r, now, collected: true), ct);
+            if (record is null)
+                return null;
+            var size = SizeOf(record);
+            await snapshots.RemoveFolderAsync(snapshotters.Get(record.Snapshotter), record);
+            logger.LogInformation("Collected snapshot {Namespace}/{Snapshotter}/{Key} ({Bytes} bytes)", ns, snapshotter, key, size);
+            return (record, Describe(record, size));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Collecting snapshot {Namespace}/{Snapshotter}/{Key} failed; a later pass retries", ns, snapshotter, key);
+            return null;
+        }
+    }
+
+    private long SizeOf(SnapshotRecord record)
+    {
+        try
+        {
+            return snapshotters.Get(record.Snapshotter).Usage(record.DirId).Size;
+        }
+        catch (Exception)
+        {
+            return 0;
+        }
+    }
+
+    private static CollectedResource Describe(SnapshotRecord record, long size) =>
+        new() { Namespace = record.Namespace, Resource = record.Ref, Size = size };
+
+    private async Task ExpireLeasesAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var lease in await store.ListLeasesAsync(null, ct))
+        {
+            if (lease.IsLive(now))
+                continue;
+            try
+            {
+                await store.DeleteLeaseAsync(lease.Namespace, lease.Id, Events.LeaseDeleted(lease.Namespace, lease.Id, now), ct);
+                logger.LogInformation("Lease {Namespace}/{LeaseId} expired at {ExpiresAt} and was deleted", lease.Namespace, lease.Id, lease.ExpiresAt);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Deleting expired lease {Namespace}/{LeaseId} failed; a later pass retries", lease.Namespace, lease.Id);
+            }
+        }
+    }
+
+    private async Task DropDanglingReferencesAsync(DateTimeOffset olderThan, CancellationToken ct)
+    {
+        foreach (var reference in await store.ReferencesAsync(OwnerKinds.Container, olderThan, ct))
+        {
+            try
+            {
+                if (await owners.ExistsAsync(reference.Namespace, reference.OwnerKind, reference.OwnerId, ct))
+                    continue;
+                await store.RemoveReferenceAsync(reference.Namespace, reference.Snapshotter, reference.Key, reference.OwnerKind, reference.OwnerId, ct);
+                logger.LogWarning("Dropped the reference of {OwnerKind} {Namespace}/{OwnerId} on {Snapshotter}/{Key}: the owner no longer exists",
+                    reference.OwnerKind, reference.Namespace, reference.OwnerId, reference.Snapshotter, reference.Key);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Checking the owner of a reference on {Snapshotter}/{Key} failed; a later pass retries", reference.Snapshotter, reference.Key);
+            }
+        }
+    }
+
+    private async Task RemoveOrphanFoldersAsync(DateTimeOffset olderThan, CancellationToken ct)
+    {
+        var graph = await store.LoadGraphAsync(ct);
+        var recorded = graph.Snapshots.Select(s => (s.Snapshotter, s.DirId)).ToHashSet();
+        var allocated = await store.DirAllocationsAsync(ct);
+        foreach (var driver in snapshotters.All)
+        {
+            foreach (var id in driver.ListIds())
+            {
+                if (recorded.Contains((driver.Name, id)))
+                    continue;
+                // A folder allocated moments ago may belong to a snapshot whose record is being written.
+                if (allocated.TryGetValue(id, out var at) && at >= olderThan)
+                    continue;
+                try
+                {
+                    await driver.RemoveAsync(id, ct);
+                    logger.LogInformation("Removed folder {DirId} of {Snapshotter}: no snapshot record refers to it", id, driver.Name);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Removing orphan folder {DirId} of {Snapshotter} failed; a later pass retries", id, driver.Name);
+                }
+            }
+        }
+        foreach (var snapshot in graph.Snapshots)
+            if (!snapshotters.Get(snapshot.Snapshotter).Exists(snapshot.DirId))
+                logger.LogError("Snapshot {Namespace}/{Snapshotter}/{Key} has lost its folder {DirId} on disk", snapshot.Namespace, snapshot.Snapshotter, snapshot.Key, snapshot.DirId);
+    }
+
+    private void RemoveStaleImports(DateTimeOffset olderThan)
+    {
+        var folder = Import.ImportSessions.FolderUnder(storeOptions.Value.DataRoot);
+        if (!Directory.Exists(folder))
+            return;
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles())
+        {
+            if (file.LastWriteTimeUtc >= olderThan.UtcDateTime)
+                continue;
+            try
+            {
+                file.Delete();
+                logger.LogInformation("Removed abandoned import {File}", file.Name);
+            }
+            catch (IOException e)
+            {
+                logger.LogWarning(e, "Removing abandoned import {File} failed", file.Name);
+            }
+        }
+    }
+
+    private async Task ReportAsync(IReadOnlyList<CollectedResource> removed, TimeSpan elapsed, CancellationToken ct)
+    {
+        foreach (var group in removed.GroupBy(r => r.Namespace))
+        {
+            var now = clock.GetUtcNow();
+            var count = group.Count();
+            var bytes = group.Sum(r => r.Size);
+            await store.AppendEventAsync("gc", group.Key, "pass", seq => new GarbageCollected
+            {
+                EventId = Guid.NewGuid(), Timestamp = now, Namespace = group.Key, Sequence = seq,
+                Removed = count, BytesFreed = bytes, Duration = elapsed,
+            }, ct);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using MassTransit;
+using Platform.Contracts.Resources;
+using Platform.Hosting.Bus;
+
+namespace Platform.ResourceGc.Import;
+
+public sealed class BeginSnapshotImportConsumer(ImportSessions imports) : IConsumer<BeginSnapshotImport>
+{
+    public Task Consume(ConsumeContext<BeginSnapshotImport> context) => context.ReplyAsync(imports.Begin(context.Message));
+}
+
+public sealed class SnapshotImportChunkConsumer(ImportSessions imports) : IConsumer<SnapshotImportChunk>
+{
+    public async Task Consume(ConsumeContext<SnapshotImportChunk> context) =>
+        await context.ReplyAsync(await imports.AppendAsync(context.Message, context.CancellationToken));
+}
+
+public sealed class CompleteSnapshotImportConsumer(ImportSessions imports) : IConsumer<CompleteSnapshotImport>
+{
+    public async Task Consume(ConsumeContext<CompleteSnapshotImport> context) =>
+        await context.ReplyAsync(new SnapshotResult { Snapshot = await imports.CompleteAsync(context.Message, context.CancellationToken) });
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Platform.Common.Errors;
+using Platform.Contracts.Resources;
+using Platform.Hosting.Options;
+using Platform.ResourceGc.Snapshots;
+using Platform.ResourceGc.Store;
+
+namespace Platform.ResourceGc.Import;
+
+/// <summary>
+/// Imports of archives as committed snapshots. The archive arrives in ordered chunks (large data never
+/// travels in one message), is appended to a file under <c>{DataRoot}/imports</c> and hashed as it comes, so
+/// memory stays bounded whatever its size. Nothing becomes a snapshot until the digest matched and the whole
+/// archive unpacked; any failure removes the partial folder and file. An import a restart forgot is left as a
+/// file the next pass removes.
+/// </summary>
+public sealed class ImportSessions(
+    SnapshotService snapshots,
+    Snapshotters snapshotters,
+    IOptions<StoreOptions> store,
+    IOptions<ResourceGcOptions> options,
+    ILogger<ImportSessions> logger)
+{
+    private readonly ConcurrentDictionary<string, Session> _sessions = new();
+
+    public static string FolderUnder(string dataRoot) => Path.Combine(dataRoot, "imports");
+
+    public SnapshotImportStarted Begin(BeginSnapshotImport request)
+    {
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var driver = snapshotters.Get(request.Snapshotter);
+        var name = SnapshotRules.Key(request.Name, "snapshot name");
+        var parent = string.IsNullOrEmpty(request.Parent) ? null : SnapshotRules.Key(request.Parent, "parent");
+        var labels = SnapshotRules.Labels(request.Labels);
+        if (request.Size < 0)
+            throw PlatformException.InvalidArgument($"size must not be negative (got {request.Size})");
+        var digest = ParseDigest(request.Digest);
+        var id = Guid.NewGuid().ToString("N");
+        var folder = FolderUnder(store.Value.DataRoot);
+        Directory.CreateDirectory(folder);
+        var session = new Session(id, ns, driver.Name, name, parent, labels, request.LeaseId, request.Size, digest, Path.Combine(folder, id + ".part"));
+        _sessions[id] = session;
+        logger.LogInformation("Import {ImportId} of {Snapshotter}/{Name} ({Size} bytes) started", id, driver.Name, name, request.Size);
+        return new SnapshotImportStarted { ImportId = id, ChunkSize = options.Value.ImportChunkSize };
+    }
+
+    public async Task<SnapshotImportProgress> AppendAsync(SnapshotImportChunk chunk, CancellationToken ct)
+    {
+        var session = Find(chunk.ImportId);
+        var data = chunk.Data ?? throw PlatformException.InvalidArgument("data must be set");
+        if (data.Length > options.Value.ImportChunkSize)
+            throw PlatformException.InvalidArgument($"chunk of {data.Length} bytes is larger than the announced {options.Value.ImportChunkSize}");
+        await session.Lock.WaitAsync(ct);
+        try
+        {
+            if (chunk.Offset != session.Received)
+                throw PlatformException.FailedPrecondition($"import {session.Id}: chunk at offset {chunk.Offset}, but {session.Received} bytes were received; send the next chunk in order");
+            if (session.Received + data.Length > session.Size)
+                throw PlatformException.InvalidArgument($"import {session.Id}: more data than the announced {session.Size} bytes");
+            await using (var file = new FileStream(session.Path, FileMode.Append, FileAccess.Write, FileShare.None))
+                await file.WriteAsync(data, ct);
+            session.Hash.AppendData(data);
+            session.Received += data.Length;
+            return new SnapshotImportProgress { Received = session.Received };
+        }
+        finally
+        {
+            session.Lock.Release();
+        }
+    }
+
+    public async Task<Snapshot> CompleteAsync(CompleteSnapshotImport request, CancellationToken ct)
+    {
+        var session = Find(request.ImportId);
+        _sessions.TryRemove(session.Id, out _);
+        try
+        {
+            if (session.Received != session.Size)
+                throw PlatformException.InvalidArgument($"import {session.Id}: received {session.Received} of {session.Size} bytes; the archive is truncated");
+            var actual = Convert.ToHexStringLower(session.Hash.GetHashAndReset());
+            if (actual != session.Digest)
+                throw PlatformException.InvalidArgument($"import {session.Id}: digest mismatch: the archive is sha256:{actual}, not the announced sha256:{session.Digest}");
+
+            var driver = snapshotters.Get(session.Snapshotter);
+            var record = await snapshots.CreateFilledAsync(session.Namespace, driver, session.Name, session.Parent, session.Labels, session.LeaseId,
+                SnapshotKind.Committed, dirId => TarUnpacker.UnpackAsync(session.Path, driver.FilesPath(dirId), ct), ct);
+            logger.LogInformation("Import {ImportId} committed as {Snapshotter}/{Name}", session.Id, session.Snapshotter, session.Name);
+            return record.ToContract();
+        }
+        finally
+        {
+            File.Delete(session.Path);
+            session.Hash.Dispose();
+        }
+    }
+
+    private Session Find(string? id) =>
+        id is not null && _sessions.TryGetValue(id, out var session)
+            ? session
+            : throw PlatformException.NotFound($"import {id} is unknown (finished, failed, or the service restarted); start the import again");
+
+    private static string ParseDigest(string? digest)
+    {
+        const string prefix = "sha256:";
+        if (digest is null || !digest.StartsWith(prefix, StringComparison.Ordinal) || digest.Length != prefix.Length + 64
+            || !digest[prefix.Length..].All(char.IsAsciiHexDigitLower))
+            throw PlatformException.InvalidArgument($"digest \"{digest}\" must be sha256: followed by 64 lower-case hex digits");
+        return digest[prefix.Length..];
+    }
+
+    private sealed class Session(string id, string ns, string snapshotter, string name, string? parent,
+        IReadOnlyDictionary<string, string> labels, string? leaseId, long size, string digest, string path)
+    {
+        public string Id { get; } = id;
+        public string Namespace { get; } = ns;
+        public string Snapshotter { get; } = snapshotter;
+        public string Name { get; } = name;
+        public string? Parent { get; } = parent;
+        public IReadOnlyDictionary<string, string> Labels { get; } = labels;
+        public string? LeaseId { get; } = leaseId;
+        public long Size { get; } = size;
+        public string Digest { get; } = digest;
+        public string Path { get; } = path;
+        public long Received { get; set; }
+        public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        public SemaphoreSlim Lock { get; } = new(1, 1);
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Platform.ResourceGc;
+
+/// <summary>Configuration section <c>ResourceGc</c>.</summary>
+public sealed class ResourceGcOptions
+{
+    public const string Section = "ResourceGc";
+
+    /// <summary>Snapshotter used when a request names none: <c>overlayfs</c> or <c>native</c>. Default: overlayfs where the kernel supports it at the data root, else native.</summary>
+    public string? DefaultSnapshotter { get; set; }
+
+    /// <summary>Time between periodic collection passes. Default 5 minutes.</summary>
+    public TimeSpan PassInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How old a reference, folder or import must be before a pass may treat it as left over by a crash:
+    /// younger ones may belong to a request still in flight. Default 1 minute.
+    /// </summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Largest import chunk accepted, in bytes. Default 1 MiB.</summary>
+    [Range(4096, 16 * 1024 * 1024)]
+    public int ImportChunkSize { get; set; } = 1024 * 1024;
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Platform.Contracts.Containers;
+using Platform.Contracts.Resources;
+using Platform.Hosting;
+using Platform.Hosting.Bus;
+using Platform.Hosting.Options;
+using Platform.Hosting.Outbox;
+using Platform.Hosting.Storage;
+using Platform.ResourceGc.Collection;
+using Platform.ResourceGc.Import;
+using Platform.ResourceGc.Leases;
+using Platform.ResourceGc.References;
+using Platform.ResourceGc.Snapshots;
+using Platform.ResourceGc.Store;
+
+namespace Platform.ResourceGc;
+
+public static class ResourceGcServiceExtensions
+{
+    /// <summary>The resource GC service: snapshotters under the data root, its SQLite store, leases, references and the collector.</summary>
+    public static IServiceCollection AddResourceGcService(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddPlatformStores(configuration);
+        services.AddOptions<ResourceGcOptions>().Bind(configuration.GetSection(ResourceGcOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.PassInterval > TimeSpan.Zero, "ResourceGc:PassInterval must be positive")
+            .ValidateOnStart();
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddServiceClient();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            return new SqliteResourceStore(new SqliteDatabase(options.SqlitePathFor("resources")), sp.GetRequiredService<OutboxSignal>());
+        });
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteResourceStore>());
+        services.AddSingleton<IInitializableStore>(sp => sp.GetRequiredService<SqliteResourceStore>());
+        services.AddSingleton<Snapshotters>();
+        services.AddSingleton<SnapshotService>();
+        services.AddSingleton<ImportSessions>();
+        services.AddSingleton<LeaseService>();
+        services.AddSingleton<ReferenceService>();
+        services.AddSingleton<Collector>();
+        services.TryAddSingleton<IOwnerDirectory, BusOwnerDirectory>();
+        services.AddHostedService<PeriodicCollection>();
+        return services;
+    }
+
+    /// <summary>One queue per command or query, plus the subscription to container events.</summary>
+    public static ConsumerEndpoints AddResourceGcConsumers(this ConsumerEndpoints endpoints) => endpoints
+        .Add<PrepareSnapshotConsumer, PrepareSnapshot>()
+        .Add<ViewSnapshotConsumer, ViewSnapshot>()
+        .Add<GetSnapshotMountsConsumer, GetSnapshotMounts>()
+        .Add<CommitSnapshotConsumer, CommitSnapshot>()
+        .Add<RemoveSnapshotConsumer, RemoveSnapshot>()
+        .Add<StatSnapshotConsumer, StatSnapshot>()
+        .Add<UpdateSnapshotConsumer, UpdateSnapshot>()
+        .Add<ListSnapshotsConsumer, ListSnapshots>()
+        .Add<GetSnapshotUsageConsumer, GetSnapshotUsage>()
+        .Add<BeginSnapshotImportConsumer, BeginSnapshotImport>()
+        .Add<SnapshotImportChunkConsumer, SnapshotImportChunk>()
+        .Add<CompleteSnapshotImportConsumer, CompleteSnapshotImport>()
+        .Add<CreateLeaseConsumer, CreateLease>()
+        .Add<DeleteLeaseConsumer, DeleteLease>()
+        .Add<ListLeasesConsumer, ListLeases>()
+        .Add<AddLeaseResourceConsumer, AddLeaseResource>()
+        .Add<RemoveLeaseResourceConsumer, RemoveLeaseResource>()
+        .Add<ListLeaseResourcesConsumer, ListLeaseResources>()
+        .Add<AddReferenceConsumer, AddReference>()
+        .Add<RemoveReferenceConsumer, RemoveReference>()
+        .Add<CollectGarbageConsumer, CollectGarbage>()
+        .Add<ExplainResourceConsumer, ExplainResource>()
+        .Add<ContainerDeletedConsumer>(ResourceQueues.Events)
+        .Add<ContainerUpdatedConsumer>(ResourceQueues.Events);
+}

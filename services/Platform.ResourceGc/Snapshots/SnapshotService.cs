@@ -1,0 +1,183 @@
+using Microsoft.Extensions.Logging;
+using Platform.Common.Errors;
+using Platform.Common.Filters;
+using Platform.Contracts.Resources;
+using Platform.ResourceGc.Drivers;
+using Platform.ResourceGc.Store;
+
+namespace Platform.ResourceGc.Snapshots;
+
+/// <summary>
+/// Snapshot use cases. Order matters for crash safety: a new snapshot's folder is created before its record
+/// (a crash leaves a folder with no record, which a pass removes) and a removed snapshot's record goes before
+/// its folder (a crash leaves the same kind of leftover, never a record without data).
+/// </summary>
+public sealed class SnapshotService(SqliteResourceStore store, Snapshotters snapshotters, TimeProvider clock, ILogger<SnapshotService> logger)
+{
+    public const int DefaultPageSize = 1000;
+    public const int MaxPageSize = 5000;
+
+    public Task<SnapshotMountsResult> PrepareAsync(PrepareSnapshot request, CancellationToken ct) =>
+        CreateAsync(request.Namespace, request.Snapshotter, request.Key, request.Parent, request.Labels, request.LeaseId, SnapshotKind.Active, ct);
+
+    public Task<SnapshotMountsResult> ViewAsync(ViewSnapshot request, CancellationToken ct) =>
+        CreateAsync(request.Namespace, request.Snapshotter, request.Key, request.Parent, request.Labels, request.LeaseId, SnapshotKind.View, ct);
+
+    /// <summary>Creates a snapshot record over a folder already filled by <paramref name="fill"/> (import).</summary>
+    public async Task<SnapshotRecord> CreateFilledAsync(string ns, ISnapshotDriver driver, string key, string? parent,
+        IReadOnlyDictionary<string, string> labels, string? leaseId, SnapshotKind kind, Func<long, Task> fill, CancellationToken ct)
+    {
+        var chain = await store.GetChainAsync(ns, driver.Name, parent, ct);
+        var now = clock.GetUtcNow();
+        var dirId = await store.AllocateDirIdAsync(now, ct);
+        try
+        {
+            await driver.CreateAsync(dirId, chain.Select(p => p.DirId).ToList(), ct);
+            await fill(dirId);
+            var record = new SnapshotRecord(ns, driver.Name, key, dirId, kind, parent, labels, now, now);
+            await store.InsertSnapshotAsync(record, leaseId, Events.Prepared(record, now), ct);
+            logger.LogInformation("Snapshot {Namespace}/{Snapshotter}/{Key} created ({Kind}, parent {Parent}, folder {DirId})",
+                ns, driver.Name, key, kind, parent, dirId);
+            return record;
+        }
+        catch
+        {
+            await driver.RemoveAsync(dirId, CancellationToken.None);
+            throw;
+        }
+    }
+
+    public async Task<SnapshotMountsResult> MountsAsync(GetSnapshotMounts request, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var driver = snapshotters.Get(request.Snapshotter);
+        var key = SnapshotRules.Key(request.Key);
+        var record = await store.GetSnapshotAsync(ns, driver.Name, key, ct) ?? throw NotFound(ns, driver.Name, key);
+        if (record.Kind == SnapshotKind.Committed)
+            throw PlatformException.FailedPrecondition($"snapshot {driver.Name}/{key} is committed; mount an active snapshot or a view prepared from it");
+        return await WithMountsAsync(driver, record, ct);
+    }
+
+    public async Task<Snapshot> CommitAsync(CommitSnapshot request, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var driver = snapshotters.Get(request.Snapshotter);
+        var key = SnapshotRules.Key(request.Key);
+        var name = SnapshotRules.Key(request.Name, "committed name");
+        var labels = request.Labels is null ? null : SnapshotRules.Labels(request.Labels);
+        var now = clock.GetUtcNow();
+        var record = await store.CommitSnapshotAsync(ns, driver.Name, key, name, labels, request.LeaseId, now,
+            committed => Events.Committed(committed, key, now), ct);
+        return record.ToContract();
+    }
+
+    public async Task<Snapshot> RemoveAsync(RemoveSnapshot request, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var driver = snapshotters.Get(request.Snapshotter);
+        var key = SnapshotRules.Key(request.Key);
+        var now = clock.GetUtcNow();
+        var removed = await store.RemoveSnapshotAsync(ns, driver.Name, key, now, r => Events.Removed(r, now, collected: false), ct);
+        await RemoveFolderAsync(driver, removed);
+        return removed.ToContract();
+    }
+
+    public async Task<Snapshot> StatAsync(StatSnapshot request, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var driver = snapshotters.Get(request.Snapshotter);
+        var key = SnapshotRules.Key(request.Key);
+        var record = await store.GetSnapshotAsync(ns, driver.Name, key, ct) ?? throw NotFound(ns, driver.Name, key);
+        return record.ToContract();
+    }
+
+    public async Task<Snapshot> UpdateAsync(UpdateSnapshot request, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var driver = snapshotters.Get(request.Snapshotter);
+        var key = SnapshotRules.Key(request.Key);
+        var record = await store.UpdateLabelsAsync(ns, driver.Name, key, stored => ApplyLabelMask(stored, request), clock.GetUtcNow(), ct);
+        return record.ToContract();
+    }
+
+    public async Task<ListSnapshotsResult> ListAsync(ListSnapshots request, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var driver = snapshotters.Get(request.Snapshotter);
+        var filters = FilterSet.Parse(request.Filters);
+        var limit = request.Limit switch
+        {
+            < 0 => throw PlatformException.InvalidArgument($"limit must not be negative (got {request.Limit})"),
+            0 => DefaultPageSize,
+            _ => Math.Min(request.Limit, MaxPageSize),
+        };
+        var (page, after) = await store.ListSnapshotsAsync(ns, driver.Name, filters, limit, PageTokens.Decode(request.ContinuationToken), ct);
+        return new ListSnapshotsResult { Snapshots = page.Select(r => r.ToContract()).ToList(), ContinuationToken = PageTokens.Encode(after) };
+    }
+
+    public async Task<SnapshotUsageResult> UsageAsync(GetSnapshotUsage request, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var driver = snapshotters.Get(request.Snapshotter);
+        var key = SnapshotRules.Key(request.Key);
+        var record = await store.GetSnapshotAsync(ns, driver.Name, key, ct) ?? throw NotFound(ns, driver.Name, key);
+        var (size, inodes) = driver.Usage(record.DirId);
+        return new SnapshotUsageResult { Size = size, Inodes = inodes };
+    }
+
+    /// <summary>Removes a snapshot's folder after its record is gone; a failure leaves a leftover the next pass removes.</summary>
+    public async Task RemoveFolderAsync(ISnapshotDriver driver, SnapshotRecord removed)
+    {
+        try
+        {
+            await driver.RemoveAsync(removed.DirId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Removing the folder {DirId} of snapshot {Snapshotter}/{Key} failed; the next pass retries",
+                removed.DirId, removed.Snapshotter, removed.Key);
+        }
+    }
+
+    private async Task<SnapshotMountsResult> CreateAsync(string? @namespace, string? snapshotter, string? key, string? parent,
+        IReadOnlyDictionary<string, string>? labels, string? leaseId, SnapshotKind kind, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(@namespace);
+        var driver = snapshotters.Get(snapshotter);
+        var validKey = SnapshotRules.Key(key);
+        var validParent = parent is null or "" ? null : SnapshotRules.Key(parent, "parent");
+        var record = await CreateFilledAsync(ns, driver, validKey, validParent, SnapshotRules.Labels(labels), leaseId, kind, _ => Task.CompletedTask, ct);
+        return await WithMountsAsync(driver, record, ct);
+    }
+
+    private async Task<SnapshotMountsResult> WithMountsAsync(ISnapshotDriver driver, SnapshotRecord record, CancellationToken ct)
+    {
+        var chain = await store.GetChainAsync(record.Namespace, record.Snapshotter, record.Parent, ct);
+        return new SnapshotMountsResult
+        {
+            Snapshot = record.ToContract(),
+            Mounts = driver.Mounts(record.DirId, record.Kind, chain.Select(p => p.DirId).ToList()),
+        };
+    }
+
+    private static IReadOnlyDictionary<string, string> ApplyLabelMask(SnapshotRecord stored, UpdateSnapshot request)
+    {
+        if (request.UpdateMask is not { Count: > 0 } mask)
+            return SnapshotRules.Labels(request.Labels);
+        var labels = new Dictionary<string, string>(stored.Labels);
+        foreach (var path in mask)
+        {
+            if (path == "labels")
+                labels = SnapshotRules.Labels(request.Labels);
+            else if (path.StartsWith("labels.", StringComparison.Ordinal))
+                Common.Labels.Labels.Set(labels, path["labels.".Length..], request.Labels?.GetValueOrDefault(path["labels.".Length..]));
+            else
+                throw PlatformException.InvalidArgument($"snapshot {stored.Key}: cannot update {path}; updatable paths are labels and labels.<key>");
+        }
+        Common.Labels.Labels.Validate(labels);
+        return labels;
+    }
+
+    private static PlatformException NotFound(string ns, string snapshotter, string key) =>
+        PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
+}
