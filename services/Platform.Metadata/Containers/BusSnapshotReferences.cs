@@ -16,7 +16,7 @@ public sealed class BusSnapshotReferences(PlatformClient client) : ISnapshotRefe
             return;
         await client.RequestAsync<AddReference, ReferenceResult>(QueueNamesOf.AddReference, new AddReference
         {
-            Namespace = container.Namespace, Resource = Snapshot(container), OwnerKind = "container", OwnerId = container.Id,
+            Namespace = container.Namespace, Resource = Snapshot(container), OwnerKind = "container", OwnerId = container.Id, OwnerGeneration = container.CreatedAt.UtcTicks,
         }, cancellationToken);
     }
 
@@ -26,7 +26,7 @@ public sealed class BusSnapshotReferences(PlatformClient client) : ISnapshotRefe
             return;
         await client.RequestAsync<RemoveReference, ReferenceResult>(QueueNamesOf.RemoveReference, new RemoveReference
         {
-            Namespace = container.Namespace, Resource = Snapshot(container), OwnerKind = "container", OwnerId = container.Id,
+            Namespace = container.Namespace, Resource = Snapshot(container), OwnerKind = "container", OwnerId = container.Id, OwnerGeneration = container.CreatedAt.UtcTicks,
         }, cancellationToken);
     }
 

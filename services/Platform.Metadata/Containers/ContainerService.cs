@@ -131,6 +131,7 @@ public sealed class ContainerService(
                 SnapshotKey = stored.SnapshotKey,
                 Image = stored.Image,
                 Labels = stored.Labels,
+                CreatedAt = stored.CreatedAt,
             }, cancellationToken);
             if (deleted)
             {

@@ -160,9 +160,9 @@ public sealed class Collector(
         {
             try
             {
-                if (await owners.ExistsAsync(reference.Namespace, reference.OwnerKind, reference.OwnerId, ct))
+                if (await owners.ExistsAsync(reference.Namespace, reference.OwnerKind, reference.OwnerId, reference.Generation, ct))
                     continue;
-                await store.RemoveReferenceAsync(reference.Namespace, reference.Snapshotter, reference.Key, reference.OwnerKind, reference.OwnerId, ct);
+                await store.RemoveReferenceAsync(reference.Namespace, reference.Snapshotter, reference.Key, reference.OwnerKind, reference.OwnerId, reference.Generation, ct);
                 logger.LogWarning("Dropped the reference of {OwnerKind} {Namespace}/{OwnerId} on {Snapshotter}/{Key}: the owner no longer exists",
                     reference.OwnerKind, reference.Namespace, reference.OwnerId, reference.Snapshotter, reference.Key);
             }

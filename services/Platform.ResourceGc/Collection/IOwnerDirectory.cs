@@ -6,6 +6,9 @@ namespace Platform.ResourceGc.Collection;
 /// </summary>
 public interface IOwnerDirectory
 {
-    /// <summary>False only when the owner is known to be gone; true when it exists or can't be checked now.</summary>
-    Task<bool> ExistsAsync(string @namespace, string ownerKind, string ownerId, CancellationToken cancellationToken);
+    /// <summary>
+    /// False only when that incarnation of the owner is known to be gone (no such id, or the id was re-created
+    /// since); true when it exists or can't be checked now. Generation 0 matches any incarnation.
+    /// </summary>
+    Task<bool> ExistsAsync(string @namespace, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken);
 }

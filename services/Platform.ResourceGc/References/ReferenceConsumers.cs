@@ -27,7 +27,7 @@ public sealed class ContainerDeletedConsumer(ReferenceService references, Snapsh
         var e = context.Message;
         if (e.SnapshotKey is null || e.Snapshotter is null)
             return;
-        await references.ReleaseAsync(e.Namespace, snapshotters.NameOf(e.Snapshotter), e.SnapshotKey, OwnerKinds.Container, e.Id, context.CancellationToken);
+        await references.ReleaseAsync(e.Namespace, snapshotters.NameOf(e.Snapshotter), e.SnapshotKey, OwnerKinds.Container, e.Id, e.CreatedAt.UtcTicks, context.CancellationToken);
     }
 }
 
@@ -39,6 +39,7 @@ public sealed class ContainerUpdatedConsumer(ReferenceService references, Snapsh
         var e = context.Message;
         if (e.PreviousSnapshotKey is null || e.Container.Snapshotter is null)
             return;
-        await references.ReleaseAsync(e.Namespace, snapshotters.NameOf(e.Container.Snapshotter), e.PreviousSnapshotKey, OwnerKinds.Container, e.Container.Id, context.CancellationToken);
+        await references.ReleaseAsync(e.Namespace, snapshotters.NameOf(e.Container.Snapshotter), e.PreviousSnapshotKey, OwnerKinds.Container, e.Container.Id,
+            e.Container.CreatedAt.UtcTicks, context.CancellationToken);
     }
 }

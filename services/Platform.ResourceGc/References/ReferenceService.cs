@@ -17,7 +17,7 @@ public sealed class ReferenceService(SqliteResourceStore store, LeaseService lea
     public async Task<ResourceRef> AddAsync(AddReference request, CancellationToken ct)
     {
         var (ns, snapshotter, key, kind, owner) = Parse(request.Namespace, request.Resource, request.OwnerKind, request.OwnerId);
-        await store.AddReferenceAsync(ns, snapshotter, key, kind, owner, clock.GetUtcNow(), ct);
+        await store.AddReferenceAsync(ns, snapshotter, key, kind, owner, request.OwnerGeneration, clock.GetUtcNow(), ct);
         logger.LogDebug("{OwnerKind} {Namespace}/{OwnerId} references snapshot {Snapshotter}/{Key}", kind, ns, owner, snapshotter, key);
         return request.Resource!;
     }
@@ -25,14 +25,14 @@ public sealed class ReferenceService(SqliteResourceStore store, LeaseService lea
     public async Task<ResourceRef> RemoveAsync(RemoveReference request, CancellationToken ct)
     {
         var (ns, snapshotter, key, kind, owner) = Parse(request.Namespace, request.Resource, request.OwnerKind, request.OwnerId);
-        await ReleaseAsync(ns, snapshotter, key, kind, owner, ct);
+        await ReleaseAsync(ns, snapshotter, key, kind, owner, request.OwnerGeneration, ct);
         return request.Resource!;
     }
 
     /// <summary>Drops a reference (no error if it is already gone) and collects the snapshot if nothing else keeps it.</summary>
-    public async Task ReleaseAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, CancellationToken ct)
+    public async Task ReleaseAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken ct)
     {
-        await store.RemoveReferenceAsync(ns, snapshotter, key, ownerKind, ownerId, ct);
+        await store.RemoveReferenceAsync(ns, snapshotter, key, ownerKind, ownerId, generation, ct);
         await collector.CollectAsync([(ns, snapshotter, key)], ct);
     }
 

@@ -23,8 +23,12 @@ public sealed record SnapshotRecord(
     public ResourceRef Ref => new() { Kind = ResourceKinds.Snapshot, Snapshotter = Snapshotter, Key = Key };
 }
 
-/// <summary>Who holds a reference on a snapshot: a container or a task, by id, since when.</summary>
-public sealed record ReferenceRecord(string Namespace, string Snapshotter, string Key, string OwnerKind, string OwnerId, DateTimeOffset CreatedAt);
+/// <summary>
+/// Who holds a reference on a snapshot: a container or a task, by id and generation (a container's creation
+/// time), since when. The generation keeps a deleted container's release from dropping the reference of a
+/// container re-created with the same id.
+/// </summary>
+public sealed record ReferenceRecord(string Namespace, string Snapshotter, string Key, string OwnerKind, string OwnerId, long Generation, DateTimeOffset CreatedAt);
 
 /// <summary>A lease and the snapshots it holds.</summary>
 public sealed record LeaseRecord(string Namespace, string Id, IReadOnlyDictionary<string, string> Labels, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt)

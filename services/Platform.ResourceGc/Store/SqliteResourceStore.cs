@@ -47,8 +47,9 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
                     key         TEXT NOT NULL,
                     owner_kind  TEXT NOT NULL,
                     owner_id    TEXT NOT NULL,
+                    generation  INTEGER NOT NULL,
                     created_at  INTEGER NOT NULL,
-                    PRIMARY KEY (namespace, snapshotter, key, owner_kind, owner_id)) WITHOUT ROWID;
+                    PRIMARY KEY (namespace, snapshotter, key, owner_kind, owner_id, generation)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS leases (
                     namespace  TEXT NOT NULL,
                     id         TEXT NOT NULL,
@@ -271,12 +272,13 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
     }
 
     /// <summary>Records an owner's reference; NotFound when the snapshot does not exist (at this moment).</summary>
-    public Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
             if (await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) is null)
                 throw PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
-            await using var insert = Command(c, t, "INSERT OR IGNORE INTO refs (namespace, snapshotter, key, owner_kind, owner_id, created_at) VALUES ($ns, $sn, $key, $ok, $oid, $now);");
+            await using var insert = Command(c, t, "INSERT OR IGNORE INTO refs (namespace, snapshotter, key, owner_kind, owner_id, generation, created_at) VALUES ($ns, $sn, $key, $ok, $oid, $gen, $now);");
+            insert.Parameters.AddWithValue("$gen", generation);
             AddKey(insert, ns, snapshotter, key);
             insert.Parameters.AddWithValue("$ok", ownerKind);
             insert.Parameters.AddWithValue("$oid", ownerId);
@@ -286,10 +288,11 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         }, cancellationToken);
 
     /// <summary>Drops an owner's reference; true when there was one.</summary>
-    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, CancellationToken cancellationToken) =>
+    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
-            await using var delete = Command(c, t, "DELETE FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key AND owner_kind = $ok AND owner_id = $oid;");
+            await using var delete = Command(c, t, "DELETE FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key AND owner_kind = $ok AND owner_id = $oid AND generation = $gen;");
+            delete.Parameters.AddWithValue("$gen", generation);
             AddKey(delete, ns, snapshotter, key);
             delete.Parameters.AddWithValue("$ok", ownerKind);
             delete.Parameters.AddWithValue("$oid", ownerId);
@@ -300,7 +303,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
     public async Task<IReadOnlyList<ReferenceRecord>> ReferencesAsync(string ownerKind, DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var c = await database.OpenReaderAsync(cancellationToken);
-        await using var command = Command(c, null, "SELECT namespace, snapshotter, key, owner_kind, owner_id, created_at FROM refs WHERE owner_kind = $ok AND created_at < $before;");
+        await using var command = Command(c, null, "SELECT namespace, snapshotter, key, owner_kind, owner_id, generation, created_at FROM refs WHERE owner_kind = $ok AND created_at < $before;");
         command.Parameters.AddWithValue("$ok", ownerKind);
         command.Parameters.AddWithValue("$before", before.UtcTicks);
         var result = new List<ReferenceRecord>();
@@ -400,7 +403,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
             while (await r.ReadAsync(cancellationToken))
                 snapshots.Add(ReadSnapshot(r));
         var references = new List<ReferenceRecord>();
-        await using (var command = Command(c, transaction, "SELECT namespace, snapshotter, key, owner_kind, owner_id, created_at FROM refs;"))
+        await using (var command = Command(c, transaction, "SELECT namespace, snapshotter, key, owner_kind, owner_id, generation, created_at FROM refs;"))
         await using (var r = await command.ExecuteReaderAsync(cancellationToken))
             while (await r.ReadAsync(cancellationToken))
                 references.Add(ReadReference(r));
@@ -556,7 +559,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         new DateTimeOffset(r.GetInt64(7), TimeSpan.Zero), new DateTimeOffset(r.GetInt64(8), TimeSpan.Zero));
 
     private static ReferenceRecord ReadReference(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), new DateTimeOffset(r.GetInt64(5), TimeSpan.Zero));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), new DateTimeOffset(r.GetInt64(6), TimeSpan.Zero));
 
     private static LeaseRecord ReadLease(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(2))!,

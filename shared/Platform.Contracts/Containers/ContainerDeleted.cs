@@ -32,4 +32,7 @@ public sealed record ContainerDeleted : IPlatformEvent
 
     /// <summary>Its labels when deleted.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>When the deleted container was created: identifies this incarnation of the id.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
 }

@@ -17,4 +17,7 @@ public sealed record RemoveReference
 
     /// <summary>Required.</summary>
     public string? OwnerId { get; init; }
+
+    /// <summary>Optional. Which incarnation of the owner (a container's creation time in ticks), so a re-created container's reference is not released by its predecessor's deletion.</summary>
+    public long OwnerGeneration { get; init; }
 }
