@@ -82,4 +82,15 @@ public sealed class The_compose_file
         Assert.Contains(config.Child("services")!.Child("metadata")!.Child("volumes")!.Items,
             v => v.StartsWith("platform-data:/var/lib/platform", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Runs_the_resource_gc_service_on_the_shared_data_volume_with_the_privilege_to_mount()
+    {
+        var config = SimpleYaml.Parse(await ConfigAsync());
+        var gc = config.Child("services")!.Child("resource-gc");
+        Assert.NotNull(gc);
+        Assert.Equal("services/Platform.ResourceGc.Host/Dockerfile", gc.Child("build")?.Child("dockerfile")?.Value);
+        Assert.Equal("true", gc.Child("privileged")?.Value);
+        Assert.Contains(gc.Child("volumes")!.Items, v => v.StartsWith("platform-data:/var/lib/platform", StringComparison.Ordinal));
+    }
 }
