@@ -31,13 +31,16 @@ public static class ResourceGcServiceExtensions
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddServiceClient();
-        services.AddSingleton(sp =>
+        services.AddSingleton<IResourceStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            return new SqliteResourceStore(new SqliteDatabase(options.SqlitePathFor("resources")), sp.GetRequiredService<OutboxSignal>());
+            var signal = sp.GetRequiredService<OutboxSignal>();
+            return options.UseMongo
+                ? new MongoResourceStore(MongoClients.For(options.MongoUri!).GetDatabase(options.MongoDatabase), signal)
+                : new SqliteResourceStore(new SqliteDatabase(options.SqlitePathFor("resources")), signal);
         });
-        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqliteResourceStore>());
-        services.AddSingleton<IInitializableStore>(sp => sp.GetRequiredService<SqliteResourceStore>());
+        services.AddSingleton(sp => (IOutboxStore)sp.GetRequiredService<IResourceStore>());
+        services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IResourceStore>());
         services.AddSingleton<Snapshotters>();
         services.AddSingleton<SnapshotService>();
         services.AddSingleton<ImportSessions>();

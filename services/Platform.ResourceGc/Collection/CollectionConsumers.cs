@@ -13,7 +13,7 @@ public sealed class CollectGarbageConsumer(Collector collector) : IConsumer<Coll
         await context.ReplyAsync(await collector.RunPassAsync(context.Message.DryRun, context.CancellationToken));
 }
 
-public sealed class ExplainResourceConsumer(SqliteResourceStore store, LeaseService leases, TimeProvider clock) : IConsumer<ExplainResource>
+public sealed class ExplainResourceConsumer(IResourceStore store, LeaseService leases, TimeProvider clock) : IConsumer<ExplainResource>
 {
     public async Task Consume(ConsumeContext<ExplainResource> context)
     {

@@ -15,7 +15,7 @@ namespace Platform.ResourceGc.Collection;
 /// logged and retried by a later pass; it never stops the pass.
 /// </summary>
 public sealed class Collector(
-    SqliteResourceStore store,
+    IResourceStore store,
     Snapshotters snapshotters,
     SnapshotService snapshots,
     IOwnerDirectory owners,

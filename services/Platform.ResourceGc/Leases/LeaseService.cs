@@ -8,7 +8,7 @@ using Platform.ResourceGc.Store;
 namespace Platform.ResourceGc.Leases;
 
 /// <summary>Leases: protect resources for a while (an import, a container about to be created); deleting one collects what only it held.</summary>
-public sealed class LeaseService(SqliteResourceStore store, Snapshotters snapshotters, Collector collector, TimeProvider clock)
+public sealed class LeaseService(IResourceStore store, Snapshotters snapshotters, Collector collector, TimeProvider clock)
 {
     public async Task<Lease> CreateAsync(CreateLease request, CancellationToken ct)
     {

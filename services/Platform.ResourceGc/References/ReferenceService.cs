@@ -12,7 +12,7 @@ namespace Platform.ResourceGc.References;
 /// Owners' references on snapshots. Owners register theirs before they commit (so a collection can't remove
 /// the snapshot in between) and release them when they go; a release collects what is now unused at once.
 /// </summary>
-public sealed class ReferenceService(SqliteResourceStore store, LeaseService leases, Collector collector, TimeProvider clock, ILogger<ReferenceService> logger)
+public sealed class ReferenceService(IResourceStore store, LeaseService leases, Collector collector, TimeProvider clock, ILogger<ReferenceService> logger)
 {
     public async Task<ResourceRef> AddAsync(AddReference request, CancellationToken ct)
     {

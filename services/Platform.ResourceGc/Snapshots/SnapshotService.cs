@@ -12,7 +12,7 @@ namespace Platform.ResourceGc.Snapshots;
 /// (a crash leaves a folder with no record, which a pass removes) and a removed snapshot's record goes before
 /// its folder (a crash leaves the same kind of leftover, never a record without data).
 /// </summary>
-public sealed class SnapshotService(SqliteResourceStore store, Snapshotters snapshotters, TimeProvider clock, ILogger<SnapshotService> logger)
+public sealed class SnapshotService(IResourceStore store, Snapshotters snapshotters, TimeProvider clock, ILogger<SnapshotService> logger)
 {
     public const int DefaultPageSize = 1000;
     public const int MaxPageSize = 5000;

@@ -18,7 +18,7 @@ namespace Platform.ResourceGc.Store;
 /// collector relies on instead of a global lock.
 /// </summary>
 public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal signal)
-    : IOutboxStore, IInitializableStore, IAsyncDisposable
+    : IResourceStore, IOutboxStore, IInitializableStore, IAsyncDisposable
 {
     private const string SnapshotColumns = "namespace, snapshotter, key, dir_id, kind, parent, labels, created_at, updated_at";
 
@@ -156,9 +156,11 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
                 throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} is {active.Kind.ToString().ToLowerInvariant()}; only active snapshots can be committed");
             if (await GetSnapshotAsync(c, t, ns, snapshotter, name, cancellationToken) is not null)
                 throw PlatformException.AlreadyExists($"snapshot {snapshotter}/{name} already exists in namespace {ns}");
-            var owners = await OwnersAsync(c, t, ns, snapshotter, key, now, cancellationToken);
-            if (owners.Count > 0)
-                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} cannot be committed while {string.Join(", ", owners)} use it");
+            // Leases may hold an active snapshot being committed (they move to the committed one below);
+            // a container or task may not, since its snapshot key would vanish under it.
+            var users = (await OwnersAsync(c, t, ns, snapshotter, key, now, cancellationToken)).Where(o => !o.StartsWith("lease ", StringComparison.Ordinal)).ToList();
+            if (users.Count > 0)
+                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} cannot be committed while {string.Join(", ", users)} use it");
             var record = active with { Key = name, Kind = SnapshotKind.Committed, Labels = labels ?? active.Labels, UpdatedAt = now };
             await using (var update = Command(c, t, "UPDATE snapshots SET key = $name, kind = $kind, labels = $labels, updated_at = $updated WHERE namespace = $ns AND snapshotter = $sn AND key = $key;"))
             {

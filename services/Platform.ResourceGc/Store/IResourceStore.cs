@@ -1,0 +1,74 @@
+using Platform.Common.Filters;
+using Platform.Hosting.Outbox;
+
+namespace Platform.ResourceGc.Store;
+
+/// <summary>
+/// The resource GC service's store: snapshot records, owners' references, leases and the outbox. Every
+/// check-then-write is atomic with its write, which is what lets the collector work without a global lock:
+/// a removal re-checks at the moment of its write that nothing protects the snapshot, and anything that adds
+/// protection (a reference, a child, a lease holding it) conflicts with that removal rather than racing it.
+/// Namespace + snapshotter + key identify a snapshot; its folder id never changes.
+/// </summary>
+public interface IResourceStore
+{
+    /// <summary>A new folder id, recorded with its allocation time (the sweep leaves young folders alone).</summary>
+    Task<long> AllocateDirIdAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Every allocated folder id and when it was allocated.</summary>
+    Task<Dictionary<long, DateTimeOffset>> DirAllocationsAsync(CancellationToken cancellationToken);
+
+    Task<SnapshotRecord?> GetSnapshotAsync(string ns, string snapshotter, string key, CancellationToken cancellationToken);
+
+    /// <summary>The committed ancestors from <paramref name="parent"/> up, nearest first; NotFound if one is missing.</summary>
+    Task<IReadOnlyList<SnapshotRecord>> GetChainAsync(string ns, string snapshotter, string? parent, CancellationToken cancellationToken);
+
+    /// <summary>Inserts a snapshot: AlreadyExists for a taken key, NotFound/InvalidArgument for a missing or uncommitted parent, NotFound for a missing lease.</summary>
+    Task InsertSnapshotAsync(SnapshotRecord record, string? leaseId, EventFactory makeEvent, CancellationToken cancellationToken);
+
+    /// <summary>Active <paramref name="key"/> becomes committed <paramref name="name"/> (refused while referenced).</summary>
+    Task<SnapshotRecord> CommitSnapshotAsync(string ns, string snapshotter, string key, string name,
+        IReadOnlyDictionary<string, string>? labels, string? leaseId, DateTimeOffset now, Func<SnapshotRecord, EventFactory> makeEvent,
+        CancellationToken cancellationToken);
+
+    Task<SnapshotRecord> UpdateLabelsAsync(string ns, string snapshotter, string key,
+        Func<SnapshotRecord, IReadOnlyDictionary<string, string>> apply, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>A user's removal: FailedPrecondition while it has children, references or a live lease holding it.</summary>
+    Task<SnapshotRecord> RemoveSnapshotAsync(string ns, string snapshotter, string key, DateTimeOffset now,
+        Func<SnapshotRecord, EventFactory> makeEvent, CancellationToken cancellationToken);
+
+    /// <summary>The collector's removal: only if, at this moment, nothing protects it and it predates the pass; else null.</summary>
+    Task<SnapshotRecord?> TryCollectSnapshotAsync(string ns, string snapshotter, string key, DateTimeOffset passStart,
+        DateTimeOffset now, Func<SnapshotRecord, EventFactory> makeEvent, CancellationToken cancellationToken);
+
+    Task<(IReadOnlyList<SnapshotRecord> Page, string? After)> ListSnapshotsAsync(string ns, string snapshotter,
+        FilterSet filters, int limit, string? after, CancellationToken cancellationToken);
+
+    /// <summary>Records an owner's reference (idempotent); NotFound when the snapshot does not exist at this moment.</summary>
+    Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Drops an owner's reference; true when there was one.</summary>
+    Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken);
+
+    /// <summary>References of one kind of owner created before <paramref name="before"/>.</summary>
+    Task<IReadOnlyList<ReferenceRecord>> ReferencesAsync(string ownerKind, DateTimeOffset before, CancellationToken cancellationToken);
+
+    Task<LeaseRecord> CreateLeaseAsync(LeaseRecord lease, EventFactory makeEvent, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a lease; returns it and what it held (those snapshots stay, unprotected by it).</summary>
+    Task<(LeaseRecord Lease, IReadOnlyList<LeaseResourceRecord> Held)> DeleteLeaseAsync(string ns, string id, EventFactory makeEvent, CancellationToken cancellationToken);
+
+    /// <summary>Leases of one namespace, or of all when <paramref name="ns"/> is null.</summary>
+    Task<IReadOnlyList<LeaseRecord>> ListLeasesAsync(string? ns, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LeaseResourceRecord>> ChangeLeaseResourceAsync(string ns, string leaseId, string snapshotter, string key, bool add, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LeaseResourceRecord>> ListLeaseResourcesAsync(string ns, string leaseId, CancellationToken cancellationToken);
+
+    /// <summary>The whole graph, read consistently: candidates for a pass and the material of explain.</summary>
+    Task<ResourceGraph> LoadGraphAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores an event that is not part of another change (a pass's summary).</summary>
+    Task AppendEventAsync(string kind, string ns, string id, EventFactory makeEvent, CancellationToken cancellationToken);
+}
