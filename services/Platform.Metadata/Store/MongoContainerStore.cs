@@ -55,22 +55,13 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
         if (filters.Filters.Count == 1)
             query &= Pushdown(filters.Filters[0]);
 
-        var page = new List<Container>(Math.Min(limit, 1024));
+        var page = new PageCollector<Container>(limit, c => filters.Match(new ContainerFields(c)), c => c.Id);
         using var cursor = await _containers.Find(query).Sort(Builders<ContainerDocument>.Sort.Ascending(d => d.Id))
             .ToCursorAsync(cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
-        {
-            foreach (var document in cursor.Current)
-            {
-                var container = document.ToContainer();
-                if (!filters.Match(new ContainerFields(container)))
-                    continue;
-                if (page.Count == limit)
-                    return new ContainerPage(page, page[^1].Id);
-                page.Add(container);
-            }
-        }
-        return new ContainerPage(page, null);
+            if (!cursor.Current.All(document => page.Offer(document.ToContainer())))
+                break;
+        return new ContainerPage(page.Items, page.After);
     }
 
     public async Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken)

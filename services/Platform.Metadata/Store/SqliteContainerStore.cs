@@ -60,7 +60,7 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
 
     public async Task<ContainerPage> ListAsync(string @namespace, FilterSet filters, int limit, string? after, CancellationToken cancellationToken)
     {
-        var page = new List<Container>(Math.Min(limit, 1024));
+        var page = new PageCollector<Container>(limit, c => filters.Match(new ContainerFields(c)), c => c.Id);
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var sql = new StringBuilder($"SELECT {Columns} FROM containers WHERE namespace = $ns AND id > $after");
@@ -70,16 +70,10 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
         sql.Append(" ORDER BY id;");
         command.CommandText = sql.ToString();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken) && page.Offer(Read(reader)))
         {
-            var container = Read(reader);
-            if (!filters.Match(new ContainerFields(container)))
-                continue;
-            if (page.Count == limit)
-                return new ContainerPage(page, page[^1].Id);
-            page.Add(container);
         }
-        return new ContainerPage(page, null);
+        return new ContainerPage(page.Items, page.After);
     }
 
     public async Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken)

@@ -202,23 +202,14 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         FilterSet filters, int limit, string? after, CancellationToken cancellationToken)
     {
         var from = after ?? "";
-        var page = new List<SnapshotRecord>();
+        var page = new PageCollector<SnapshotRecord>(limit, r => filters.Match(new SnapshotFields(r)), r => r.Key);
         var f = Builders<SnapshotDoc>.Filter;
         using var cursor = await _snapshots.Find(f.Eq(d => d.Namespace, ns) & f.Eq(d => d.Snapshotter, snapshotter) & f.Gt(d => d.Key, from))
             .Sort(Builders<SnapshotDoc>.Sort.Ascending(d => d.Key)).ToCursorAsync(cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
-        {
-            foreach (var document in cursor.Current)
-            {
-                var record = document.ToRecord();
-                if (!filters.Match(new SnapshotFields(record)))
-                    continue;
-                if (page.Count == limit)
-                    return (page, page[^1].Key);
-                page.Add(record);
-            }
-        }
-        return (page, null);
+            if (!cursor.Current.All(document => page.Offer(document.ToRecord())))
+                break;
+        return (page.Items, page.After);
     }
 
     public Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now, CancellationToken cancellationToken) =>
