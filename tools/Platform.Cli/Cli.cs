@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using Platform.Cli.Commands.Containers;
 using Platform.Cli.Commands.Events;
+using Platform.Cli.Commands.Gc;
+using Platform.Cli.Commands.Leases;
+using Platform.Cli.Commands.Snapshots;
 using Platform.Client;
 
 namespace Platform.Cli;
@@ -28,12 +31,15 @@ public static class Cli
     private static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand($"""
-            platformctl manages Platform containers and watches Platform events over RabbitMQ.
+            platformctl manages Platform containers, snapshots and leases, collects garbage and watches events over RabbitMQ.
 
             {ExitCodes.Table}
             """);
         context.Globals.AddTo(root);
         root.Subcommands.Add(ContainersCommand.Create(context));
+        root.Subcommands.Add(SnapshotsCommand.Create(context));
+        root.Subcommands.Add(LeasesCommand.Create(context));
+        root.Subcommands.Add(GcCommand.Create(context));
         root.Subcommands.Add(EventsCommand.Create(context));
         return root;
     }

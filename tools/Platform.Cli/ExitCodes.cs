@@ -33,10 +33,10 @@ public static class ExitCodes
           0    success
           1    unexpected failure
           2    usage error (unknown command, missing or malformed option)
-          3    InvalidArgument     a value breaks a rule (id, label, filter, spec file)
-          4    NotFound            the container does not exist in the namespace
-          5    AlreadyExists       a container with that id already exists
-          6    FailedPrecondition  the container's state or version forbids it
+          3    InvalidArgument     a value breaks a rule (id, label, filter, spec file, --from, archive)
+          4    NotFound            the container, snapshot or lease does not exist in the namespace
+          5    AlreadyExists       a container, snapshot or lease with that id or key already exists
+          6    FailedPrecondition  the object's state forbids it (a live task, a snapshot's children)
           7    Unavailable         the broker or the service did not answer in time
           8    Internal            a service failed unexpectedly
           130  interrupted (Ctrl-C)

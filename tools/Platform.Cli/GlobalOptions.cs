@@ -10,7 +10,7 @@ internal sealed class GlobalOptions
 
     public Option<string> Namespace { get; } = new("--namespace", "-n")
     {
-        Description = "Namespace of the containers [default: $PLATFORM_NAMESPACE, else 'default']",
+        Description = "Namespace to work in [default: $PLATFORM_NAMESPACE, else 'default']",
         HelpName = "NAME",
         Recursive = true,
     };

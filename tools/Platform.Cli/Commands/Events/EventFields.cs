@@ -4,8 +4,9 @@ using Platform.Contracts;
 namespace Platform.Cli.Commands.Events;
 
 /// <summary>
-/// An event's fields for filters: <c>type</c> (e.g. ContainerCreated), <c>namespace</c>, <c>id</c> (the container's)
-/// and <c>labels.&lt;key&gt;</c> (the container's, when the event carries them). Anything else is absent.
+/// An event's fields for filters: <c>type</c> (e.g. ContainerCreated), <c>namespace</c>, <c>id</c> (the container's id,
+/// the snapshot's key or the lease's id) and <c>labels.&lt;key&gt;</c> (the object's, when the event carries them).
+/// Anything else is absent.
 /// </summary>
 internal sealed class EventFields(IPlatformEvent e) : IFieldSource
 {

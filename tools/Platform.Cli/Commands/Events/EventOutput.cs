@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Platform.Cli.Output;
 using Platform.Contracts;
 using Platform.Contracts.Containers;
+using Platform.Contracts.Resources;
 
 namespace Platform.Cli.Commands.Events;
 
@@ -20,7 +21,10 @@ internal static class EventOutput
         EventSubject.Id(e) ?? "-",
         e.Sequence.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>The envelope first, then the event's own fields; a container inside is shaped as <c>containers get -o json</c> shows it.</summary>
+    /// <summary>
+    /// The envelope first, then the event's own fields; a container, snapshot or lease inside is shaped as
+    /// <c>containers get</c>, <c>snapshots stat</c> or <c>leases create</c> show it with <c>-o json</c>.
+    /// </summary>
     public static string JsonLine(IPlatformEvent e)
     {
         var body = JsonSerializer.SerializeToNode(e, e.GetType(), Json.Compact)!.AsObject();
@@ -37,7 +41,13 @@ internal static class EventOutput
             var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             if (Envelope.Contains(name))
                 continue;
-            json[name] = property.GetValue(e) is Container container ? ContainerJson.ToJson(container) : body[name]?.DeepClone();
+            json[name] = property.GetValue(e) switch
+            {
+                Container container => ContainerJson.ToJson(container),
+                Snapshot snapshot => SnapshotJson.ToJson(snapshot),
+                Lease lease => LeaseJson.ToJson(lease),
+                _ => body[name]?.DeepClone(),
+            };
         }
         return json.ToJsonString(Json.Compact);
     }
