@@ -123,7 +123,7 @@ public sealed partial class When_a_user_collects_garbage(PlatformFixture fixture
 
         Assert.Equal("snapshot overlayfs/base is alive:", explained.Lines[0]);
         var chain = Assert.Single(explained.Lines[1..]);
-        Assert.Equal($"  snapshot overlayfs/base <- parent of <- snapshot overlayfs/app-root <- referenced by container {ctl.Namespace}/app", chain);
+        Assert.Equal($"  snapshot overlayfs/base <- parent of snapshot overlayfs/app-root <- referenced by container {ctl.Namespace}/app", chain);
     }
 
     [Fact]

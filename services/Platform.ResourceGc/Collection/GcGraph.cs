@@ -46,9 +46,9 @@ public static class GcGraph
             .ToLookup(s => (s.Namespace, s.Snapshotter, s.Parent!));
         var chains = new List<IReadOnlyList<string>>();
         var path = new List<string>();
-        void Walk(string k, int depth)
+        void Walk(string k, int depth, string step)
         {
-            path.Add($"snapshot {snapshotter}/{k}");
+            path.Add(step);
             var node = graph.Snapshots.FirstOrDefault(s => s.Namespace == ns && s.Snapshotter == snapshotter && s.Key == k);
             if (node is not null && node.Labels.ContainsKey(GcLabels.Root))
                 chains.Add([.. path, $"root label {GcLabels.Root}"]);
@@ -62,14 +62,10 @@ public static class GcGraph
             }
             if (depth < 256)
                 foreach (var child in children[(ns, snapshotter, k)])
-                {
-                    path.Add($"parent of");
-                    Walk(child.Key, depth + 1);
-                    path.RemoveAt(path.Count - 1);
-                }
+                    Walk(child.Key, depth + 1, $"parent of snapshot {snapshotter}/{child.Key}");
             path.RemoveAt(path.Count - 1);
         }
-        Walk(key, 0);
+        Walk(key, 0, $"snapshot {snapshotter}/{key}");
         return chains;
     }
 }

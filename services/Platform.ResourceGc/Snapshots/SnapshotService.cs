@@ -35,7 +35,9 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
             await driver.CreateAsync(dirId, chain.Select(p => p.DirId).ToList(), ct);
             await fill(dirId);
             var record = new SnapshotRecord(ns, driver.Name, key, dirId, kind, parent, labels, now, now);
-            await store.InsertSnapshotAsync(record, leaseId, Events.Prepared(record, now), ct);
+            // An import creates a committed snapshot directly: subscribers watching commits must see it.
+            var created = kind == SnapshotKind.Committed ? Events.Committed(record, key, now) : Events.Prepared(record, now);
+            await store.InsertSnapshotAsync(record, leaseId, created, ct);
             logger.LogInformation("Snapshot {Namespace}/{Snapshotter}/{Key} created ({Kind}, parent {Parent}, folder {DirId})",
                 ns, driver.Name, key, kind, parent, dirId);
             return record;
