@@ -29,7 +29,7 @@ public static class TarUnpacker
                 var target = Resolve(root, entry.Name);
                 if (target is null)
                     continue;
-                RefuseLinksOnTheWay(root, target, entry.Name);
+                CheckFoldersOnTheWay(root, target, entry.Name);
                 switch (entry.EntryType)
                 {
                     case TarEntryType.Directory:
@@ -56,7 +56,9 @@ public static class TarUnpacker
                     case TarEntryType.HardLink:
                         var source = Resolve(root, entry.LinkName)
                             ?? throw PlatformException.InvalidArgument($"archive entry {entry.Name} links outside the snapshot ({entry.LinkName})");
-                        RefuseLinksOnTheWay(root, source, entry.LinkName);
+                        CheckFoldersOnTheWay(root, source, entry.LinkName);
+                        if (LinuxCalls.LStatOrNull(source) is not { IsDirectory: false })
+                            throw PlatformException.InvalidArgument($"archive entry {entry.Name} is a hard link to {entry.LinkName}, which is not a file the archive made before it");
                         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                         DeleteExisting(target);
                         if (link(source, target) != 0)
@@ -98,17 +100,23 @@ public static class TarUnpacker
     }
 
     /// <summary>
-    /// Refuses a path whose folders below <paramref name="root"/> include a symlink. The path is checked by name
-    /// only; the kernel would follow such a link while writing, and one the archive made itself (<c>evil → /etc</c>,
-    /// then <c>evil/passwd</c>) would carry the write outside the snapshot.
+    /// Refuses a path whose folders below <paramref name="root"/> include a symlink or something that is not a
+    /// folder. The path is checked by name only; the kernel would follow such a link while writing, and one the
+    /// archive made itself (<c>evil → /etc</c>, then <c>evil/passwd</c>) would carry the write outside the snapshot.
     /// </summary>
-    private static void RefuseLinksOnTheWay(string root, string path, string name)
+    private static void CheckFoldersOnTheWay(string root, string path, string name)
     {
         for (var folder = Path.GetDirectoryName(path); folder is not null && folder.Length > root.Length; folder = Path.GetDirectoryName(folder))
         {
-            if (LinuxCalls.LStatOrNull(folder) is { IsSymlink: true })
-                throw PlatformException.InvalidArgument(
-                    $"archive entry {name} goes through the symlink {Path.GetRelativePath(root, folder)}, which may lead outside the snapshot");
+            switch (LinuxCalls.LStatOrNull(folder))
+            {
+                case { IsSymlink: true }:
+                    throw PlatformException.InvalidArgument(
+                        $"archive entry {name} goes through the symlink {Path.GetRelativePath(root, folder)}, which may lead outside the snapshot");
+                case { IsDirectory: false }:
+                    throw PlatformException.InvalidArgument(
+                        $"archive entry {name} needs the folder {Path.GetRelativePath(root, folder)}, but the archive made something else there");
+            }
         }
     }
 

@@ -112,6 +112,63 @@ public sealed class When_a_client_imports_an_archive(PlatformFixture fixture) : 
         Assert.Empty(LeftoverImports());
     }
 
+    [Theory]
+    [InlineData("random")]
+    [InlineData("corrupt-gzip")]
+    [InlineData("link-to-nothing")]
+    [InlineData("file-as-folder")]
+    public async Task Should_refuse_a_corrupt_or_inconsistent_archive_and_leave_nothing(string kind)
+    {
+        var client = fixture.Client;
+        var ns = Unique.Namespace("corrupt");
+        var bytes = kind switch
+        {
+            "random" => RandomNumberGenerator.GetBytes(10 * 1024),
+            "corrupt-gzip" => Corrupt(new TarBuilder().File("a", RandomNumberGenerator.GetBytes(8192)).TarGz()),
+            "link-to-nothing" => new TarBuilder().HardLink("b", "missing").Tar(),
+            _ => new TarBuilder().File("a", "a file").File("a/b", "under a file").Tar(),
+        };
+        var before = Folders.List(fixture, Sn.Overlay);
+
+        await Expect.ErrorAsync(ErrorKind.InvalidArgument, () =>
+            client.Snapshots.ImportAsync(new MemoryStream(bytes), "layer", snapshotter: Sn.Overlay, @namespace: ns, cancellationToken: Ct));
+
+        Assert.False(await client.SnapshotExistsAsync(ns, Sn.Overlay, "layer"));
+        Assert.Equal(before, Folders.List(fixture, Sn.Overlay));
+        Assert.Empty(LeftoverImports());
+
+        static byte[] Corrupt(byte[] gz)
+        {
+            for (var i = gz.Length / 3; i < gz.Length * 2 / 3; i++)
+                gz[i] ^= 0x5a;
+            return gz;
+        }
+    }
+
+    [Fact]
+    public async Task Should_answer_Internal_with_the_cause_when_completing_fails_unexpectedly()
+    {
+        Need.Root();
+        var client = fixture.Client;
+        var ns = Unique.Namespace("internal");
+        var root = Folders.Root(fixture, Sn.Native);
+        Directory.CreateDirectory(root);
+        // An immutable snapshot root: even root cannot create the new snapshot's folder in it.
+        await Mounts.RunAsync("chattr", ["+i", root], Ct);
+        try
+        {
+            var e = await Expect.ErrorAsync(ErrorKind.Internal, () =>
+                client.Snapshots.ImportAsync(new MemoryStream(new TarBuilder().File("a", "a").Tar()), "layer", snapshotter: Sn.Native, @namespace: ns, cancellationToken: Ct));
+            Assert.Contains("native/layer", e.Message);
+        }
+        finally
+        {
+            await Mounts.RunAsync("chattr", ["-i", root], CancellationToken.None);
+        }
+        Assert.False(await client.SnapshotExistsAsync(ns, Sn.Native, "layer"));
+        Assert.Empty(LeftoverImports());
+    }
+
     [Fact]
     public async Task Should_refuse_an_archive_that_announces_more_than_it_sends()
     {
