@@ -273,13 +273,17 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         return (page, null);
     }
 
-    /// <summary>Records an owner's reference; NotFound when the snapshot does not exist (at this moment).</summary>
+    /// <summary>
+    /// Records an owner's reference, or renews the time of the one it already has; NotFound when the snapshot
+    /// does not exist (at this moment). The renewal lets a late release tell a registration it must keep (made
+    /// after the change it releases for) from the one it is meant to drop.
+    /// </summary>
     public Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
             if (await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) is null)
                 throw PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
-            await using var insert = Command(c, t, "INSERT OR IGNORE INTO refs (namespace, snapshotter, key, owner_kind, owner_id, generation, created_at) VALUES ($ns, $sn, $key, $ok, $oid, $gen, $now);");
+            await using var insert = Command(c, t, "INSERT INTO refs (namespace, snapshotter, key, owner_kind, owner_id, generation, created_at) VALUES ($ns, $sn, $key, $ok, $oid, $gen, $now) ON CONFLICT (namespace, snapshotter, key, owner_kind, owner_id, generation) DO UPDATE SET created_at = MAX(created_at, excluded.created_at);");
             insert.Parameters.AddWithValue("$gen", generation);
             AddKey(insert, ns, snapshotter, key);
             insert.Parameters.AddWithValue("$ok", ownerKind);
@@ -289,12 +293,17 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
             return 0;
         }, cancellationToken);
 
-    /// <summary>Drops an owner's reference; true when there was one.</summary>
-    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Drops an owner's reference; true when there was one. With <paramref name="registeredBefore"/>, only if it
+    /// was last registered before then.
+    /// </summary>
+    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken,
+        DateTimeOffset? registeredBefore = null) =>
         database.WriteAsync(async (c, t) =>
         {
-            await using var delete = Command(c, t, "DELETE FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key AND owner_kind = $ok AND owner_id = $oid AND generation = $gen;");
+            await using var delete = Command(c, t, "DELETE FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key AND owner_kind = $ok AND owner_id = $oid AND generation = $gen AND ($before IS NULL OR created_at < $before);");
             delete.Parameters.AddWithValue("$gen", generation);
+            delete.Parameters.AddWithValue("$before", (object?)registeredBefore?.UtcTicks ?? DBNull.Value);
             AddKey(delete, ns, snapshotter, key);
             delete.Parameters.AddWithValue("$ok", ownerKind);
             delete.Parameters.AddWithValue("$oid", ownerId);
