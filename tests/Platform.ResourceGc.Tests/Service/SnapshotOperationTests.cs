@@ -374,6 +374,62 @@ public sealed class When_a_client_uses_snapshots(PlatformFixture fixture) : ICla
         Assert.Equal(new Dictionary<string, string> { ["x"] = "y" }, (await client.Snapshots.StatAsync("rw", sn, ns, Ct)).Labels);
     }
 
+    [Fact]
+    public async Task Should_refuse_invalid_keys_namespaces_and_snapshotters()
+    {
+        var client = fixture.Client;
+        var ns = Unique.Namespace("invalid");
+
+        await Expect.ErrorAsync(ErrorKind.InvalidArgument, () => client.PrepareAsync(ns, Sn.Overlay, ""));
+        await Expect.ErrorAsync(ErrorKind.InvalidArgument, () => client.PrepareAsync(ns, Sn.Overlay, "line\nbreak"));
+        await Expect.ErrorAsync(ErrorKind.InvalidArgument, () => client.PrepareAsync(ns, Sn.Overlay, new string('k', 1025)));
+        await Expect.ErrorAsync(ErrorKind.InvalidArgument, () => client.PrepareAsync("bad..namespace", Sn.Overlay, "rw"));
+        var unknown = await Expect.ErrorAsync(ErrorKind.InvalidArgument, () => client.PrepareAsync(ns, "zfs", "rw"));
+        Assert.Contains("overlayfs", unknown.Message);
+        await Expect.ErrorAsync(ErrorKind.InvalidArgument, () => client.CommitAsync(ns, Sn.Overlay, "rw", ""));
+
+        // Keys are free text otherwise, as in containerd (paths, digests).
+        var key = "sha256:" + new string('a', 64) + "/layer path";
+        Assert.Equal(key, (await client.PrepareAsync(ns, Sn.Overlay, key)).Snapshot.Key);
+        Assert.Equal([key], await client.KeysAsync(ns, Sn.Overlay));
+    }
+
+    [Fact]
+    public async Task Should_page_a_long_list_with_continuation_tokens()
+    {
+        var client = fixture.Client;
+        var ns = Unique.Namespace("pages");
+        for (var i = 0; i < 7; i++)
+            await client.PrepareAsync(ns, Sn.Native, $"s{i}", labels: new Dictionary<string, string> { ["even"] = (i % 2 == 0).ToString() });
+
+        var keys = new List<string>();
+        var pages = 0;
+        string? token = null;
+        do
+        {
+            var page = await List(ns, 3, token, null);
+            Assert.InRange(page.Snapshots.Count, 1, 3);
+            keys.AddRange(page.Snapshots.Select(s => s.Key));
+            token = page.ContinuationToken;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal(["s0", "s1", "s2", "s3", "s4", "s5", "s6"], keys);
+        Assert.Equal(3, pages);
+        var filtered = await List(ns, 2, null, ["labels.even==True"]);
+        Assert.Equal(["s0", "s2"], filtered.Snapshots.Select(s => s.Key));
+        Assert.Equal(["s4", "s6"], (await List(ns, 2, filtered.ContinuationToken, ["labels.even==True"])).Snapshots.Select(s => s.Key));
+        await Expect.ErrorAsync(ErrorKind.InvalidArgument, () => List(ns, 2, "not-a-token", null));
+        await Expect.ErrorAsync(ErrorKind.InvalidArgument, () => List(ns, -1, null, null));
+    }
+
+    private Task<ListSnapshotsResult> List(string ns, int limit, string? token, IReadOnlyList<string>? filters) =>
+        fixture.Client.RequestAsync<ListSnapshots, ListSnapshotsResult>(QueueNames.Of<ListSnapshots>(), new ListSnapshots
+        {
+            Namespace = ns, Snapshotter = Sn.Native, Limit = limit, ContinuationToken = token, Filters = filters,
+        }, Ct);
+
     private async Task<Snapshot> Update(string ns, string sn, IReadOnlyList<string>? mask, IReadOnlyDictionary<string, string> labels) =>
         (await fixture.Client.RequestAsync<UpdateSnapshot, SnapshotResult>(QueueNames.Of<UpdateSnapshot>(), new UpdateSnapshot
         {
