@@ -68,6 +68,31 @@ public sealed class When_container_events_arrive_late(HeldEventsFixture fixture)
         await client.SnapshotGoneAsync(ns, sn, "a", aFolder);
     }
 
+    [Theory]
+    [InlineData(Sn.Overlay)]
+    [InlineData(Sn.Native)]
+    public async Task Should_keep_the_snapshot_of_a_container_recreated_before_its_deletion_arrives(string sn)
+    {
+        var client = fixture.Client;
+        var ns = Unique.Namespace("recreate");
+        var folder = Folders.Of(await client.PrepareAsync(ns, sn, "rootfs"));
+        await client.CreateContainerAsync(ns, "web", sn, "rootfs");
+        await client.DeleteContainerAsync(ns, "web");
+        await client.CreateContainerAsync(ns, "web", sn, "rootfs");
+
+        // The first incarnation's deletion arrives now; it must release only that incarnation's reference.
+        await fixture.RelayContainerEventsAsync(Ct);
+        var probe = Folders.Of(await client.PrepareAsync(ns, sn, "probe"));
+        await client.CreateContainerAsync(ns, "probe", sn, "probe");
+        await client.DeleteContainerAsync(ns, "probe");
+        await fixture.RelayContainerEventsAsync(Ct);
+        await client.SnapshotGoneAsync(ns, sn, "probe", probe); // events are handled in order: the deletion of web came before
+
+        Assert.True(await client.SnapshotExistsAsync(ns, sn, "rootfs"), "the re-created container's snapshot was collected");
+        Assert.True(Directory.Exists(folder));
+        Assert.Equal([$"referenced by container {ns}/web"], await client.ContainerReasonsAsync(ns, sn, "rootfs"));
+    }
+
     [Fact]
     public async Task Should_release_the_previous_snapshot_of_a_plain_move_when_its_event_arrives()
     {
