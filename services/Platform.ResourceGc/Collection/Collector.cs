@@ -175,14 +175,18 @@ public sealed class Collector(
 
     private async Task RemoveOrphanFoldersAsync(DateTimeOffset olderThan, CancellationToken ct)
     {
+        // Order matters. A folder exists only once its creation has started, so a listed folder that is not
+        // being created after the listing, nor recorded in the graph read after that, was left by a crash.
+        var listed = snapshotters.All.Select(d => (Driver: d, Ids: d.ListIds())).ToList();
+        var creating = snapshots.FoldersBeingCreated();
         var graph = await store.LoadGraphAsync(ct);
         var recorded = graph.Snapshots.Select(s => (s.Snapshotter, s.DirId)).ToHashSet();
         var allocated = await store.DirAllocationsAsync(ct);
-        foreach (var driver in snapshotters.All)
+        foreach (var (driver, ids) in listed)
         {
-            foreach (var id in driver.ListIds())
+            foreach (var id in ids)
             {
-                if (recorded.Contains((driver.Name, id)))
+                if (recorded.Contains((driver.Name, id)) || creating.Contains(id))
                     continue;
                 // A folder allocated moments ago may belong to a snapshot whose record is being written.
                 if (allocated.TryGetValue(id, out var at) && at >= olderThan)

@@ -90,6 +90,13 @@ public sealed class ImportSessions(
             logger.LogInformation("Import {ImportId} committed as {Snapshotter}/{Name}", session.Id, session.Snapshotter, session.Name);
             return record.ToContract();
         }
+        catch (Exception e) when (e is not (PlatformException or OperationCanceledException))
+        {
+            // The session and its file are gone, so the pipeline's retry could only answer "import unknown"
+            // (NotFound), hiding the real failure: answer Internal with it instead.
+            logger.LogError(e, "Import {ImportId} of {Snapshotter}/{Name} failed", session.Id, session.Snapshotter, session.Name);
+            throw PlatformException.Internal($"import {session.Id} of {session.Snapshotter}/{session.Name} failed: {e.Message}; start the import again", e);
+        }
         finally
         {
             File.Delete(session.Path);

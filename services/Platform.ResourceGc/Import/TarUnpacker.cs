@@ -2,14 +2,15 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using Platform.Common.Errors;
+using Platform.ResourceGc.Drivers;
 
 namespace Platform.ResourceGc.Import;
 
 /// <summary>
 /// Unpacks a tar archive (gzip detected by its magic bytes) into a folder, streaming: directories, regular
 /// files, symlinks and hard links with their modes, owners and times. Entries that would land outside the
-/// folder are refused, and a truncated or corrupt archive is an InvalidArgument, never a half-made snapshot
-/// (the caller removes the folder).
+/// folder, by <c>..</c> or through a symlink (which is never followed), are refused, and a truncated or
+/// corrupt archive is an InvalidArgument, never a half-made snapshot (the caller removes the folder).
 /// </summary>
 public static class TarUnpacker
 {
@@ -28,9 +29,13 @@ public static class TarUnpacker
                 var target = Resolve(root, entry.Name);
                 if (target is null)
                     continue;
+                CheckFoldersOnTheWay(root, target, entry.Name);
                 switch (entry.EntryType)
                 {
                     case TarEntryType.Directory:
+                        // A symlink where a directory comes is replaced (as GNU tar does), never followed.
+                        if (LinuxCalls.LStatOrNull(target) is { IsSymlink: true })
+                            File.Delete(target);
                         Directory.CreateDirectory(target);
                         directories.Add((target, entry));
                         break;
@@ -51,6 +56,9 @@ public static class TarUnpacker
                     case TarEntryType.HardLink:
                         var source = Resolve(root, entry.LinkName)
                             ?? throw PlatformException.InvalidArgument($"archive entry {entry.Name} links outside the snapshot ({entry.LinkName})");
+                        CheckFoldersOnTheWay(root, source, entry.LinkName);
+                        if (LinuxCalls.LStatOrNull(source) is not { IsDirectory: false })
+                            throw PlatformException.InvalidArgument($"archive entry {entry.Name} is a hard link to {entry.LinkName}, which is not a file the archive made before it");
                         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                         DeleteExisting(target);
                         if (link(source, target) != 0)
@@ -88,7 +96,28 @@ public static class TarUnpacker
         var full = Path.GetFullPath(Path.Combine(root, relative));
         if (full != root && !full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw PlatformException.InvalidArgument($"archive entry {name} would land outside the snapshot");
-        return full;
+        return Path.TrimEndingDirectorySeparator(full); // "dir/" names dir itself, never what a link there points to
+    }
+
+    /// <summary>
+    /// Refuses a path whose folders below <paramref name="root"/> include a symlink or something that is not a
+    /// folder. The path is checked by name only; the kernel would follow such a link while writing, and one the
+    /// archive made itself (<c>evil → /etc</c>, then <c>evil/passwd</c>) would carry the write outside the snapshot.
+    /// </summary>
+    private static void CheckFoldersOnTheWay(string root, string path, string name)
+    {
+        for (var folder = Path.GetDirectoryName(path); folder is not null && folder.Length > root.Length; folder = Path.GetDirectoryName(folder))
+        {
+            switch (LinuxCalls.LStatOrNull(folder))
+            {
+                case { IsSymlink: true }:
+                    throw PlatformException.InvalidArgument(
+                        $"archive entry {name} goes through the symlink {Path.GetRelativePath(root, folder)}, which may lead outside the snapshot");
+                case { IsDirectory: false }:
+                    throw PlatformException.InvalidArgument(
+                        $"archive entry {name} needs the folder {Path.GetRelativePath(root, folder)}, but the archive made something else there");
+            }
+        }
     }
 
     private static void DeleteExisting(string path)
@@ -101,10 +130,10 @@ public static class TarUnpacker
     private static void Apply(string path, TarEntry entry, bool link)
     {
         if (Environment.IsPrivilegedProcess)
-            Drivers.LinuxCalls.LChown(path, (uint)entry.Uid, (uint)entry.Gid);
+            LinuxCalls.LChown(path, (uint)entry.Uid, (uint)entry.Gid);
         if (link)
             return;
-        Drivers.LinuxCalls.SetMode(path, entry.Mode);
+        LinuxCalls.SetMode(path, entry.Mode);
         File.SetLastWriteTimeUtc(path, entry.ModificationTime.UtcDateTime);
     }
 

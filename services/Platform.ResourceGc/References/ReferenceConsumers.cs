@@ -31,7 +31,13 @@ public sealed class ContainerDeletedConsumer(ReferenceService references, Snapsh
     }
 }
 
-/// <summary>A container moved to another snapshot: its reference on the previous one goes (the new one was added before the commit).</summary>
+/// <summary>
+/// A container moved to another snapshot: its reference on the previous one goes (the new one was added before
+/// the commit). The event may arrive after the container moved back to that snapshot, whose registration then
+/// renewed the same reference: only a reference registered before this update is dropped. (The update's time is
+/// the metadata service's clock; the registration's, this service's: apart on two hosts, their clocks must agree
+/// to within the time between two updates of one container.)
+/// </summary>
 public sealed class ContainerUpdatedConsumer(ReferenceService references, Snapshotters snapshotters) : IConsumer<ContainerUpdated>
 {
     public async Task Consume(ConsumeContext<ContainerUpdated> context)
@@ -40,6 +46,6 @@ public sealed class ContainerUpdatedConsumer(ReferenceService references, Snapsh
         if (e.PreviousSnapshotKey is null || e.Container.Snapshotter is null)
             return;
         await references.ReleaseAsync(e.Namespace, snapshotters.NameOf(e.Container.Snapshotter), e.PreviousSnapshotKey, OwnerKinds.Container, e.Container.Id,
-            e.Container.CreatedAt.UtcTicks, context.CancellationToken);
+            e.Container.CreatedAt.UtcTicks, context.CancellationToken, registeredBefore: e.Container.UpdatedAt);
     }
 }

@@ -29,10 +29,14 @@ public sealed class ReferenceService(IResourceStore store, LeaseService leases, 
         return request.Resource!;
     }
 
-    /// <summary>Drops a reference (no error if it is already gone) and collects the snapshot if nothing else keeps it.</summary>
-    public async Task ReleaseAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken ct)
+    /// <summary>
+    /// Drops a reference (no error if it is already gone; with <paramref name="registeredBefore"/>, only one last
+    /// registered before then) and collects the snapshot if nothing else keeps it.
+    /// </summary>
+    public async Task ReleaseAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken ct,
+        DateTimeOffset? registeredBefore = null)
     {
-        await store.RemoveReferenceAsync(ns, snapshotter, key, ownerKind, ownerId, generation, ct);
+        await store.RemoveReferenceAsync(ns, snapshotter, key, ownerKind, ownerId, generation, ct, registeredBefore);
         await collector.CollectAsync([(ns, snapshotter, key)], ct);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
@@ -17,6 +18,10 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
     public const int DefaultPageSize = 1000;
     public const int MaxPageSize = 5000;
 
+    // Folders whose snapshot is being created now. Filling one (a big import, a big copy) can outlast the
+    // collector's grace period; a pass must still not take such a folder for a leftover.
+    private readonly ConcurrentDictionary<long, byte> _creating = new();
+
     public Task<SnapshotMountsResult> PrepareAsync(PrepareSnapshot request, CancellationToken ct) =>
         CreateAsync(request.Namespace, request.Snapshotter, request.Key, request.Parent, request.Labels, request.LeaseId, SnapshotKind.Active, ct);
 
@@ -30,6 +35,7 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
         var chain = await store.GetChainAsync(ns, driver.Name, parent, ct);
         var now = clock.GetUtcNow();
         var dirId = await store.AllocateDirIdAsync(now, ct);
+        _creating[dirId] = 0;
         try
         {
             await driver.CreateAsync(dirId, chain.Select(p => p.DirId).ToList(), ct);
@@ -47,7 +53,16 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
             await driver.RemoveAsync(dirId, CancellationToken.None);
             throw;
         }
+        finally
+        {
+            // Only now: the record is committed (or the folder removed), so a pass that reads the graph after
+            // looking here sees one or the other.
+            _creating.TryRemove(dirId, out _);
+        }
     }
+
+    /// <summary>The folders of snapshots being created at this moment, whose records may not exist yet.</summary>
+    public IReadOnlySet<long> FoldersBeingCreated() => _creating.Keys.ToHashSet();
 
     public async Task<SnapshotMountsResult> MountsAsync(GetSnapshotMounts request, CancellationToken ct)
     {

@@ -45,11 +45,12 @@ public interface IResourceStore
     Task<(IReadOnlyList<SnapshotRecord> Page, string? After)> ListSnapshotsAsync(string ns, string snapshotter,
         FilterSet filters, int limit, string? after, CancellationToken cancellationToken);
 
-    /// <summary>Records an owner's reference (idempotent); NotFound when the snapshot does not exist at this moment.</summary>
+    /// <summary>Records an owner's reference, or renews the time of the one it has; NotFound when the snapshot does not exist at this moment.</summary>
     Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Drops an owner's reference; true when there was one.</summary>
-    Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken);
+    /// <summary>Drops an owner's reference; true when there was one. With <paramref name="registeredBefore"/>, only one last registered before then.</summary>
+    Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken,
+        DateTimeOffset? registeredBefore = null);
 
     /// <summary>References of one kind of owner created before <paramref name="before"/>.</summary>
     Task<IReadOnlyList<ReferenceRecord>> ReferencesAsync(string ownerKind, DateTimeOffset before, CancellationToken cancellationToken);

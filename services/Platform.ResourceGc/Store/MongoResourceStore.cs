@@ -217,7 +217,9 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         {
             var snapshotId = SnapshotId(ns, snapshotter, key);
             var refId = RefId(snapshotId, ownerKind, ownerId, generation);
-            if (await _refs.Find(s!, d => d.Id == refId).AnyAsync(ct))
+            var ticks = now.UtcTicks;
+            // Renewing the time of an existing reference lets a late release tell it from the one it must drop.
+            if ((await _refs.UpdateOneAsync(s!, d => d.Id == refId, Builders<RefDoc>.Update.Max(d => d.CreatedAt, ticks), cancellationToken: ct)).MatchedCount > 0)
                 return 0;
             var counted = await _snapshots.UpdateOneAsync(s!, d => d.Id == snapshotId, Builders<SnapshotDoc>.Update.Inc(d => d.Refs, 1), cancellationToken: ct);
             if (counted.MatchedCount == 0)
@@ -230,12 +232,14 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
             return 0;
         }, cancellationToken);
 
-    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken) =>
+    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken,
+        DateTimeOffset? registeredBefore = null) =>
         _outbox.WriteAsync(async (s, ct) =>
         {
             var snapshotId = SnapshotId(ns, snapshotter, key);
             var refId = RefId(snapshotId, ownerKind, ownerId, generation);
-            var deleted = await _refs.DeleteOneAsync(s!, d => d.Id == refId, cancellationToken: ct);
+            var before = registeredBefore?.UtcTicks ?? long.MaxValue;
+            var deleted = await _refs.DeleteOneAsync(s!, d => d.Id == refId && d.CreatedAt < before, cancellationToken: ct);
             if (deleted.DeletedCount == 0)
                 return false;
             await _snapshots.UpdateOneAsync(s!, d => d.Id == snapshotId, Builders<SnapshotDoc>.Update.Inc(d => d.Refs, -1), cancellationToken: ct);

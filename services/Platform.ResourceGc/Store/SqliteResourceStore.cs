@@ -156,11 +156,11 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
                 throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} is {active.Kind.ToString().ToLowerInvariant()}; only active snapshots can be committed");
             if (await GetSnapshotAsync(c, t, ns, snapshotter, name, cancellationToken) is not null)
                 throw PlatformException.AlreadyExists($"snapshot {snapshotter}/{name} already exists in namespace {ns}");
-            // Leases may hold an active snapshot being committed (they move to the committed one below);
-            // a container or task may not, since its snapshot key would vanish under it.
-            var users = (await OwnersAsync(c, t, ns, snapshotter, key, now, cancellationToken)).Where(o => !o.StartsWith("lease ", StringComparison.Ordinal)).ToList();
-            if (users.Count > 0)
-                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} cannot be committed while {string.Join(", ", users)} use it");
+            // Only owners block a commit: a lease that holds the active snapshot (the usual prepare, unpack, commit
+            // under one lease) moves to the committed one below.
+            var owners = await OwnersAsync(c, t, ns, snapshotter, key, now, cancellationToken, includeLeases: false);
+            if (owners.Count > 0)
+                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} cannot be committed while {string.Join(", ", owners)} use it");
             var record = active with { Key = name, Kind = SnapshotKind.Committed, Labels = labels ?? active.Labels, UpdatedAt = now };
             await using (var update = Command(c, t, "UPDATE snapshots SET key = $name, kind = $kind, labels = $labels, updated_at = $updated WHERE namespace = $ns AND snapshotter = $sn AND key = $key;"))
             {
@@ -273,13 +273,17 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         return (page, null);
     }
 
-    /// <summary>Records an owner's reference; NotFound when the snapshot does not exist (at this moment).</summary>
+    /// <summary>
+    /// Records an owner's reference, or renews the time of the one it already has; NotFound when the snapshot
+    /// does not exist (at this moment). The renewal lets a late release tell a registration it must keep (made
+    /// after the change it releases for) from the one it is meant to drop.
+    /// </summary>
     public Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
             if (await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) is null)
                 throw PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
-            await using var insert = Command(c, t, "INSERT OR IGNORE INTO refs (namespace, snapshotter, key, owner_kind, owner_id, generation, created_at) VALUES ($ns, $sn, $key, $ok, $oid, $gen, $now);");
+            await using var insert = Command(c, t, "INSERT INTO refs (namespace, snapshotter, key, owner_kind, owner_id, generation, created_at) VALUES ($ns, $sn, $key, $ok, $oid, $gen, $now) ON CONFLICT (namespace, snapshotter, key, owner_kind, owner_id, generation) DO UPDATE SET created_at = MAX(created_at, excluded.created_at);");
             insert.Parameters.AddWithValue("$gen", generation);
             AddKey(insert, ns, snapshotter, key);
             insert.Parameters.AddWithValue("$ok", ownerKind);
@@ -289,12 +293,17 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
             return 0;
         }, cancellationToken);
 
-    /// <summary>Drops an owner's reference; true when there was one.</summary>
-    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Drops an owner's reference; true when there was one. With <paramref name="registeredBefore"/>, only if it
+    /// was last registered before then.
+    /// </summary>
+    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken,
+        DateTimeOffset? registeredBefore = null) =>
         database.WriteAsync(async (c, t) =>
         {
-            await using var delete = Command(c, t, "DELETE FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key AND owner_kind = $ok AND owner_id = $oid AND generation = $gen;");
+            await using var delete = Command(c, t, "DELETE FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key AND owner_kind = $ok AND owner_id = $oid AND generation = $gen AND ($before IS NULL OR created_at < $before);");
             delete.Parameters.AddWithValue("$gen", generation);
+            delete.Parameters.AddWithValue("$before", (object?)registeredBefore?.UtcTicks ?? DBNull.Value);
             AddKey(delete, ns, snapshotter, key);
             delete.Parameters.AddWithValue("$ok", ownerKind);
             delete.Parameters.AddWithValue("$oid", ownerId);
@@ -444,16 +453,18 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
     private static PlatformException NotFound(string ns, string snapshotter, string key) =>
         PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
 
-    /// <summary>Who keeps a snapshot from removal: owners' references and live leases, as readable names.</summary>
-    private static async Task<List<string>> OwnersAsync(SqliteConnection c, SqliteTransaction? t, string ns, string snapshotter, string key, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Who keeps a snapshot from removal: owners' references and (unless told not to) live leases, as readable names.</summary>
+    private static async Task<List<string>> OwnersAsync(SqliteConnection c, SqliteTransaction? t, string ns, string snapshotter, string key, DateTimeOffset now,
+        CancellationToken ct, bool includeLeases = true)
     {
         var owners = new List<string>();
         await using var command = Command(c, t, """
             SELECT owner_kind || ' ' || owner_id FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key
             UNION ALL
             SELECT 'lease ' || l.id FROM lease_resources lr JOIN leases l ON l.namespace = lr.namespace AND l.id = lr.lease_id
-            WHERE lr.namespace = $ns AND lr.snapshotter = $sn AND lr.key = $key AND (l.expires_at IS NULL OR l.expires_at > $now);
+            WHERE $leases AND lr.namespace = $ns AND lr.snapshotter = $sn AND lr.key = $key AND (l.expires_at IS NULL OR l.expires_at > $now);
             """);
+        command.Parameters.AddWithValue("$leases", includeLeases);
         AddKey(command, ns, snapshotter, key);
         command.Parameters.AddWithValue("$now", now.UtcTicks);
         await using var r = await command.ExecuteReaderAsync(ct);

@@ -98,6 +98,18 @@ public abstract class ResourceStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_keep_a_reference_renewed_after_the_change_a_late_release_is_for()
+    {
+        await AddAsync("rootfs", SnapshotKind.Active);
+        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0, Ct);
+        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0.AddSeconds(2), Ct);
+
+        Assert.False(await Store.RemoveReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, Ct, registeredBefore: _t0.AddSeconds(1)));
+        Assert.Null(await CollectAsync("rootfs"));
+        Assert.True(await Store.RemoveReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, Ct, registeredBefore: _t0.AddSeconds(3)));
+    }
+
+    [Fact]
     public async Task Should_refuse_a_reference_to_a_snapshot_that_does_not_exist()
     {
         var error = await Assert.ThrowsAsync<PlatformException>(() =>
