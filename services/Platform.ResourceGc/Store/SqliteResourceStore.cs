@@ -156,7 +156,9 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
                 throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} is {active.Kind.ToString().ToLowerInvariant()}; only active snapshots can be committed");
             if (await GetSnapshotAsync(c, t, ns, snapshotter, name, cancellationToken) is not null)
                 throw PlatformException.AlreadyExists($"snapshot {snapshotter}/{name} already exists in namespace {ns}");
-            var owners = await OwnersAsync(c, t, ns, snapshotter, key, now, cancellationToken);
+            // Only owners block a commit: a lease that holds the active snapshot (the usual prepare, unpack, commit
+            // under one lease) moves to the committed one below.
+            var owners = await OwnersAsync(c, t, ns, snapshotter, key, now, cancellationToken, includeLeases: false);
             if (owners.Count > 0)
                 throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} cannot be committed while {string.Join(", ", owners)} use it");
             var record = active with { Key = name, Kind = SnapshotKind.Committed, Labels = labels ?? active.Labels, UpdatedAt = now };
@@ -442,16 +444,18 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
     private static PlatformException NotFound(string ns, string snapshotter, string key) =>
         PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
 
-    /// <summary>Who keeps a snapshot from removal: owners' references and live leases, as readable names.</summary>
-    private static async Task<List<string>> OwnersAsync(SqliteConnection c, SqliteTransaction? t, string ns, string snapshotter, string key, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Who keeps a snapshot from removal: owners' references and (unless told not to) live leases, as readable names.</summary>
+    private static async Task<List<string>> OwnersAsync(SqliteConnection c, SqliteTransaction? t, string ns, string snapshotter, string key, DateTimeOffset now,
+        CancellationToken ct, bool includeLeases = true)
     {
         var owners = new List<string>();
         await using var command = Command(c, t, """
             SELECT owner_kind || ' ' || owner_id FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key
             UNION ALL
             SELECT 'lease ' || l.id FROM lease_resources lr JOIN leases l ON l.namespace = lr.namespace AND l.id = lr.lease_id
-            WHERE lr.namespace = $ns AND lr.snapshotter = $sn AND lr.key = $key AND (l.expires_at IS NULL OR l.expires_at > $now);
+            WHERE $leases AND lr.namespace = $ns AND lr.snapshotter = $sn AND lr.key = $key AND (l.expires_at IS NULL OR l.expires_at > $now);
             """);
+        command.Parameters.AddWithValue("$leases", includeLeases);
         AddKey(command, ns, snapshotter, key);
         command.Parameters.AddWithValue("$now", now.UtcTicks);
         await using var r = await command.ExecuteReaderAsync(ct);
