@@ -24,6 +24,13 @@ public sealed class Collector(
     IOptions<StoreOptions> storeOptions,
     ILogger<Collector> logger)
 {
+    /// <summary>
+    /// How long the ids of applied reference operations are remembered to drop redeliveries. Duplicates come from
+    /// a retry or from the outbox republishing after a crash, minutes later; a day leaves a wide margin while
+    /// keeping the table to about a day of container updates.
+    /// </summary>
+    private static readonly TimeSpan OperationMemory = TimeSpan.FromDays(1);
+
     private readonly SemaphoreSlim _passes = new(1, 1);
 
     /// <summary>
@@ -65,6 +72,7 @@ public sealed class Collector(
             {
                 await ExpireLeasesAsync(passStart, ct);
                 await DropDanglingReferencesAsync(graceLimit, ct);
+                await ForgetOldOperationsAsync(passStart - OperationMemory, ct);
             }
 
             var graph = await store.LoadGraphAsync(ct);
@@ -170,6 +178,18 @@ public sealed class Collector(
             {
                 logger.LogWarning(e, "Checking the owner of a reference on {Snapshotter}/{Key} failed; a later pass retries", reference.Snapshotter, reference.Key);
             }
+        }
+    }
+
+    private async Task ForgetOldOperationsAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        try
+        {
+            await store.ForgetOperationsAsync(before, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Forgetting reference operations applied before {Before} failed; a later pass retries", before);
         }
     }
 
