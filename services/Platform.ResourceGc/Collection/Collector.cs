@@ -77,9 +77,10 @@ public sealed class Collector(
 
             var graph = await store.LoadGraphAsync(ct);
             var alive = GcGraph.Reachable(graph, passStart);
+            var byKey = GcGraph.Index(graph);
             var garbage = graph.Snapshots
                 .Where(s => !alive.Contains(GcGraph.Node(s)) && s.CreatedAt < passStart)
-                .OrderByDescending(s => GcGraph.Depth(graph, s))
+                .OrderByDescending(s => GcGraph.Depth(byKey, s))
                 .ToList();
 
             var removed = new List<CollectedResource>();
