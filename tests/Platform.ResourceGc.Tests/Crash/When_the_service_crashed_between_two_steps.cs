@@ -71,6 +71,7 @@ public sealed class When_the_service_crashed_between_two_steps(CrashFixture fixt
         var prepared = await client.Snapshots.PrepareAsync(new PrepareSnapshot { Namespace = ns, Key = "orphaned", LeaseId = lease.Id }, Ct);
         var snapshotter = prepared.Snapshot.Snapshotter;
         await client.Snapshots.PrepareAsync(new PrepareSnapshot { Namespace = ns, Snapshotter = snapshotter, Key = "used", LeaseId = lease.Id }, Ct);
+        await client.Snapshots.PrepareAsync(new PrepareSnapshot { Namespace = ns, Snapshotter = snapshotter, Key = "earlier-incarnation", LeaseId = lease.Id }, Ct);
         // The control: a container that did commit, its reference as old as the other one.
         await client.Containers.CreateAsync(new CreateContainer
         {
@@ -78,6 +79,8 @@ public sealed class When_the_service_crashed_between_two_steps(CrashFixture fixt
         }, Ct);
         var staged = Stopwatch.StartNew();
         await fixture.AddReferenceAsync(ns, snapshotter, "orphaned", "never-committed", DateTimeOffset.UtcNow.UtcTicks, Ct);
+        // The same id as the committed container, but an incarnation that never committed: gone just the same.
+        await fixture.AddReferenceAsync(ns, snapshotter, "earlier-incarnation", "committed", 42, Ct);
         await client.Leases.DeleteAsync(lease.Id, ns, Ct);
         var (folder, _) = await fixture.FolderOfAsync(ns, snapshotter, "orphaned", Ct);
 
@@ -85,7 +88,8 @@ public sealed class When_the_service_crashed_between_two_steps(CrashFixture fixt
         if (staged.Elapsed < CrashFixture.Grace)
             Assert.True(await fixture.ExistsAsync(ns, snapshotter, "orphaned", Ct), "a reference younger than the grace may belong to a create in flight");
 
-        await fixture.PassUntilAsync(async () => !await fixture.ExistsAsync(ns, snapshotter, "orphaned", Ct), "the reference of a container that never existed still holds the snapshot", Ct);
+        await fixture.PassUntilAsync(async () => !await fixture.ExistsAsync(ns, snapshotter, "orphaned", Ct) && !await fixture.ExistsAsync(ns, snapshotter, "earlier-incarnation", Ct),
+            "references of a container that never existed, or of an incarnation that never committed, still hold their snapshots", Ct);
         Assert.False(Directory.Exists(folder));
         Assert.True(await fixture.ExistsAsync(ns, snapshotter, "used", Ct), "the reference of a committed container was dropped");
         var graph = await fixture.Store.LoadGraphAsync(Ct);
