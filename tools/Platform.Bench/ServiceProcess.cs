@@ -23,10 +23,15 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static ServiceProcess Start(string dll, string busUri)
+    /// <summary>A fresh temporary data root for <see cref="Start"/>, for a caller that fills it before the service starts.</summary>
+    public static string NewDataRoot() => Path.Combine(Path.GetTempPath(), "platform-bench", Guid.NewGuid().ToString("N"));
+
+    /// <param name="settings">Extra configuration as environment variables (<c>Section__Key</c>).</param>
+    /// <param name="dataRoot">A data root prepared beforehand (deleted on dispose); default a new empty one.</param>
+    public static ServiceProcess Start(string dll, string busUri, IReadOnlyDictionary<string, string>? settings = null, string? dataRoot = null)
     {
         var prefix = $"bench{Guid.NewGuid():N}"[..13] + "-";
-        var dataRoot = Path.Combine(Path.GetTempPath(), "platform-bench", Guid.NewGuid().ToString("N"));
+        dataRoot ??= NewDataRoot();
         var start = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,
@@ -38,6 +43,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["Store__DataRoot"] = dataRoot;
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {dll}");
         process.OutputDataReceived += (_, e) => { };
         process.ErrorDataReceived += (_, e) =>
