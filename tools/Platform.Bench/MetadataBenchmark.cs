@@ -76,7 +76,7 @@ public static class MetadataBenchmark
     private static Task Label(PlatformClient client, string id, int i) =>
         client.Containers.SetLabelsAsync(id, new Dictionary<string, string?> { ["touched"] = i.ToString() });
 
-    private static async Task WaitUntilServingAsync(PlatformClient client)
+    internal static async Task WaitUntilServingAsync(PlatformClient client)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -96,7 +96,7 @@ public static class MetadataBenchmark
         }
     }
 
-    private static string FindPlatformd()
+    internal static string FindPlatformd()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -112,9 +112,9 @@ public static class MetadataBenchmark
         throw new FileNotFoundException("platformd.dll not found: build services/Platform.Daemon first, or pass --platformd PATH");
     }
 
-    private static int IntArg(string[] args, string name, int fallback) =>
+    internal static int IntArg(string[] args, string name, int fallback) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
 
-    private static string StringArg(string[] args, string name, string fallback) =>
+    internal static string StringArg(string[] args, string name, string fallback) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }

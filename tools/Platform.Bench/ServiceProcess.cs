@@ -1,4 +1,9 @@
 using System.Diagnostics;
+using System.Reflection;
+using Platform.Contracts;
+using Platform.Contracts.Containers;
+using Platform.Contracts.Resources;
+using RabbitMQ.Client;
 
 namespace Platform.Bench;
 
@@ -9,10 +14,12 @@ namespace Platform.Bench;
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string _busUri;
 
-    private ServiceProcess(Process process, string dataRoot, string prefix)
+    private ServiceProcess(Process process, string busUri, string dataRoot, string prefix)
     {
         _process = process;
+        _busUri = busUri;
         DataRoot = dataRoot;
         Prefix = prefix;
     }
@@ -23,10 +30,15 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static ServiceProcess Start(string dll, string busUri)
+    /// <summary>A fresh temporary data root for <see cref="Start"/>, for a caller that fills it before the service starts.</summary>
+    public static string NewDataRoot() => Path.Combine(Path.GetTempPath(), "platform-bench", Guid.NewGuid().ToString("N"));
+
+    /// <param name="settings">Extra configuration as environment variables (<c>Section__Key</c>).</param>
+    /// <param name="dataRoot">A data root prepared beforehand (deleted on dispose); default a new empty one.</param>
+    public static ServiceProcess Start(string dll, string busUri, IReadOnlyDictionary<string, string>? settings = null, string? dataRoot = null)
     {
         var prefix = $"bench{Guid.NewGuid():N}"[..13] + "-";
-        var dataRoot = Path.Combine(Path.GetTempPath(), "platform-bench", Guid.NewGuid().ToString("N"));
+        dataRoot ??= NewDataRoot();
         var start = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,
@@ -38,6 +50,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["Store__DataRoot"] = dataRoot;
         start.Environment["Serilog__MinimumLevel__Default"] = "Warning";
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {dll}");
         process.OutputDataReceived += (_, e) => { };
         process.ErrorDataReceived += (_, e) =>
@@ -47,7 +61,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServiceProcess(process, dataRoot, prefix);
+        return new ServiceProcess(process, busUri, dataRoot, prefix);
     }
 
     /// <summary>Peak resident memory of the service so far, in MiB.</summary>
@@ -67,12 +81,42 @@ public sealed class ServiceProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        await DeleteQueuesAsync();
         try
         {
             Directory.Delete(DataRoot, recursive: true);
         }
         catch (IOException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Deletes the queues platformd declared under this run's prefix, with their exchanges. Left behind, the durable
+    /// resource-gc-events queue keeps receiving every container event anyone publishes on the broker, with nobody
+    /// to consume it (MACHINE-NOTES: one such queue once held 481,002 messages).
+    /// </summary>
+    private async Task DeleteQueuesAsync()
+    {
+        var queues = typeof(ContainerQueues).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetRawConstantValue()!)
+            .Concat(typeof(Snapshot).Assembly.GetTypes().Where(t => t.Namespace == typeof(Snapshot).Namespace && t is { IsClass: true, IsAbstract: false }).Select(QueueNames.Of))
+            .Append(ResourceQueues.Events);
+        try
+        {
+            await using var connection = await new ConnectionFactory { Uri = new Uri(_busUri) }.CreateConnectionAsync();
+            await using var channel = await connection.CreateChannelAsync();
+            foreach (var queue in queues)
+            {
+                foreach (var name in new[] { Prefix + queue, Prefix + queue + "_error", Prefix + queue + "_skipped" })
+                {
+                    await channel.QueueDeleteAsync(name);
+                    await channel.ExchangeDeleteAsync(name);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"# could not delete the queues of prefix {Prefix}: {e.Message}");
         }
     }
 }

@@ -24,6 +24,13 @@ public sealed class Collector(
     IOptions<StoreOptions> storeOptions,
     ILogger<Collector> logger)
 {
+    /// <summary>
+    /// How long the ids of applied reference operations are remembered to drop redeliveries. Duplicates come from
+    /// a retry or from the outbox republishing after a crash, minutes later; a day leaves a wide margin while
+    /// keeping the table to about a day of container updates.
+    /// </summary>
+    private static readonly TimeSpan OperationMemory = TimeSpan.FromDays(1);
+
     private readonly SemaphoreSlim _passes = new(1, 1);
 
     /// <summary>
@@ -65,13 +72,15 @@ public sealed class Collector(
             {
                 await ExpireLeasesAsync(passStart, ct);
                 await DropDanglingReferencesAsync(graceLimit, ct);
+                await ForgetOldOperationsAsync(passStart - OperationMemory, ct);
             }
 
             var graph = await store.LoadGraphAsync(ct);
             var alive = GcGraph.Reachable(graph, passStart);
+            var byKey = GcGraph.Index(graph);
             var garbage = graph.Snapshots
                 .Where(s => !alive.Contains(GcGraph.Node(s)) && s.CreatedAt < passStart)
-                .OrderByDescending(s => GcGraph.Depth(graph, s))
+                .OrderByDescending(s => GcGraph.Depth(byKey, s))
                 .ToList();
 
             var removed = new List<CollectedResource>();
@@ -156,20 +165,53 @@ public sealed class Collector(
 
     private async Task DropDanglingReferencesAsync(DateTimeOffset olderThan, CancellationToken ct)
     {
-        foreach (var reference in await store.ReferencesAsync(OwnerKinds.Container, olderThan, ct))
+        foreach (var group in (await store.ReferencesAsync(OwnerKinds.Container, olderThan, ct)).GroupBy(r => r.Namespace))
         {
+            // The bulk answer only spares questions about owners it saw; every drop is confirmed one by one.
+            IReadOnlyDictionary<string, long> known;
             try
             {
-                if (await owners.ExistsAsync(reference.Namespace, reference.OwnerKind, reference.OwnerId, reference.Generation, ct))
-                    continue;
-                await store.RemoveReferenceAsync(reference.Namespace, reference.Snapshotter, reference.Key, reference.OwnerKind, reference.OwnerId, reference.Generation, ct);
-                logger.LogWarning("Dropped the reference of {OwnerKind} {Namespace}/{OwnerId} on {Snapshotter}/{Key}: the owner no longer exists",
-                    reference.OwnerKind, reference.Namespace, reference.OwnerId, reference.Snapshotter, reference.Key);
+                known = await owners.ExistingAsync(group.Key, OwnerKinds.Container, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Checking the owner of a reference on {Snapshotter}/{Key} failed; a later pass retries", reference.Snapshotter, reference.Key);
+                logger.LogWarning(e, "Listing the containers of namespace {Namespace} failed; checking its references one by one", group.Key);
+                known = new Dictionary<string, long>();
             }
+            foreach (var reference in group)
+            {
+                if (known.TryGetValue(reference.OwnerId, out var generation) && (reference.Generation == 0 || reference.Generation == generation))
+                    continue;
+                await DropIfOwnerGoneAsync(reference, ct);
+            }
+        }
+    }
+
+    private async Task DropIfOwnerGoneAsync(ReferenceRecord reference, CancellationToken ct)
+    {
+        try
+        {
+            if (await owners.ExistsAsync(reference.Namespace, reference.OwnerKind, reference.OwnerId, reference.Generation, ct))
+                return;
+            await store.RemoveReferenceAsync(reference.Namespace, reference.Snapshotter, reference.Key, reference.OwnerKind, reference.OwnerId, reference.Generation, ct);
+            logger.LogWarning("Dropped the reference of {OwnerKind} {Namespace}/{OwnerId} on {Snapshotter}/{Key}: the owner no longer exists",
+                reference.OwnerKind, reference.Namespace, reference.OwnerId, reference.Snapshotter, reference.Key);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Checking the owner of a reference on {Snapshotter}/{Key} failed; a later pass retries", reference.Snapshotter, reference.Key);
+        }
+    }
+
+    private async Task ForgetOldOperationsAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        try
+        {
+            await store.ForgetOperationsAsync(before, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Forgetting reference operations applied before {Before} failed; a later pass retries", before);
         }
     }
 

@@ -27,10 +27,18 @@ public static class GcGraph
         return alive;
     }
 
+    /// <summary>The snapshots by (namespace, snapshotter, key), for <see cref="Depth(IReadOnlyDictionary{ValueTuple{string, string, string}, SnapshotRecord}, SnapshotRecord)"/>.</summary>
+    public static Dictionary<(string, string, string), SnapshotRecord> Index(ResourceGraph graph) => graph.Snapshots.ToDictionary(Node);
+
     /// <summary>How many ancestors a snapshot has: removing deeper ones first frees their parents in the same pass.</summary>
-    public static int Depth(ResourceGraph graph, SnapshotRecord snapshot)
+    public static int Depth(ResourceGraph graph, SnapshotRecord snapshot) => Depth(Index(graph), snapshot);
+
+    /// <summary>
+    /// <see cref="Depth(ResourceGraph, SnapshotRecord)"/> over an index built once: a pass asks for the depth of every
+    /// garbage snapshot, and rebuilding the index for each made a pass over 100,000 records with 1% garbage spend 20 s here.
+    /// </summary>
+    public static int Depth(IReadOnlyDictionary<(string, string, string), SnapshotRecord> byKey, SnapshotRecord snapshot)
     {
-        var byKey = graph.Snapshots.ToDictionary(Node);
         var depth = 0;
         for (var s = snapshot; s.Parent is not null && byKey.TryGetValue((s.Namespace, s.Snapshotter, s.Parent), out var parent) && depth < 10_000; s = parent)
             depth++;

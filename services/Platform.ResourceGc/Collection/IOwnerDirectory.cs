@@ -11,4 +11,12 @@ public interface IOwnerDirectory
     /// since); true when it exists or can't be checked now. Generation 0 matches any incarnation.
     /// </summary>
     Task<bool> ExistsAsync(string @namespace, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The owners of one kind that exist in a namespace, by id with their generation, read in bulk so a pass need
+    /// not ask about each reference in turn. Only a hint: an owner missing here may have been created since, so a
+    /// pass confirms with <see cref="ExistsAsync"/> before dropping anything. Default: none known (ask each).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, long>> ExistingAsync(string @namespace, string ownerKind, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
 }

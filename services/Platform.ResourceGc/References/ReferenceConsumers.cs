@@ -10,13 +10,13 @@ namespace Platform.ResourceGc.References;
 public sealed class AddReferenceConsumer(ReferenceService references) : IConsumer<AddReference>
 {
     public async Task Consume(ConsumeContext<AddReference> context) =>
-        await context.ReplyAsync(new ReferenceResult { Resource = await references.AddAsync(context.Message, context.CancellationToken) });
+        await context.ReplyAsync(new ReferenceResult { Resource = await references.AddAsync(context.Message, context.MessageId, context.CancellationToken) });
 }
 
 public sealed class RemoveReferenceConsumer(ReferenceService references) : IConsumer<RemoveReference>
 {
     public async Task Consume(ConsumeContext<RemoveReference> context) =>
-        await context.ReplyAsync(new ReferenceResult { Resource = await references.RemoveAsync(context.Message, context.CancellationToken) });
+        await context.ReplyAsync(new ReferenceResult { Resource = await references.RemoveAsync(context.Message, context.MessageId, context.CancellationToken) });
 }
 
 /// <summary>A deleted container releases its snapshot: collected at once if nothing else keeps it.</summary>
@@ -27,16 +27,14 @@ public sealed class ContainerDeletedConsumer(ReferenceService references, Snapsh
         var e = context.Message;
         if (e.SnapshotKey is null || e.Snapshotter is null)
             return;
-        await references.ReleaseAsync(e.Namespace, snapshotters.NameOf(e.Snapshotter), e.SnapshotKey, OwnerKinds.Container, e.Id, e.CreatedAt.UtcTicks, context.CancellationToken);
+        await references.ReleaseAllAsync(e.Namespace, snapshotters.NameOf(e.Snapshotter), e.SnapshotKey, OwnerKinds.Container, e.Id, e.CreatedAt.UtcTicks, context.CancellationToken);
     }
 }
 
 /// <summary>
-/// A container moved to another snapshot: its reference on the previous one goes (the new one was added before
-/// the commit). The event may arrive after the container moved back to that snapshot, whose registration then
-/// renewed the same reference: only a reference registered before this update is dropped. (The update's time is
-/// the metadata service's clock; the registration's, this service's: apart on two hosts, their clocks must agree
-/// to within the time between two updates of one container.)
+/// A container moved to another snapshot: it gives back the hold it took on the previous one for an earlier commit
+/// (the new one was added before this commit). One hold only: a later move back took its own. The event id makes a
+/// redelivered event count once.
 /// </summary>
 public sealed class ContainerUpdatedConsumer(ReferenceService references, Snapshotters snapshotters) : IConsumer<ContainerUpdated>
 {
@@ -45,7 +43,7 @@ public sealed class ContainerUpdatedConsumer(ReferenceService references, Snapsh
         var e = context.Message;
         if (e.PreviousSnapshotKey is null || e.Container.Snapshotter is null)
             return;
-        await references.ReleaseAsync(e.Namespace, snapshotters.NameOf(e.Container.Snapshotter), e.PreviousSnapshotKey, OwnerKinds.Container, e.Container.Id,
-            e.Container.CreatedAt.UtcTicks, context.CancellationToken, registeredBefore: e.Container.UpdatedAt);
+        await references.ReleaseOnceAsync(e.Namespace, snapshotters.NameOf(e.Container.Snapshotter), e.PreviousSnapshotKey, OwnerKinds.Container, e.Container.Id,
+            e.Container.CreatedAt.UtcTicks, e.EventId, context.CancellationToken);
     }
 }

@@ -14,29 +14,37 @@ namespace Platform.ResourceGc.References;
 /// </summary>
 public sealed class ReferenceService(IResourceStore store, LeaseService leases, Collector collector, TimeProvider clock, ILogger<ReferenceService> logger)
 {
-    public async Task<ResourceRef> AddAsync(AddReference request, CancellationToken ct)
+    /// <summary>Adds one hold; <paramref name="operationId"/> (the request's message id) makes a redelivery count once.</summary>
+    public async Task<ResourceRef> AddAsync(AddReference request, Guid? operationId, CancellationToken ct)
     {
         var (ns, snapshotter, key, kind, owner) = Parse(request.Namespace, request.Resource, request.OwnerKind, request.OwnerId);
-        await store.AddReferenceAsync(ns, snapshotter, key, kind, owner, request.OwnerGeneration, clock.GetUtcNow(), ct);
+        await store.AddReferenceAsync(ns, snapshotter, key, kind, owner, request.OwnerGeneration, clock.GetUtcNow(), operationId, ct);
         logger.LogDebug("{OwnerKind} {Namespace}/{OwnerId} references snapshot {Snapshotter}/{Key}", kind, ns, owner, snapshotter, key);
         return request.Resource!;
     }
 
-    public async Task<ResourceRef> RemoveAsync(RemoveReference request, CancellationToken ct)
+    /// <summary>Gives back the hold of one <see cref="AddAsync"/> (an owner compensating a commit that failed).</summary>
+    public async Task<ResourceRef> RemoveAsync(RemoveReference request, Guid? operationId, CancellationToken ct)
     {
         var (ns, snapshotter, key, kind, owner) = Parse(request.Namespace, request.Resource, request.OwnerKind, request.OwnerId);
-        await ReleaseAsync(ns, snapshotter, key, kind, owner, request.OwnerGeneration, ct);
+        await ReleaseOnceAsync(ns, snapshotter, key, kind, owner, request.OwnerGeneration, operationId, ct);
         return request.Resource!;
     }
 
     /// <summary>
-    /// Drops a reference (no error if it is already gone; with <paramref name="registeredBefore"/>, only one last
-    /// registered before then) and collects the snapshot if nothing else keeps it.
+    /// Gives back one hold (the owner moved away from the snapshot, or a commit failed) and collects the snapshot if
+    /// nothing else keeps it. Other holds of the same owner stay: they belong to commits that point it there again.
     /// </summary>
-    public async Task ReleaseAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken ct,
-        DateTimeOffset? registeredBefore = null)
+    public async Task ReleaseOnceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, Guid? operationId, CancellationToken ct)
     {
-        await store.RemoveReferenceAsync(ns, snapshotter, key, ownerKind, ownerId, generation, ct, registeredBefore);
+        if (await store.ReleaseReferenceAsync(ns, snapshotter, key, ownerKind, ownerId, generation, operationId, clock.GetUtcNow(), ct))
+            await collector.CollectAsync([(ns, snapshotter, key)], ct);
+    }
+
+    /// <summary>The owner is gone: drops its reference with every hold (no error if it is already gone) and collects the snapshot if nothing else keeps it.</summary>
+    public async Task ReleaseAllAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken ct)
+    {
+        await store.RemoveReferenceAsync(ns, snapshotter, key, ownerKind, ownerId, generation, ct);
         await collector.CollectAsync([(ns, snapshotter, key)], ct);
     }
 

@@ -45,12 +45,25 @@ public interface IResourceStore
     Task<(IReadOnlyList<SnapshotRecord> Page, string? After)> ListSnapshotsAsync(string ns, string snapshotter,
         FilterSet filters, int limit, string? after, CancellationToken cancellationToken);
 
-    /// <summary>Records an owner's reference, or renews the time of the one it has; NotFound when the snapshot does not exist at this moment.</summary>
-    Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds one hold of an owner on a snapshot (holds are counted: one per commit that points the owner there);
+    /// NotFound when the snapshot does not exist at this moment. A repeated <paramref name="operationId"/> counts once.
+    /// </summary>
+    Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now,
+        Guid? operationId, CancellationToken cancellationToken);
 
-    /// <summary>Drops an owner's reference; true when there was one. With <paramref name="registeredBefore"/>, only one last registered before then.</summary>
-    Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken,
-        DateTimeOffset? registeredBefore = null);
+    /// <summary>
+    /// Gives back one hold; the reference goes with its last. False for a repeated <paramref name="operationId"/>;
+    /// otherwise true when the owner no longer references the snapshot.
+    /// </summary>
+    Task<bool> ReleaseReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation,
+        Guid? operationId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Drops an owner's reference with every hold (the owner is gone); true when there was one.</summary>
+    Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken);
+
+    /// <summary>Forgets operation ids applied before <paramref name="before"/>.</summary>
+    Task<int> ForgetOperationsAsync(DateTimeOffset before, CancellationToken cancellationToken);
 
     /// <summary>References of one kind of owner created before <paramref name="before"/>.</summary>
     Task<IReadOnlyList<ReferenceRecord>> ReferencesAsync(string ownerKind, DateTimeOffset before, CancellationToken cancellationToken);

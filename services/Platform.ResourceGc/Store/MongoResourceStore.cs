@@ -27,6 +27,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
     private readonly IMongoCollection<HoldDoc> _holds = database.GetCollection<HoldDoc>("resources.holds");
     private readonly IMongoCollection<CounterDoc> _counters = database.GetCollection<CounterDoc>("resources.counters");
     private readonly IMongoCollection<DirDoc> _dirs = database.GetCollection<DirDoc>("resources.dirs");
+    private readonly IMongoCollection<AppliedDoc> _applied = database.GetCollection<AppliedDoc>("resources.applied");
     private readonly MongoOutbox _outbox = new(database, "resources");
 
     public string Name => "resources";
@@ -44,6 +45,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         await _refs.Indexes.CreateOneAsync(new CreateIndexModel<RefDoc>(Builders<RefDoc>.IndexKeys.Ascending(d => d.SnapshotId)), cancellationToken: cancellationToken);
         await _holds.Indexes.CreateOneAsync(new CreateIndexModel<HoldDoc>(Builders<HoldDoc>.IndexKeys.Ascending(d => d.SnapshotId)), cancellationToken: cancellationToken);
         await _holds.Indexes.CreateOneAsync(new CreateIndexModel<HoldDoc>(Builders<HoldDoc>.IndexKeys.Ascending(d => d.LeaseKey)), cancellationToken: cancellationToken);
+        await _applied.Indexes.CreateOneAsync(new CreateIndexModel<AppliedDoc>(Builders<AppliedDoc>.IndexKeys.Ascending(d => d.AppliedAt)), cancellationToken: cancellationToken);
     }
 
     public async Task<long> AllocateDirIdAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -212,14 +214,19 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         return (page.Items, page.After);
     }
 
-    public Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now,
+        Guid? operationId, CancellationToken cancellationToken) =>
         _outbox.WriteAsync(async (s, ct) =>
         {
             var snapshotId = SnapshotId(ns, snapshotter, key);
             var refId = RefId(snapshotId, ownerKind, ownerId, generation);
+            if (!await FirstApplicationAsync(s!, operationId, now, ct))
+                return 0;
             var ticks = now.UtcTicks;
-            // Renewing the time of an existing reference lets a late release tell it from the one it must drop.
-            if ((await _refs.UpdateOneAsync(s!, d => d.Id == refId, Builders<RefDoc>.Update.Max(d => d.CreatedAt, ticks), cancellationToken: ct)).MatchedCount > 0)
+            // Holds are counted, one per commit that points the owner here (see SqliteResourceStore for the races).
+            var renewed = await _refs.UpdateOneAsync(s!, d => d.Id == refId,
+                Builders<RefDoc>.Update.Inc(d => d.Holds, 1).Set(d => d.CreatedAt, ticks), cancellationToken: ct);
+            if (renewed.MatchedCount > 0)
                 return 0;
             var counted = await _snapshots.UpdateOneAsync(s!, d => d.Id == snapshotId, Builders<SnapshotDoc>.Update.Inc(d => d.Refs, 1), cancellationToken: ct);
             if (counted.MatchedCount == 0)
@@ -227,24 +234,47 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
             await _refs.InsertOneAsync(s!, new RefDoc
             {
                 Id = refId, SnapshotId = snapshotId, Namespace = ns, Snapshotter = snapshotter, Key = key,
-                OwnerKind = ownerKind, OwnerId = ownerId, Generation = generation, CreatedAt = now.UtcTicks,
+                OwnerKind = ownerKind, OwnerId = ownerId, Generation = generation, CreatedAt = ticks, Holds = 1,
             }, cancellationToken: ct);
             return 0;
         }, cancellationToken);
 
-    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken,
-        DateTimeOffset? registeredBefore = null) =>
+    public Task<bool> ReleaseReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation,
+        Guid? operationId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _outbox.WriteAsync(async (s, ct) =>
+        {
+            if (!await FirstApplicationAsync(s!, operationId, now, ct))
+                return false;
+            var snapshotId = SnapshotId(ns, snapshotter, key);
+            var refId = RefId(snapshotId, ownerKind, ownerId, generation);
+            var reference = await _refs.FindOneAndUpdateAsync(s!, Builders<RefDoc>.Filter.Eq(d => d.Id, refId), Builders<RefDoc>.Update.Inc(d => d.Holds, -1),
+                new FindOneAndUpdateOptions<RefDoc, RefDoc> { ReturnDocument = ReturnDocument.After }, ct);
+            if (reference is null)
+                return true;
+            if (reference.Holds > 0)
+                return false;
+            await _refs.DeleteOneAsync(s!, d => d.Id == refId, cancellationToken: ct);
+            await _snapshots.UpdateOneAsync(s!, d => d.Id == snapshotId, Builders<SnapshotDoc>.Update.Inc(d => d.Refs, -1), cancellationToken: ct);
+            return true;
+        }, cancellationToken);
+
+    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken) =>
         _outbox.WriteAsync(async (s, ct) =>
         {
             var snapshotId = SnapshotId(ns, snapshotter, key);
             var refId = RefId(snapshotId, ownerKind, ownerId, generation);
-            var before = registeredBefore?.UtcTicks ?? long.MaxValue;
-            var deleted = await _refs.DeleteOneAsync(s!, d => d.Id == refId && d.CreatedAt < before, cancellationToken: ct);
+            var deleted = await _refs.DeleteOneAsync(s!, d => d.Id == refId, cancellationToken: ct);
             if (deleted.DeletedCount == 0)
                 return false;
             await _snapshots.UpdateOneAsync(s!, d => d.Id == snapshotId, Builders<SnapshotDoc>.Update.Inc(d => d.Refs, -1), cancellationToken: ct);
             return true;
         }, cancellationToken);
+
+    public async Task<int> ForgetOperationsAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var ticks = before.UtcTicks;
+        return (int)(await _applied.DeleteManyAsync(d => d.AppliedAt < ticks, cancellationToken)).DeletedCount;
+    }
 
     public async Task<IReadOnlyList<ReferenceRecord>> ReferencesAsync(string ownerKind, DateTimeOffset before, CancellationToken cancellationToken)
     {
@@ -386,6 +416,18 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         return live.Select(l => l.LeaseId).ToList();
     }
 
+    /// <summary>Records that an operation was applied; false when it already was (a redelivery). No id: always true.</summary>
+    private async Task<bool> FirstApplicationAsync(IClientSessionHandle s, Guid? operationId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (operationId is not { } id || id == Guid.Empty)
+            return true;
+        var key = id.ToString("N");
+        if (await _applied.Find(s, d => d.Id == key).AnyAsync(ct))
+            return false;
+        await _applied.InsertOneAsync(s, new AppliedDoc { Id = key, AppliedAt = now.UtcTicks }, cancellationToken: ct);
+        return true;
+    }
+
     private async Task<List<string>> OwnerNamesAsync(IClientSessionHandle? s, string snapshotId, CancellationToken ct) =>
         (await _refs.Find(s!, d => d.SnapshotId == snapshotId).ToListAsync(ct)).Select(r => $"{r.OwnerKind} {r.OwnerId}").ToList();
 
@@ -453,6 +495,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         [BsonElement("ownerId")] public string OwnerId { get; set; } = "";
         [BsonElement("generation")] public long Generation { get; set; }
         [BsonElement("createdAt")] public long CreatedAt { get; set; }
+        [BsonElement("holds")] public int Holds { get; set; } = 1;
 
         public ReferenceRecord ToRecord() => new(Namespace, Snapshotter, Key, OwnerKind, OwnerId, Generation, new DateTimeOffset(CreatedAt, TimeSpan.Zero));
     }
@@ -499,6 +542,12 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
     {
         [BsonId] public string Id { get; set; } = "";
         [BsonElement("last")] public long Last { get; set; }
+    }
+
+    internal sealed class AppliedDoc
+    {
+        [BsonId] public string Id { get; set; } = "";
+        [BsonElement("appliedAt")] public long AppliedAt { get; set; }
     }
 
     internal sealed class DirDoc

@@ -49,7 +49,12 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
                     owner_id    TEXT NOT NULL,
                     generation  INTEGER NOT NULL,
                     created_at  INTEGER NOT NULL,
+                    holds       INTEGER NOT NULL DEFAULT 1,
                     PRIMARY KEY (namespace, snapshotter, key, owner_kind, owner_id, generation)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS applied_operations (
+                    id         TEXT PRIMARY KEY,
+                    applied_at INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS applied_operations_at ON applied_operations (applied_at);
                 CREATE TABLE IF NOT EXISTS leases (
                     namespace  TEXT NOT NULL,
                     id         TEXT NOT NULL,
@@ -65,6 +70,10 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
                     PRIMARY KEY (namespace, lease_id, snapshotter, key)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS lease_resources_key ON lease_resources (namespace, snapshotter, key);
                 """ + SqliteOutbox.Schema, cancellationToken, t);
+            // Files written before references were counted lack the column; each of their rows is one hold.
+            await using (var columns = Command(c, t, "SELECT COUNT(*) FROM pragma_table_info('refs') WHERE name = 'holds';"))
+                if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
+                    await SqliteDatabase.ExecuteAsync(c, "ALTER TABLE refs ADD COLUMN holds INTEGER NOT NULL DEFAULT 1;", cancellationToken, t);
             return 0;
         }, cancellationToken);
 
@@ -274,16 +283,26 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
     }
 
     /// <summary>
-    /// Records an owner's reference, or renews the time of the one it already has; NotFound when the snapshot
-    /// does not exist (at this moment). The renewal lets a late release tell a registration it must keep (made
-    /// after the change it releases for) from the one it is meant to drop.
+    /// Adds one hold of an owner on a snapshot; NotFound when the snapshot does not exist (at this moment).
+    /// Holds are counted, not a set: the metadata service adds a hold before each commit that points a container
+    /// at a snapshot and gives one back for each commit that points it away (or that failed), and those arrive
+    /// in any order. With a set, a container moved A→B→A lost its reference on A when the first move's release
+    /// came after the second move's add, and two racing moves to the same snapshot lost it when the loser's
+    /// compensation removed the winner's reference. <paramref name="operationId"/> (the message id) makes a
+    /// redelivered request count once.
     /// </summary>
-    public Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task AddReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, DateTimeOffset now,
+        Guid? operationId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
             if (await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) is null)
                 throw PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
-            await using var insert = Command(c, t, "INSERT INTO refs (namespace, snapshotter, key, owner_kind, owner_id, generation, created_at) VALUES ($ns, $sn, $key, $ok, $oid, $gen, $now) ON CONFLICT (namespace, snapshotter, key, owner_kind, owner_id, generation) DO UPDATE SET created_at = MAX(created_at, excluded.created_at);");
+            if (!await FirstApplicationAsync(c, t, operationId, now, cancellationToken))
+                return 0;
+            await using var insert = Command(c, t, """
+                INSERT INTO refs (namespace, snapshotter, key, owner_kind, owner_id, generation, created_at, holds) VALUES ($ns, $sn, $key, $ok, $oid, $gen, $now, 1)
+                ON CONFLICT (namespace, snapshotter, key, owner_kind, owner_id, generation) DO UPDATE SET holds = holds + 1, created_at = excluded.created_at;
+                """);
             insert.Parameters.AddWithValue("$gen", generation);
             AddKey(insert, ns, snapshotter, key);
             insert.Parameters.AddWithValue("$ok", ownerKind);
@@ -294,16 +313,43 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         }, cancellationToken);
 
     /// <summary>
-    /// Drops an owner's reference; true when there was one. With <paramref name="registeredBefore"/>, only if it
-    /// was last registered before then.
+    /// Gives back one hold of an owner (a move away from the snapshot, or a commit that failed); the reference
+    /// goes with its last hold. A repeated <paramref name="operationId"/> changes nothing and returns false (the first
+    /// delivery did the work); otherwise true when the owner no longer references the snapshot.
     /// </summary>
-    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken,
-        DateTimeOffset? registeredBefore = null) =>
+    public Task<bool> ReleaseReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation,
+        Guid? operationId, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
-            await using var delete = Command(c, t, "DELETE FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key AND owner_kind = $ok AND owner_id = $oid AND generation = $gen AND ($before IS NULL OR created_at < $before);");
+            if (!await FirstApplicationAsync(c, t, operationId, now, cancellationToken))
+                return false;
+            await using var release = Command(c, t, """
+                UPDATE refs SET holds = holds - 1 WHERE namespace = $ns AND snapshotter = $sn AND key = $key AND owner_kind = $ok AND owner_id = $oid AND generation = $gen;
+                DELETE FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key AND owner_kind = $ok AND owner_id = $oid AND generation = $gen AND holds <= 0;
+                SELECT COUNT(*) FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key AND owner_kind = $ok AND owner_id = $oid AND generation = $gen;
+                """);
+            release.Parameters.AddWithValue("$gen", generation);
+            AddKey(release, ns, snapshotter, key);
+            release.Parameters.AddWithValue("$ok", ownerKind);
+            release.Parameters.AddWithValue("$oid", ownerId);
+            return (long)(await release.ExecuteScalarAsync(cancellationToken))! == 0;
+        }, cancellationToken);
+
+    /// <summary>Forgets operation ids older than <paramref name="before"/>: a duplicate later than that is no longer recognised.</summary>
+    public Task<int> ForgetOperationsAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            await using var delete = Command(c, t, "DELETE FROM applied_operations WHERE applied_at < $before;");
+            delete.Parameters.AddWithValue("$before", before.UtcTicks);
+            return await delete.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>Drops an owner's reference with all its holds (the owner is gone); true when there was one.</summary>
+    public Task<bool> RemoveReferenceAsync(string ns, string snapshotter, string key, string ownerKind, string ownerId, long generation, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            await using var delete = Command(c, t, "DELETE FROM refs WHERE namespace = $ns AND snapshotter = $sn AND key = $key AND owner_kind = $ok AND owner_id = $oid AND generation = $gen;");
             delete.Parameters.AddWithValue("$gen", generation);
-            delete.Parameters.AddWithValue("$before", (object?)registeredBefore?.UtcTicks ?? DBNull.Value);
             AddKey(delete, ns, snapshotter, key);
             delete.Parameters.AddWithValue("$ok", ownerKind);
             delete.Parameters.AddWithValue("$oid", ownerId);
@@ -471,6 +517,17 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         while (await r.ReadAsync(ct))
             owners.Add(r.GetString(0));
         return owners;
+    }
+
+    /// <summary>Records that an operation was applied; false when it already was (a redelivery). No id: always true.</summary>
+    private static async Task<bool> FirstApplicationAsync(SqliteConnection c, SqliteTransaction t, Guid? operationId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (operationId is not { } id || id == Guid.Empty)
+            return true;
+        await using var insert = Command(c, t, "INSERT OR IGNORE INTO applied_operations (id, applied_at) VALUES ($id, $now);");
+        insert.Parameters.AddWithValue("$id", id.ToString("N"));
+        insert.Parameters.AddWithValue("$now", now.UtcTicks);
+        return await insert.ExecuteNonQueryAsync(ct) == 1;
     }
 
     private static async Task<List<string>> ChildrenAsync(SqliteConnection c, SqliteTransaction? t, string ns, string snapshotter, string key, CancellationToken ct)

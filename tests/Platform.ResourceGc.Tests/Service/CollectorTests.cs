@@ -159,7 +159,7 @@ public sealed class When_the_collector_explains_and_collects(PlatformFixture fix
 
         await Eventually.TrueAsync(() => events.Of<SnapshotRemoved>().Count >= 2 && events.Of<GarbageCollected>().Count >= 1, Ct);
         var removed = events.Of<SnapshotRemoved>();
-        Assert.Equal(["old-child", "old-base"], removed.Select(e => e.Key));
+        Assert.Equal(["old-child", "old-base"], removed.OrderBy(e => e.Timestamp).Select(e => e.Key));
         Assert.All(removed, e => Assert.True(e.Collected));
         Assert.All(removed, e => Assert.Equal(sn, e.Snapshotter));
         var summary = Assert.Single(events.Of<GarbageCollected>());

@@ -85,9 +85,9 @@ public abstract class ResourceStoreContract : IAsyncLifetime
     public async Task Should_not_collect_a_referenced_snapshot_until_every_generation_released_it()
     {
         await AddAsync("rootfs", SnapshotKind.Active);
-        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0, Ct);
-        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0, Ct); // idempotent
-        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 2, _t0, Ct);
+        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0, null, Ct);
+        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0, null, Ct); // idempotent
+        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 2, _t0, null, Ct);
         Assert.Null(await CollectAsync("rootfs"));
 
         Assert.True(await Store.RemoveReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, Ct));
@@ -98,22 +98,37 @@ public abstract class ResourceStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Should_keep_a_reference_renewed_after_the_change_a_late_release_is_for()
+    public async Task Should_count_holds_so_a_late_release_leaves_the_hold_of_a_later_commit()
     {
         await AddAsync("rootfs", SnapshotKind.Active);
-        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0, Ct);
-        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0.AddSeconds(2), Ct);
+        // Two commits pointed the container here (A -> B -> A); the first move's release arrives last.
+        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0, Guid.NewGuid(), Ct);
+        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0, Guid.NewGuid(), Ct);
+        var release = Guid.NewGuid();
 
-        Assert.False(await Store.RemoveReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, Ct, registeredBefore: _t0.AddSeconds(1)));
+        Assert.False(await Store.ReleaseReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, release, _t0, Ct));
+        Assert.False(await Store.ReleaseReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, release, _t0, Ct)); // redelivered
         Assert.Null(await CollectAsync("rootfs"));
-        Assert.True(await Store.RemoveReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, Ct, registeredBefore: _t0.AddSeconds(3)));
+        Assert.True(await Store.ReleaseReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, Guid.NewGuid(), _t0, Ct));
+        Assert.NotNull(await CollectAsync("rootfs"));
+    }
+
+    [Fact]
+    public async Task Should_count_a_redelivered_add_once()
+    {
+        await AddAsync("rootfs", SnapshotKind.Active);
+        var add = Guid.NewGuid();
+        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0, add, Ct);
+        await Store.AddReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, _t0, add, Ct);
+        Assert.True(await Store.ReleaseReferenceAsync("default", "overlayfs", "rootfs", OwnerKinds.Container, "web", 1, Guid.NewGuid(), _t0, Ct));
+        Assert.Equal(2, await Store.ForgetOperationsAsync(_t0.AddDays(1), Ct)); // the add and the release
     }
 
     [Fact]
     public async Task Should_refuse_a_reference_to_a_snapshot_that_does_not_exist()
     {
         var error = await Assert.ThrowsAsync<PlatformException>(() =>
-            Store.AddReferenceAsync("default", "overlayfs", "ghost", OwnerKinds.Container, "web", 1, _t0, Ct));
+            Store.AddReferenceAsync("default", "overlayfs", "ghost", OwnerKinds.Container, "web", 1, _t0, null, Ct));
         Assert.Equal(ErrorKind.NotFound, error.Kind);
         Assert.Contains("ghost", error.Message);
     }
@@ -146,7 +161,7 @@ public abstract class ResourceStoreContract : IAsyncLifetime
         Assert.Null(await CollectAsync("layer"));
 
         await AddAsync("used", SnapshotKind.Active);
-        await Store.AddReferenceAsync("default", "overlayfs", "used", OwnerKinds.Container, "web", 1, _t0, Ct);
+        await Store.AddReferenceAsync("default", "overlayfs", "used", OwnerKinds.Container, "web", 1, _t0, null, Ct);
         var error = await Assert.ThrowsAsync<PlatformException>(() =>
             Store.CommitSnapshotAsync("default", "overlayfs", "used", "frozen", null, null, _t0, _ => Event("default"), Ct));
         Assert.Equal(ErrorKind.FailedPrecondition, error.Kind);
@@ -206,7 +221,7 @@ public abstract class ResourceStoreContract : IAsyncLifetime
         await Store.CreateLeaseAsync(new LeaseRecord("default", "l", new Dictionary<string, string>(), _t0, null), Event("default"), Ct);
         await AddAsync("base");
         await AddAsync("child", SnapshotKind.Active, parent: "base", lease: "l");
-        await Store.AddReferenceAsync("default", "overlayfs", "child", OwnerKinds.Container, "web", 7, _t0, Ct);
+        await Store.AddReferenceAsync("default", "overlayfs", "child", OwnerKinds.Container, "web", 7, _t0, null, Ct);
         var graph = await Store.LoadGraphAsync(Ct);
         Assert.Equal(["base", "child"], graph.Snapshots.Select(s => s.Key).Order());
         Assert.Equal(7, Assert.Single(graph.References).Generation);
