@@ -109,3 +109,17 @@ public sealed class When_events_wait_in_the_outbox(RelayStoppedFixture fixture) 
                 : inner.MarkPublishedAsync(records, cancellationToken);
     }
 }
+
+public sealed class When_a_commit_lands_while_the_relay_looks_for_work
+{
+    [Fact]
+    public async Task Should_wake_the_relay_at_once_rather_than_after_the_poll_interval()
+    {
+        var signal = new OutboxSignal();
+        var next = signal.Next();   // taken before looking for work, as the relay does
+        signal.Notify();            // a commit lands after the look found nothing
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        await OutboxSignal.WaitAsync(next, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), $"waited {waited.Elapsed} for a notification that had already happened");
+    }
+}

@@ -29,10 +29,11 @@ public sealed class OutboxRelay(
         {
             try
             {
+                var next = signal.Next();
                 var relayed = await RelayBatchAsync(store, stoppingToken);
                 backoff = TimeSpan.Zero;
                 if (relayed < options.Value.BatchSize)
-                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                    await OutboxSignal.WaitAsync(next, options.Value.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

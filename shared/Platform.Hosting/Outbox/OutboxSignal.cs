@@ -10,11 +10,17 @@ public sealed class OutboxSignal
 
     public void Notify() => Interlocked.Exchange(ref _next, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next notification. Take it <b>before</b> looking for work: a commit that lands between the look and the
+    /// wait then still wakes the waiter (taken after, it would wait a whole poll interval).
+    /// </summary>
+    public Task Next() => Volatile.Read(ref _next).Task;
+
+    public static async Task WaitAsync(Task next, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            await Volatile.Read(ref _next).Task.WaitAsync(timeout, cancellationToken);
+            await next.WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
         {
