@@ -23,7 +23,8 @@ public sealed class ContainerService(
     public async Task<Container> CreateAsync(CreateContainer request, CancellationToken cancellationToken)
     {
         var container = ContainerRules.ForCreate(request, clock.GetUtcNow());
-        if (await store.GetAsync(container.Namespace, container.Id, cancellationToken) is not null)
+        // Checked early only when a snapshot reference would be taken for nothing; the store refuses duplicates anyway.
+        if (container.SnapshotKey is not null && await store.GetAsync(container.Namespace, container.Id, cancellationToken) is not null)
             throw PlatformException.AlreadyExists($"container {container.Id} already exists in namespace {container.Namespace}");
 
         await references.AddAsync(container, cancellationToken);

@@ -11,6 +11,12 @@ public sealed class OutboxOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// How long the relay lingers after being woken before it reads, so commits arriving close together leave in
+    /// one batch (and are forgotten in one write) rather than one by one. Default 2 ms; zero relays at once.
+    /// </summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>How often the relay looks for events when nothing woke it. Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -33,7 +33,11 @@ public sealed class OutboxRelay(
                 var relayed = await RelayBatchAsync(store, stoppingToken);
                 backoff = TimeSpan.Zero;
                 if (relayed < options.Value.BatchSize)
+                {
                     await OutboxSignal.WaitAsync(next, options.Value.PollInterval, stoppingToken);
+                    if (options.Value.Linger > TimeSpan.Zero)
+                        await Task.Delay(options.Value.Linger, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
