@@ -9,7 +9,7 @@ internal static class SnapshotsCommand
     public static Command Create(CliContext context) => new("snapshots", "Prepare, view, commit, import, inspect, label and remove snapshots")
     {
         PrepareCommand.Create(context),
-        ViewCommand.Create(context),
+        PrepareCommand.CreateView(context),
         MountsCommand.Create(context),
         CommitCommand.Create(context),
         ImportCommand.Create(context),
