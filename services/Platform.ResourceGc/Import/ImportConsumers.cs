@@ -6,7 +6,8 @@ namespace Platform.ResourceGc.Import;
 
 public sealed class BeginSnapshotImportConsumer(ImportSessions imports) : IConsumer<BeginSnapshotImport>
 {
-    public Task Consume(ConsumeContext<BeginSnapshotImport> context) => context.ReplyAsync(imports.Begin(context.Message));
+    public async Task Consume(ConsumeContext<BeginSnapshotImport> context) =>
+        await context.ReplyAsync(await imports.BeginAsync(context.Message, context.CancellationToken));
 }
 
 public sealed class SnapshotImportChunkConsumer(ImportSessions imports) : IConsumer<SnapshotImportChunk>

@@ -18,6 +18,7 @@ namespace Platform.ResourceGc.Import;
 /// file the next pass removes.
 /// </summary>
 public sealed class ImportSessions(
+    IResourceStore records,
     SnapshotService snapshots,
     Snapshotters snapshotters,
     IOptions<StoreOptions> store,
@@ -28,7 +29,7 @@ public sealed class ImportSessions(
 
     public static string FolderUnder(string dataRoot) => Path.Combine(dataRoot, "imports");
 
-    public SnapshotImportStarted Begin(BeginSnapshotImport request)
+    public async Task<SnapshotImportStarted> BeginAsync(BeginSnapshotImport request, CancellationToken ct)
     {
         var ns = SnapshotRules.Namespace(request.Namespace);
         var driver = snapshotters.Get(request.Snapshotter);
@@ -38,6 +39,18 @@ public sealed class ImportSessions(
         if (request.Size < 0)
             throw PlatformException.InvalidArgument($"size must not be negative (got {request.Size})");
         var digest = ParseDigest(request.Digest);
+        // Refuse now what would be refused at the end, before the client uploads the whole archive for nothing.
+        if (await records.GetSnapshotAsync(ns, driver.Name, name, ct) is not null)
+            throw PlatformException.AlreadyExists($"snapshot {driver.Name}/{name} already exists in namespace {ns}");
+        if (parent is not null)
+        {
+            var stored = await records.GetSnapshotAsync(ns, driver.Name, parent, ct)
+                ?? throw PlatformException.NotFound($"parent snapshot {driver.Name}/{parent} not found in namespace {ns}");
+            if (stored.Kind != SnapshotKind.Committed)
+                throw PlatformException.InvalidArgument($"parent snapshot {driver.Name}/{parent} is {stored.Kind.ToString().ToLowerInvariant()}, not committed; only committed snapshots can be parents");
+        }
+        if (!string.IsNullOrEmpty(request.LeaseId))
+            _ = await records.ListLeaseResourcesAsync(ns, request.LeaseId, ct);
         var id = Guid.NewGuid().ToString("N");
         var folder = FolderUnder(store.Value.DataRoot);
         Directory.CreateDirectory(folder);

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Platform.Common.Errors;
 using Platform.Contracts;
 using Platform.Contracts.Resources;
 using Platform.ResourceGc.Drivers;
@@ -72,6 +73,32 @@ public sealed class When_a_client_imports_an_archive(PlatformFixture fixture) : 
         // An imported layer is a parent like any committed snapshot.
         var child = await client.PrepareAsync(ns, sn, "rw", parent: "layer");
         Assert.Equal("layer", child.Snapshot.Parent);
+    }
+
+    [Theory]
+    [InlineData("missing-parent", ErrorKind.NotFound)]
+    [InlineData("missing-lease", ErrorKind.NotFound)]
+    [InlineData("taken-name", ErrorKind.AlreadyExists)]
+    public async Task Should_refuse_before_the_upload_what_would_be_refused_after_it(string situation, ErrorKind kind)
+    {
+        var client = fixture.Client;
+        var ns = Unique.Namespace("early");
+        if (situation == "taken-name")
+            await client.Snapshots.PrepareAsync(new PrepareSnapshot { Namespace = ns, Snapshotter = Sn.Overlay, Key = "layer" }, Ct);
+        var progress = new List<(long Sent, long Total)>();
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => client.Snapshots.ImportAsync(
+            new MemoryStream(new TarBuilder().File("a", "a").Tar()), "layer",
+            parent: situation == "missing-parent" ? "nope" : null, leaseId: situation == "missing-lease" ? "nope" : null,
+            snapshotter: Sn.Overlay, @namespace: ns, progress: new SynchronousProgress(progress), cancellationToken: Ct));
+
+        Assert.Equal(kind, error.Kind);
+        Assert.Empty(progress); // nothing was sent: the refusal came with the first request
+    }
+
+    private sealed class SynchronousProgress(List<(long Sent, long Total)> reports) : IProgress<(long Sent, long Total)>
+    {
+        public void Report((long Sent, long Total) value) => reports.Add(value);
     }
 
     [Fact]
