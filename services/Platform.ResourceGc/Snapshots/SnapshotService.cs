@@ -32,7 +32,7 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
     public async Task<SnapshotRecord> CreateFilledAsync(string ns, ISnapshotDriver driver, string key, string? parent,
         IReadOnlyDictionary<string, string> labels, string? leaseId, SnapshotKind kind, Func<long, Task> fill, CancellationToken ct)
     {
-        var chain = await store.GetChainAsync(ns, driver.Name, parent, ct);
+        var chain = await ChainAsync(ns, driver.Name, parent, ct);
         var now = clock.GetUtcNow();
         var dirId = await store.AllocateDirIdAsync(now, ct);
         _creating[dirId] = 0;
@@ -169,12 +169,26 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
 
     private async Task<SnapshotMountsResult> WithMountsAsync(ISnapshotDriver driver, SnapshotRecord record, CancellationToken ct)
     {
-        var chain = await store.GetChainAsync(record.Namespace, record.Snapshotter, record.Parent, ct);
+        var chain = await ChainAsync(record.Namespace, record.Snapshotter, record.Parent, ct);
         return new SnapshotMountsResult
         {
             Snapshot = record.ToContract(),
             Mounts = driver.Mounts(record.DirId, record.Kind, chain.Select(p => p.DirId).ToList()),
         };
+    }
+
+    /// <summary>The committed ancestors from <paramref name="parent"/> up, nearest first; NotFound if one is missing.</summary>
+    private async Task<IReadOnlyList<SnapshotRecord>> ChainAsync(string ns, string snapshotter, string? parent, CancellationToken ct)
+    {
+        var chain = new List<SnapshotRecord>();
+        for (var key = parent; key is not null;)
+        {
+            var record = await store.GetSnapshotAsync(ns, snapshotter, key, ct)
+                ?? throw PlatformException.NotFound($"parent snapshot {snapshotter}/{key} not found in namespace {ns}");
+            chain.Add(record);
+            key = record.Parent;
+        }
+        return chain;
     }
 
     private static IReadOnlyDictionary<string, string> ApplyLabelMask(SnapshotRecord stored, UpdateSnapshot request)

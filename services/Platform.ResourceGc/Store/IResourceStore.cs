@@ -20,9 +20,6 @@ public interface IResourceStore
 
     Task<SnapshotRecord?> GetSnapshotAsync(string ns, string snapshotter, string key, CancellationToken cancellationToken);
 
-    /// <summary>The committed ancestors from <paramref name="parent"/> up, nearest first; NotFound if one is missing.</summary>
-    Task<IReadOnlyList<SnapshotRecord>> GetChainAsync(string ns, string snapshotter, string? parent, CancellationToken cancellationToken);
-
     /// <summary>Inserts a snapshot: AlreadyExists for a taken key, NotFound/InvalidArgument for a missing or uncommitted parent, NotFound for a missing lease.</summary>
     Task InsertSnapshotAsync(SnapshotRecord record, string? leaseId, EventFactory makeEvent, CancellationToken cancellationToken);
 

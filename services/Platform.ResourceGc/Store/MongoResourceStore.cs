@@ -64,19 +64,6 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
     public async Task<SnapshotRecord?> GetSnapshotAsync(string ns, string snapshotter, string key, CancellationToken cancellationToken) =>
         (await FindSnapshotAsync(null, SnapshotId(ns, snapshotter, key), cancellationToken))?.ToRecord();
 
-    public async Task<IReadOnlyList<SnapshotRecord>> GetChainAsync(string ns, string snapshotter, string? parent, CancellationToken cancellationToken)
-    {
-        var chain = new List<SnapshotRecord>();
-        for (var key = parent; key is not null;)
-        {
-            var record = await GetSnapshotAsync(ns, snapshotter, key, cancellationToken)
-                ?? throw PlatformException.NotFound($"parent snapshot {snapshotter}/{key} not found in namespace {ns}");
-            chain.Add(record);
-            key = record.Parent;
-        }
-        return chain;
-    }
-
     public async Task InsertSnapshotAsync(SnapshotRecord record, string? leaseId, EventFactory makeEvent, CancellationToken cancellationToken)
     {
         await _outbox.WriteAsync(async (s, ct) =>

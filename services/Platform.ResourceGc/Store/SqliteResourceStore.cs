@@ -107,21 +107,6 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         return await GetSnapshotAsync(c, null, ns, snapshotter, key, cancellationToken);
     }
 
-    /// <summary>The committed ancestors of <paramref name="parent"/> including it, nearest first.</summary>
-    public async Task<IReadOnlyList<SnapshotRecord>> GetChainAsync(string ns, string snapshotter, string? parent, CancellationToken cancellationToken)
-    {
-        var chain = new List<SnapshotRecord>();
-        await using var c = await database.OpenReaderAsync(cancellationToken);
-        for (var key = parent; key is not null;)
-        {
-            var record = await GetSnapshotAsync(c, null, ns, snapshotter, key, cancellationToken)
-                ?? throw PlatformException.NotFound($"parent snapshot {snapshotter}/{key} not found in namespace {ns}");
-            chain.Add(record);
-            key = record.Parent;
-        }
-        return chain;
-    }
-
     /// <summary>
     /// Inserts a new snapshot after checking, in the same transaction, that its key is free, its parent exists
     /// and is committed, and its lease (if any) exists.
