@@ -20,7 +20,7 @@ public sealed class ExplainResourceConsumer(IResourceStore store, LeaseService l
         var ns = SnapshotRules.Namespace(context.Message.Namespace);
         var (snapshotter, key) = leases.SnapshotOf(context.Message.Resource);
         if (await store.GetSnapshotAsync(ns, snapshotter, key, context.CancellationToken) is null)
-            throw Common.Errors.PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
+            throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
         var graph = await store.LoadGraphAsync(context.CancellationToken);
         var chains = GcGraph.Explain(graph, ns, snapshotter, key, clock.GetUtcNow());
         await context.ReplyAsync(new ResourceExplanation

@@ -41,13 +41,13 @@ public sealed class ImportSessions(
         var digest = ParseDigest(request.Digest);
         // Refuse now what would be refused at the end, before the client uploads the whole archive for nothing.
         if (await records.GetSnapshotAsync(ns, driver.Name, name, ct) is not null)
-            throw PlatformException.AlreadyExists($"snapshot {driver.Name}/{name} already exists in namespace {ns}");
+            throw ResourceErrors.SnapshotExists(ns, driver.Name, name);
         if (parent is not null)
         {
             var stored = await records.GetSnapshotAsync(ns, driver.Name, parent, ct)
-                ?? throw PlatformException.NotFound($"parent snapshot {driver.Name}/{parent} not found in namespace {ns}");
+                ?? throw ResourceErrors.ParentNotFound(ns, driver.Name, parent);
             if (stored.Kind != SnapshotKind.Committed)
-                throw PlatformException.InvalidArgument($"parent snapshot {driver.Name}/{parent} is {stored.Kind.ToString().ToLowerInvariant()}, not committed; only committed snapshots can be parents");
+                throw ResourceErrors.ParentNotCommitted(driver.Name, parent, stored.Kind);
         }
         if (!string.IsNullOrEmpty(request.LeaseId))
             _ = await records.ListLeaseResourcesAsync(ns, request.LeaseId, ct);

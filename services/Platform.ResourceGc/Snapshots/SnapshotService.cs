@@ -69,7 +69,7 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
         var ns = SnapshotRules.Namespace(request.Namespace);
         var driver = snapshotters.Get(request.Snapshotter);
         var key = SnapshotRules.Key(request.Key);
-        var record = await store.GetSnapshotAsync(ns, driver.Name, key, ct) ?? throw NotFound(ns, driver.Name, key);
+        var record = await store.GetSnapshotAsync(ns, driver.Name, key, ct) ?? throw ResourceErrors.SnapshotNotFound(ns, driver.Name, key);
         if (record.Kind == SnapshotKind.Committed)
             throw PlatformException.FailedPrecondition($"snapshot {driver.Name}/{key} is committed; mount an active snapshot or a view prepared from it");
         return await WithMountsAsync(driver, record, ct);
@@ -104,7 +104,7 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
         var ns = SnapshotRules.Namespace(request.Namespace);
         var driver = snapshotters.Get(request.Snapshotter);
         var key = SnapshotRules.Key(request.Key);
-        var record = await store.GetSnapshotAsync(ns, driver.Name, key, ct) ?? throw NotFound(ns, driver.Name, key);
+        var record = await store.GetSnapshotAsync(ns, driver.Name, key, ct) ?? throw ResourceErrors.SnapshotNotFound(ns, driver.Name, key);
         return record.ToContract();
     }
 
@@ -137,7 +137,7 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
         var ns = SnapshotRules.Namespace(request.Namespace);
         var driver = snapshotters.Get(request.Snapshotter);
         var key = SnapshotRules.Key(request.Key);
-        var record = await store.GetSnapshotAsync(ns, driver.Name, key, ct) ?? throw NotFound(ns, driver.Name, key);
+        var record = await store.GetSnapshotAsync(ns, driver.Name, key, ct) ?? throw ResourceErrors.SnapshotNotFound(ns, driver.Name, key);
         var (size, inodes) = driver.Usage(record.DirId);
         return new SnapshotUsageResult { Size = size, Inodes = inodes };
     }
@@ -184,7 +184,7 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
         for (var key = parent; key is not null;)
         {
             var record = await store.GetSnapshotAsync(ns, snapshotter, key, ct)
-                ?? throw PlatformException.NotFound($"parent snapshot {snapshotter}/{key} not found in namespace {ns}");
+                ?? throw ResourceErrors.ParentNotFound(ns, snapshotter, key);
             chain.Add(record);
             key = record.Parent;
         }
@@ -208,7 +208,4 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
         Common.Labels.Labels.Validate(labels);
         return labels;
     }
-
-    private static PlatformException NotFound(string ns, string snapshotter, string key) =>
-        PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
 }

@@ -70,7 +70,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         {
             var id = SnapshotId(record.Namespace, record.Snapshotter, record.Key);
             if (await FindSnapshotAsync(s, id, ct) is not null)
-                throw PlatformException.AlreadyExists($"snapshot {record.Snapshotter}/{record.Key} already exists in namespace {record.Namespace}");
+                throw ResourceErrors.SnapshotExists(record.Namespace, record.Snapshotter, record.Key);
             if (record.Parent is not null)
             {
                 var parentId = SnapshotId(record.Namespace, record.Snapshotter, record.Parent);
@@ -78,8 +78,8 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
                     Builders<SnapshotDoc>.Update.Inc(d => d.Children, 1), cancellationToken: ct);
                 if (parent.MatchedCount == 0)
                     throw await FindSnapshotAsync(s, parentId, ct) is { } p
-                        ? PlatformException.InvalidArgument($"parent snapshot {record.Snapshotter}/{record.Parent} is {p.Kind.ToString().ToLowerInvariant()}, not committed; only committed snapshots can be parents")
-                        : PlatformException.NotFound($"parent snapshot {record.Snapshotter}/{record.Parent} not found in namespace {record.Namespace}");
+                        ? ResourceErrors.ParentNotCommitted(record.Snapshotter, record.Parent, p.Kind)
+                        : ResourceErrors.ParentNotFound(record.Namespace, record.Snapshotter, record.Parent);
             }
             await _snapshots.InsertOneAsync(s!, SnapshotDoc.From(record), cancellationToken: ct);
             if (leaseId is not null)
@@ -97,14 +97,14 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         var committed = await _outbox.WriteAsync(async (s, ct) =>
         {
             var activeId = SnapshotId(ns, snapshotter, key);
-            var active = await FindSnapshotAsync(s, activeId, ct) ?? throw NotFound(ns, snapshotter, key);
+            var active = await FindSnapshotAsync(s, activeId, ct) ?? throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
             if (active.Kind != SnapshotKind.Active)
-                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} is {active.Kind.ToString().ToLowerInvariant()}; only active snapshots can be committed");
+                throw ResourceErrors.NotActive(snapshotter, key, active.Kind);
             var nameId = SnapshotId(ns, snapshotter, name);
             if (await FindSnapshotAsync(s, nameId, ct) is not null)
-                throw PlatformException.AlreadyExists($"snapshot {snapshotter}/{name} already exists in namespace {ns}");
+                throw ResourceErrors.SnapshotExists(ns, snapshotter, name);
             if (active.Refs > 0)
-                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} cannot be committed while {string.Join(", ", await OwnerNamesAsync(s, activeId, ct))} use it");
+                throw ResourceErrors.CommittedWhileUsed(snapshotter, key, await OwnerNamesAsync(s, activeId, ct));
 
             // A document's id can't change: the committed snapshot is a new document over the same folder.
             var record = active.ToRecord() with { Key = name, Kind = SnapshotKind.Committed, Labels = labels ?? active.ToRecord().Labels, UpdatedAt = now };
@@ -132,7 +132,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         _outbox.WriteAsync(async (s, ct) =>
         {
             var id = SnapshotId(ns, snapshotter, key);
-            var stored = (await FindSnapshotAsync(s, id, ct) ?? throw NotFound(ns, snapshotter, key)).ToRecord();
+            var stored = (await FindSnapshotAsync(s, id, ct) ?? throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key)).ToRecord();
             var updated = stored with { Labels = apply(stored), UpdatedAt = now > stored.UpdatedAt ? now : stored.UpdatedAt.AddTicks(1) };
             await _snapshots.UpdateOneAsync(s!, d => d.Id == id, Builders<SnapshotDoc>.Update
                 .Set(d => d.Labels, Pair.From(updated.Labels)).Set(d => d.UpdatedAt, updated.UpdatedAt.UtcTicks), cancellationToken: ct);
@@ -145,16 +145,16 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         var removed = await _outbox.WriteAsync(async (s, ct) =>
         {
             var id = SnapshotId(ns, snapshotter, key);
-            var stored = await FindSnapshotAsync(s, id, ct) ?? throw NotFound(ns, snapshotter, key);
+            var stored = await FindSnapshotAsync(s, id, ct) ?? throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
             if (stored.Children > 0)
             {
                 var children = await _snapshots.Find(s!, d => d.Namespace == ns && d.Snapshotter == snapshotter && d.Parent == key).Limit(5).ToListAsync(ct);
-                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} has children ({string.Join(", ", children.Select(c => c.Key))}); remove them first");
+                throw ResourceErrors.HasChildren(snapshotter, key, children.Select(c => c.Key));
             }
             var owners = await OwnerNamesAsync(s, id, ct);
             owners.AddRange((await LiveHoldersAsync(s, id, now, ct)).Select(l => "lease " + l));
             if (owners.Count > 0)
-                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} is in use by {string.Join(", ", owners)}");
+                throw ResourceErrors.InUse(snapshotter, key, owners);
             await DeleteSnapshotAsync(s!, stored, ct);
             var record = stored.ToRecord();
             await AppendAsync(s, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(record), ct);
@@ -217,7 +217,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
                 return 0;
             var counted = await _snapshots.UpdateOneAsync(s!, d => d.Id == snapshotId, Builders<SnapshotDoc>.Update.Inc(d => d.Refs, 1), cancellationToken: ct);
             if (counted.MatchedCount == 0)
-                throw PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
+                throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
             await _refs.InsertOneAsync(s!, new RefDoc
             {
                 Id = refId, SnapshotId = snapshotId, Namespace = ns, Snapshotter = snapshotter, Key = key,
@@ -282,7 +282,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         }
         catch (MongoException e) when (e is MongoWriteException { WriteError.Category: ServerErrorCategory.DuplicateKey } or MongoCommandException { Code: 11000 })
         {
-            throw PlatformException.AlreadyExists($"lease {lease.Id} already exists in namespace {lease.Namespace}");
+            throw ResourceErrors.LeaseExists(lease.Namespace, lease.Id);
         }
         signal.Notify();
         return lease;
@@ -293,7 +293,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         var result = await _outbox.WriteAsync(async (s, ct) =>
         {
             var leaseKey = LeaseKey(ns, id);
-            var lease = await _leases.Find(s!, d => d.Id == leaseKey).FirstOrDefaultAsync(ct) ?? throw PlatformException.NotFound($"lease {id} not found in namespace {ns}");
+            var lease = await _leases.Find(s!, d => d.Id == leaseKey).FirstOrDefaultAsync(ct) ?? throw ResourceErrors.LeaseNotFound(ns, id);
             var holds = await _holds.Find(s!, d => d.LeaseKey == leaseKey).ToListAsync(ct);
             foreach (var hold in holds)
                 await UnholdAsync(s!, hold, ct);
@@ -316,11 +316,11 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         {
             var leaseKey = LeaseKey(ns, leaseId);
             if (!await _leases.Find(s!, d => d.Id == leaseKey).AnyAsync(ct))
-                throw PlatformException.NotFound($"lease {leaseId} not found in namespace {ns}");
+                throw ResourceErrors.LeaseNotFound(ns, leaseId);
             if (add)
             {
                 if (await FindSnapshotAsync(s, SnapshotId(ns, snapshotter, key), ct) is null)
-                    throw PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
+                    throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
                 await HoldAsync(s!, ns, leaseId, snapshotter, key, ct);
             }
             else
@@ -336,7 +336,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
     {
         var leaseKey = LeaseKey(ns, leaseId);
         if (!await _leases.Find(d => d.Id == leaseKey).AnyAsync(cancellationToken))
-            throw PlatformException.NotFound($"lease {leaseId} not found in namespace {ns}");
+            throw ResourceErrors.LeaseNotFound(ns, leaseId);
         return (await _holds.Find(d => d.LeaseKey == leaseKey).ToListAsync(cancellationToken)).Select(h => h.ToRecord()).OrderBy(h => h.Snapshotter).ThenBy(h => h.Key).ToList();
     }
 
@@ -380,7 +380,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
     {
         var leaseKey = LeaseKey(ns, leaseId);
         if (!await _leases.Find(s, d => d.Id == leaseKey).AnyAsync(ct))
-            throw PlatformException.NotFound($"lease {leaseId} not found in namespace {ns}");
+            throw ResourceErrors.LeaseNotFound(ns, leaseId);
         var hold = HoldDoc.For(ns, leaseId, snapshotter, key);
         if (await _holds.Find(s, d => d.Id == hold.Id).AnyAsync(ct))
             return;
@@ -426,9 +426,6 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         var sequence = await _outbox.NextSequenceAsync(s, kind, ns, id, ct);
         await _outbox.AppendAsync(s, makeEvent(sequence), ct);
     }
-
-    private static PlatformException NotFound(string ns, string snapshotter, string key) =>
-        PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
 
     // Namespaces and snapshotters never contain '/', so the key (which may) can safely come last.
     private static string SnapshotId(string ns, string snapshotter, string key) => $"{ns}/{snapshotter}/{key}";

@@ -116,13 +116,13 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         await database.WriteAsync(async (c, t) =>
         {
             if (await GetSnapshotAsync(c, t, record.Namespace, record.Snapshotter, record.Key, cancellationToken) is not null)
-                throw PlatformException.AlreadyExists($"snapshot {record.Snapshotter}/{record.Key} already exists in namespace {record.Namespace}");
+                throw ResourceErrors.SnapshotExists(record.Namespace, record.Snapshotter, record.Key);
             if (record.Parent is not null)
             {
                 var parent = await GetSnapshotAsync(c, t, record.Namespace, record.Snapshotter, record.Parent, cancellationToken)
-                    ?? throw PlatformException.NotFound($"parent snapshot {record.Snapshotter}/{record.Parent} not found in namespace {record.Namespace}");
+                    ?? throw ResourceErrors.ParentNotFound(record.Namespace, record.Snapshotter, record.Parent);
                 if (parent.Kind != SnapshotKind.Committed)
-                    throw PlatformException.InvalidArgument($"parent snapshot {record.Snapshotter}/{record.Parent} is {parent.Kind.ToString().ToLowerInvariant()}, not committed; only committed snapshots can be parents");
+                    throw ResourceErrors.ParentNotCommitted(record.Snapshotter, record.Parent, parent.Kind);
             }
             await using (var insert = Command(c, t, $"INSERT INTO snapshots ({SnapshotColumns}) VALUES ($ns, $sn, $key, $dir, $kind, $parent, $labels, $created, $updated);"))
             {
@@ -145,16 +145,16 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         var committed = await database.WriteAsync(async (c, t) =>
         {
             var active = await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken)
-                ?? throw NotFound(ns, snapshotter, key);
+                ?? throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
             if (active.Kind != SnapshotKind.Active)
-                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} is {active.Kind.ToString().ToLowerInvariant()}; only active snapshots can be committed");
+                throw ResourceErrors.NotActive(snapshotter, key, active.Kind);
             if (await GetSnapshotAsync(c, t, ns, snapshotter, name, cancellationToken) is not null)
-                throw PlatformException.AlreadyExists($"snapshot {snapshotter}/{name} already exists in namespace {ns}");
+                throw ResourceErrors.SnapshotExists(ns, snapshotter, name);
             // Only owners block a commit: a lease that holds the active snapshot (the usual prepare, unpack, commit
             // under one lease) moves to the committed one below.
             var owners = await OwnersAsync(c, t, ns, snapshotter, key, now, cancellationToken, includeLeases: false);
             if (owners.Count > 0)
-                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} cannot be committed while {string.Join(", ", owners)} use it");
+                throw ResourceErrors.CommittedWhileUsed(snapshotter, key, owners);
             var record = active with { Key = name, Kind = SnapshotKind.Committed, Labels = labels ?? active.Labels, UpdatedAt = now };
             await using (var update = Command(c, t, "UPDATE snapshots SET key = $name, kind = $kind, labels = $labels, updated_at = $updated WHERE namespace = $ns AND snapshotter = $sn AND key = $key;"))
             {
@@ -185,7 +185,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         Func<SnapshotRecord, IReadOnlyDictionary<string, string>> apply, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.WriteAsync(async (c, t) =>
         {
-            var stored = await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) ?? throw NotFound(ns, snapshotter, key);
+            var stored = await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) ?? throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
             var updated = stored with { Labels = apply(stored), UpdatedAt = now > stored.UpdatedAt ? now : stored.UpdatedAt.AddTicks(1) };
             await using var update = Command(c, t, "UPDATE snapshots SET labels = $labels, updated_at = $updated WHERE namespace = $ns AND snapshotter = $sn AND key = $key;");
             update.Parameters.AddWithValue("$labels", JsonSerializer.Serialize(updated.Labels));
@@ -204,13 +204,13 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
     {
         var removed = await database.WriteAsync(async (c, t) =>
         {
-            var stored = await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) ?? throw NotFound(ns, snapshotter, key);
+            var stored = await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) ?? throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
             var children = await ChildrenAsync(c, t, ns, snapshotter, key, cancellationToken);
             if (children.Count > 0)
-                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} has children ({string.Join(", ", children.Take(5))}); remove them first");
+                throw ResourceErrors.HasChildren(snapshotter, key, children);
             var owners = await OwnersAsync(c, t, ns, snapshotter, key, now, cancellationToken);
             if (owners.Count > 0)
-                throw PlatformException.FailedPrecondition($"snapshot {snapshotter}/{key} is in use by {string.Join(", ", owners)}");
+                throw ResourceErrors.InUse(snapshotter, key, owners);
             await DeleteSnapshotRowsAsync(c, t, ns, snapshotter, key, cancellationToken);
             await AppendAsync(c, t, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(stored), cancellationToken);
             return stored;
@@ -281,7 +281,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         database.WriteAsync(async (c, t) =>
         {
             if (await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) is null)
-                throw PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
+                throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
             if (!await FirstApplicationAsync(c, t, operationId, now, cancellationToken))
                 return 0;
             await using var insert = Command(c, t, """
@@ -360,7 +360,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         await database.WriteAsync(async (c, t) =>
         {
             if (await GetLeaseAsync(c, t, lease.Namespace, lease.Id, cancellationToken) is not null)
-                throw PlatformException.AlreadyExists($"lease {lease.Id} already exists in namespace {lease.Namespace}");
+                throw ResourceErrors.LeaseExists(lease.Namespace, lease.Id);
             await using var insert = Command(c, t, "INSERT INTO leases (namespace, id, labels, created_at, expires_at) VALUES ($ns, $id, $labels, $created, $expires);");
             insert.Parameters.AddWithValue("$ns", lease.Namespace);
             insert.Parameters.AddWithValue("$id", lease.Id);
@@ -380,7 +380,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
     {
         var result = await database.WriteAsync(async (c, t) =>
         {
-            var lease = await GetLeaseAsync(c, t, ns, id, cancellationToken) ?? throw PlatformException.NotFound($"lease {id} not found in namespace {ns}");
+            var lease = await GetLeaseAsync(c, t, ns, id, cancellationToken) ?? throw ResourceErrors.LeaseNotFound(ns, id);
             var held = await LeaseResourcesAsync(c, t, ns, id, cancellationToken);
             await using (var delete = Command(c, t, "DELETE FROM lease_resources WHERE namespace = $ns AND lease_id = $id; DELETE FROM leases WHERE namespace = $ns AND id = $id;"))
             {
@@ -410,11 +410,11 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
     public Task<IReadOnlyList<LeaseResourceRecord>> ChangeLeaseResourceAsync(string ns, string leaseId, string snapshotter, string key, bool add, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
-            _ = await GetLeaseAsync(c, t, ns, leaseId, cancellationToken) ?? throw PlatformException.NotFound($"lease {leaseId} not found in namespace {ns}");
+            _ = await GetLeaseAsync(c, t, ns, leaseId, cancellationToken) ?? throw ResourceErrors.LeaseNotFound(ns, leaseId);
             if (add)
             {
                 if (await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) is null)
-                    throw PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
+                    throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
                 await AddLeaseResourceAsync(c, t, ns, leaseId, snapshotter, key, cancellationToken);
             }
             else
@@ -430,7 +430,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
     public async Task<IReadOnlyList<LeaseResourceRecord>> ListLeaseResourcesAsync(string ns, string leaseId, CancellationToken cancellationToken)
     {
         await using var c = await database.OpenReaderAsync(cancellationToken);
-        _ = await GetLeaseAsync(c, null, ns, leaseId, cancellationToken) ?? throw PlatformException.NotFound($"lease {leaseId} not found in namespace {ns}");
+        _ = await GetLeaseAsync(c, null, ns, leaseId, cancellationToken) ?? throw ResourceErrors.LeaseNotFound(ns, leaseId);
         return await LeaseResourcesAsync(c, null, ns, leaseId, cancellationToken);
     }
 
@@ -480,9 +480,6 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         SqliteOutbox.MarkPublishedAsync(database, records, cancellationToken);
 
     public ValueTask DisposeAsync() => database.DisposeAsync();
-
-    private static PlatformException NotFound(string ns, string snapshotter, string key) =>
-        PlatformException.NotFound($"snapshot {snapshotter}/{key} not found in namespace {ns}");
 
     /// <summary>Who keeps a snapshot from removal: owners' references and (unless told not to) live leases, as readable names.</summary>
     private static async Task<List<string>> OwnersAsync(SqliteConnection c, SqliteTransaction? t, string ns, string snapshotter, string key, DateTimeOffset now,
@@ -539,7 +536,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
     private static async Task AddLeaseResourceAsync(SqliteConnection c, SqliteTransaction t, string ns, string leaseId, string snapshotter, string key, CancellationToken ct)
     {
         if (await GetLeaseAsync(c, t, ns, leaseId, ct) is null)
-            throw PlatformException.NotFound($"lease {leaseId} not found in namespace {ns}");
+            throw ResourceErrors.LeaseNotFound(ns, leaseId);
         await using var insert = Command(c, t, "INSERT OR IGNORE INTO lease_resources (namespace, lease_id, snapshotter, key) VALUES ($ns, $lease, $sn, $key);");
         AddKey(insert, ns, snapshotter, key);
         insert.Parameters.AddWithValue("$lease", leaseId);
