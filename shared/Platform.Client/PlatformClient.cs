@@ -29,6 +29,7 @@ public sealed class PlatformClient : IAsyncDisposable
         Snapshots = new SnapshotsClient(this);
         Leases = new LeasesClient(this);
         Gc = new GcClient(this);
+        Tasks = new TasksClient(this);
         Events = new EventsClient(bus, options);
     }
 
@@ -41,6 +42,8 @@ public sealed class PlatformClient : IAsyncDisposable
     public LeasesClient Leases { get; }
 
     public GcClient Gc { get; }
+
+    public TasksClient Tasks { get; }
 
     public EventsClient Events { get; }
 
@@ -67,15 +70,25 @@ public sealed class PlatformClient : IAsyncDisposable
     internal string Namespace(string? requested) => string.IsNullOrEmpty(requested) ? Options.Namespace : requested;
 
     /// <summary>Sends a request to a service queue and returns its result, or throws its error as a <see cref="PlatformException"/>.</summary>
-    public async Task<TResult> RequestAsync<TRequest, TResult>(string queue, TRequest request, CancellationToken cancellationToken)
+    public Task<TResult> RequestAsync<TRequest, TResult>(string queue, TRequest request, CancellationToken cancellationToken)
+        where TRequest : class
+        where TResult : class =>
+        RequestAsync<TRequest, TResult>(queue, request, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// As above, for requests the service may hold on purpose (waits, log follows): <paramref name="held"/> is added to
+    /// the client's timeout.
+    /// </summary>
+    public async Task<TResult> RequestAsync<TRequest, TResult>(string queue, TRequest request, TimeSpan held, CancellationToken cancellationToken)
         where TRequest : class
         where TResult : class
     {
+        var timeout = Options.Timeout + held;
         var address = new Uri($"queue:{Options.EndpointPrefix}{queue}");
-        var client = _bus.CreateRequestClient<TRequest>(address, RequestTimeout.After(ms: (int)Options.Timeout.TotalMilliseconds));
+        var client = _bus.CreateRequestClient<TRequest>(address, RequestTimeout.After(ms: (int)timeout.TotalMilliseconds));
         // The request timeout starts once the message is sent; this one also bounds the send itself.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Options.Timeout);
+        deadline.CancelAfter(timeout);
         try
         {
             var response = await client.GetResponse<TResult, ErrorReply>(request, deadline.Token);
@@ -88,7 +101,7 @@ public sealed class PlatformClient : IAsyncDisposable
         catch (Exception e) when (e is RequestTimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw PlatformException.Unavailable(
-                $"no reply from {queue} within {Options.Timeout.TotalSeconds:0} s; is platformd (or the service owning {queue}) running?", e);
+                $"no reply from {queue} within {timeout.TotalSeconds:0} s; is platformd (or the service owning {queue}) running?", e);
         }
         catch (RequestFaultException e)
         {

@@ -34,6 +34,41 @@ public static class Requirements
         return uri;
     }
 
+    /// <summary>
+    /// Fails (CI) or skips (elsewhere) unless real containers can run here: root, runc and conmon installed
+    /// (`./build.sh test` installs them).
+    /// </summary>
+    public static void Runtime()
+    {
+        string? reason = null;
+        if (!IsRoot())
+            reason = "running containers needs root";
+        else if (!File.Exists("/usr/sbin/runc") && !File.Exists("/usr/bin/runc"))
+            reason = "runc is not installed";
+        else if (!File.Exists("/usr/bin/conmon") && !File.Exists("/usr/libexec/podman/conmon"))
+            reason = "conmon is not installed";
+        else if (!File.Exists("/bin/busybox") && !File.Exists("/usr/bin/busybox"))
+            reason = "busybox-static is not installed";
+        if (reason is null)
+            return;
+        var message = $"Real containers are needed: {reason}. `./build.sh test` installs runc, conmon and busybox-static.";
+        if (InCi)
+            Assert.Fail(message);
+        Assert.Skip(message);
+    }
+
+    private static bool IsRoot()
+    {
+        try
+        {
+            return File.ReadAllLines("/proc/self/status").Any(l => l.StartsWith("Uid:", StringComparison.Ordinal) && l.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1] == "0");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private static string? Probe(string host, int port)
     {
         try

@@ -1,0 +1,32 @@
+using MassTransit;
+
+namespace Platform.Contracts.Tasks;
+
+/// <summary>Event: a task was created (the runtime holds its process, not yet started).</summary>
+[MessageUrn("platform:tasks:TaskCreated")]
+public sealed record TaskCreated : IPlatformEvent
+{
+    /// <inheritdoc/>
+    public required Guid EventId { get; init; }
+
+    /// <inheritdoc/>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <inheritdoc/>
+    public required string Namespace { get; init; }
+
+    /// <inheritdoc/>
+    public required long Sequence { get; init; }
+
+    /// <summary>Required. The task's container.</summary>
+    public required string ContainerId { get; init; }
+
+    /// <summary>Required. Host pid of the init process.</summary>
+    public required int Pid { get; init; }
+
+    /// <summary>Required. The runtime that runs it.</summary>
+    public required string Runtime { get; init; }
+
+    /// <summary>Optional. The snapshot key of its rootfs; null for a plain rootfs folder.</summary>
+    public string? SnapshotKey { get; init; }
+}

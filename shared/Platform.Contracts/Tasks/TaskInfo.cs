@@ -1,0 +1,44 @@
+using MassTransit;
+
+namespace Platform.Contracts.Tasks;
+
+/// <summary>A task: the running process made from a container. Its id is the container id.</summary>
+[MessageUrn("platform:tasks:TaskInfo")]
+public sealed record TaskInfo
+{
+    /// <summary>Required. The namespace of the task and its container.</summary>
+    public required string Namespace { get; init; }
+
+    /// <summary>Required. The container this task runs (the task's id).</summary>
+    public required string ContainerId { get; init; }
+
+    /// <summary>Required. Host pid of the init process.</summary>
+    public required int Pid { get; init; }
+
+    /// <summary>Required. Created, Running, Paused or Stopped.</summary>
+    public required TaskState Status { get; init; }
+
+    /// <summary>Required. The runtime that runs it (<c>runc</c>, <c>crun</c>).</summary>
+    public required string Runtime { get; init; }
+
+    /// <summary>Optional. The snapshotter of the rootfs snapshot the task references; null for a plain rootfs folder.</summary>
+    public string? Snapshotter { get; init; }
+
+    /// <summary>Optional. The snapshot key the task references.</summary>
+    public string? SnapshotKey { get; init; }
+
+    /// <summary>Required. When the task was created; also the generation of its snapshot reference.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Optional. When it was started.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Optional. Set once stopped: exit code, or 128 + signal; null while running or when unknown.</summary>
+    public int? ExitStatus { get; init; }
+
+    /// <summary>Optional. When the init process exited.</summary>
+    public DateTimeOffset? ExitedAt { get; init; }
+
+    /// <summary>Required (may be empty). Exec processes of the task.</summary>
+    public IReadOnlyList<ExecProcessInfo> Execs { get; init; } = [];
+}

@@ -1,0 +1,43 @@
+namespace Platform.Contracts.Tasks;
+
+/// <summary>
+/// Queue names of the task runner's commands and queries (one per message type, kebab-case). Part of the wire.
+/// </summary>
+public static class TaskQueues
+{
+    /// <summary>Queue of <see cref="CreateTask"/>.</summary>
+    public const string Create = "create-task";
+
+    /// <summary>Queue of <see cref="StartTask"/>.</summary>
+    public const string Start = "start-task";
+
+    /// <summary>Queue of <see cref="KillTask"/>.</summary>
+    public const string Kill = "kill-task";
+
+    /// <summary>Queue of <see cref="DeleteTask"/>.</summary>
+    public const string Delete = "delete-task";
+
+    /// <summary>Queue of <see cref="ExecProcess"/>.</summary>
+    public const string Exec = "exec-process";
+
+    /// <summary>Queue of <see cref="PauseTask"/>.</summary>
+    public const string Pause = "pause-task";
+
+    /// <summary>Queue of <see cref="ResumeTask"/>.</summary>
+    public const string Resume = "resume-task";
+
+    /// <summary>Queue of <see cref="GetTask"/>.</summary>
+    public const string Get = "get-task";
+
+    /// <summary>Queue of <see cref="ListTasks"/>.</summary>
+    public const string List = "list-tasks";
+
+    /// <summary>Queue of <see cref="ListPids"/>.</summary>
+    public const string Pids = "list-pids";
+
+    /// <summary>Queue of <see cref="WaitTask"/>; answers are held up to a minute, so it runs many at once.</summary>
+    public const string Wait = "wait-task";
+
+    /// <summary>Queue of <see cref="ReadTaskLogs"/>; answers may be held while following.</summary>
+    public const string Logs = "read-task-logs";
+}
