@@ -26,7 +26,7 @@ public static class MetadataServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddServiceClient();
         services.TryAddSingleton<ISnapshotReferences, BusSnapshotReferences>();
-        services.TryAddSingleton<ITaskGuard, NoTaskGuard>();
+        services.TryAddSingleton<ITaskGuard, BusTaskGuard>();
         services.AddSingleton<ContainerService>();
 
         services.AddSingleton<IContainerStore>(sp =>

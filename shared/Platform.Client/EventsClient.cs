@@ -21,13 +21,17 @@ public sealed class EventsClient(IBus bus, PlatformClientOptions options)
     /// <summary>
     /// Calls <paramref name="handler"/> for every event published from now on. Without a
     /// <paramref name="durableQueue"/> the subscription lives as long as it is not disposed; with one, events
-    /// wait in that queue while the subscriber is away and nothing is missed.
+    /// wait in that queue while the subscriber is away and nothing is missed. Events are handed over one at a time,
+    /// in delivery order.
     /// </summary>
     public async Task<IAsyncDisposable> SubscribeAsync(Func<IPlatformEvent, CancellationToken, Task> handler,
         string? durableQueue = null, CancellationToken cancellationToken = default)
     {
         void Configure(IReceiveEndpointConfigurator e)
         {
+            // One at a time: the handler sees events in the order the broker delivers them (the relay publishes in
+            // commit order), e.g. TaskStarted before TaskExited.
+            e.ConcurrentMessageLimit = 1;
             foreach (var type in EventTypes)
                 AddHandlerMethod.MakeGenericMethod(type).Invoke(null, [e, handler]);
         }

@@ -93,4 +93,15 @@ public sealed class The_compose_file
         Assert.Equal("true", gc.Child("privileged")?.Value);
         Assert.Contains(gc.Child("volumes")!.Items, v => v.StartsWith("platform-data:/var/lib/platform", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Runs_the_task_runner_privileged_on_the_shared_data_volume()
+    {
+        var config = SimpleYaml.Parse(await ConfigAsync());
+        var runner = config.Child("services")!.Child("task-runner");
+        Assert.NotNull(runner);
+        Assert.Equal("services/Platform.TaskRunner.Host/Dockerfile", runner.Child("build")?.Child("dockerfile")?.Value);
+        Assert.Equal("true", runner.Child("privileged")?.Value);
+        Assert.Contains(runner.Child("volumes")!.Items, v => v.StartsWith("platform-data:/var/lib/platform", StringComparison.Ordinal));
+    }
 }

@@ -15,6 +15,7 @@ public sealed partial class The_dockerfiles
         { "services/Platform.Metadata.Host/Dockerfile", "services/Platform.Metadata.Host/Platform.Metadata.Host.csproj" },
         { "services/Platform.Daemon/Dockerfile", "services/Platform.Daemon/Platform.Daemon.csproj" },
         { "services/Platform.ResourceGc.Host/Dockerfile", "services/Platform.ResourceGc.Host/Platform.ResourceGc.Host.csproj" },
+        { "services/Platform.TaskRunner.Host/Dockerfile", "services/Platform.TaskRunner.Host/Platform.TaskRunner.Host.csproj" },
     };
 
     [Theory]

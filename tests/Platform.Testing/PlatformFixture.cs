@@ -7,6 +7,10 @@ using Platform.Hosting.Logging;
 using Platform.Hosting.Outbox;
 using Platform.Metadata;
 using Platform.ResourceGc;
+using Platform.TaskRunner;
+using Platform.TaskRunner.Store;
+using Platform.TaskRunner.Tasks;
+using Platform.Contracts.Tasks;
 using Xunit;
 
 namespace Platform.Testing;
@@ -82,9 +86,47 @@ public class PlatformFixture : IAsyncLifetime
         ConfigureServices(builder.Services);
         builder.Services.AddMetadataService(builder.Configuration);
         builder.Services.AddResourceGcService(builder.Configuration);
-        builder.Services.AddPlatformBus(builder.Configuration, endpoints => endpoints.AddMetadataConsumers().AddResourceGcConsumers());
+        builder.Services.AddTaskRunnerService(builder.Configuration);
+        builder.Services.AddPlatformBus(builder.Configuration, endpoints => endpoints.AddMetadataConsumers().AddResourceGcConsumers().AddTaskRunnerConsumers());
         builder.Services.AddOutboxRelay(builder.Configuration);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Stops the services (tasks keep running under their monitors), runs <paramref name="whileStopped"/>, and starts
+    /// them again on the same data root and queues: a task runner (and platformd) restart.
+    /// </summary>
+    public async Task RestartAsync(Func<Task>? whileStopped = null)
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+        if (whileStopped is not null)
+            await whileStopped();
+        _host = BuildHost();
+        await _host.StartAsync();
+    }
+
+    /// <summary>Force-deletes every task the fixture's runner still has, so no container outlives the test class.</summary>
+    public static async Task KillTasksAsync(IServiceProvider services)
+    {
+        var store = services.GetService<ITaskStore>();
+        if (store is null)
+            return;
+        var tasks = services.GetRequiredService<TaskService>();
+        foreach (var task in await store.ListAsync(null, CancellationToken.None))
+        {
+            try
+            {
+                await tasks.DeleteAsync(new DeleteTask { Namespace = task.Namespace, ContainerId = task.ContainerId, Force = true }, CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // Best effort: the runtime folder is removed with the data root below.
+            }
+        }
     }
 
     public virtual async ValueTask DisposeAsync()
@@ -93,6 +135,7 @@ public class PlatformFixture : IAsyncLifetime
             await _client.DisposeAsync();
         if (_host is not null)
         {
+            await KillTasksAsync(_host.Services);
             await _host.StopAsync();
             _host.Dispose();
         }

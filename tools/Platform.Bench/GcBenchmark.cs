@@ -97,9 +97,9 @@ public static class GcBenchmark
             toFolderGone[i] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         }
 
-        Percentiles("gc.delete-to-snapshot-removed", toRemoved);
-        Percentiles("gc.container-deleted-event-to-snapshot-removed", [.. eventToRemoved]);
-        Percentiles("gc.delete-to-folder-gone", toFolderGone);
+        Measure.Percentiles("gc.delete-to-snapshot-removed", toRemoved);
+        Measure.Percentiles("gc.container-deleted-event-to-snapshot-removed", [.. eventToRemoved]);
+        Measure.Percentiles("gc.delete-to-folder-gone", toFolderGone);
         // A deletion whose event waited for the outbox relay's next poll (1 s) rather than its wake-up shows here.
         Console.WriteLine($"# {toRemoved.Count(ms => ms > 500)} of {count} deletions took over 500 ms to SnapshotRemoved");
     }
@@ -154,13 +154,6 @@ public static class GcBenchmark
         while (await reader.ReadAsync())
             folders[reader.GetString(0)] = Path.Combine(dataRoot, "snapshots", snapshotter, reader.GetInt64(1).ToString(CultureInfo.InvariantCulture));
         return folders;
-    }
-
-    private static void Percentiles(string name, double[] latencies)
-    {
-        Array.Sort(latencies);
-        Console.WriteLine($"{name}.p50: {Measure.Percentile(latencies, 0.50):0.00} ms");
-        Console.WriteLine($"{name}.p99: {Measure.Percentile(latencies, 0.99):0.00} ms");
     }
 
     private static string Key(int i) => $"rootfs-{i:D6}";

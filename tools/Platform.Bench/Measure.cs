@@ -27,6 +27,15 @@ public static class Measure
         return result;
     }
 
+    /// <summary>Prints <c>name.p50</c> and <c>name.p99</c> of the latencies (sorted in place); returns the p50.</summary>
+    public static double Percentiles(string name, double[] latencies)
+    {
+        Array.Sort(latencies);
+        Console.WriteLine($"{name}.p50: {Percentile(latencies, 0.50):0.00} ms");
+        Console.WriteLine($"{name}.p99: {Percentile(latencies, 0.99):0.00} ms");
+        return Percentile(latencies, 0.50);
+    }
+
     public static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 

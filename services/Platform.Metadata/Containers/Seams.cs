@@ -18,14 +18,9 @@ public interface ISnapshotReferences
 
 /// <summary>
 /// Asks the task runner whether a container may be deleted: refuses (FailedPrecondition) while its task is
-/// alive unless forced; forced, has the task killed and deleted first. The task runner supplies the real one.
+/// alive unless forced; forced, has the task killed and deleted first. <see cref="BusTaskGuard"/> asks the task runner.
 /// </summary>
 public interface ITaskGuard
 {
     Task EnsureDeletableAsync(Container container, bool force, CancellationToken cancellationToken);
-}
-
-internal sealed class NoTaskGuard : ITaskGuard
-{
-    public Task EnsureDeletableAsync(Container container, bool force, CancellationToken cancellationToken) => Task.CompletedTask;
 }

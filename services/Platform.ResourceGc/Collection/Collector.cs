@@ -165,17 +165,24 @@ public sealed class Collector(
 
     private async Task DropDanglingReferencesAsync(DateTimeOffset olderThan, CancellationToken ct)
     {
-        foreach (var group in (await store.ReferencesAsync(OwnerKinds.Container, olderThan, ct)).GroupBy(r => r.Namespace))
+        // Containers answer for their references through the metadata service, tasks through the task runner.
+        await DropDanglingReferencesAsync(OwnerKinds.Container, olderThan, ct);
+        await DropDanglingReferencesAsync(OwnerKinds.Task, olderThan, ct);
+    }
+
+    private async Task DropDanglingReferencesAsync(string ownerKind, DateTimeOffset olderThan, CancellationToken ct)
+    {
+        foreach (var group in (await store.ReferencesAsync(ownerKind, olderThan, ct)).GroupBy(r => r.Namespace))
         {
             // The bulk answer only spares questions about owners it saw; every drop is confirmed one by one.
             IReadOnlyDictionary<string, long> known;
             try
             {
-                known = await owners.ExistingAsync(group.Key, OwnerKinds.Container, ct);
+                known = await owners.ExistingAsync(group.Key, ownerKind, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Listing the containers of namespace {Namespace} failed; checking its references one by one", group.Key);
+                logger.LogWarning(e, "Listing the {OwnerKind} owners of namespace {Namespace} failed; checking its references one by one", ownerKind, group.Key);
                 known = new Dictionary<string, long>();
             }
             foreach (var reference in group)

@@ -7,9 +7,12 @@ using Platform.Hosting.Options;
 namespace Platform.Hosting.Outbox;
 
 /// <summary>
-/// Relays stored events to RabbitMQ: reads a batch in commit order, publishes all of it without awaiting
-/// each confirm in turn (one awaited publish at a time is ~5x slower here), awaits the confirms together,
-/// then forgets the batch. A crash before the forget republishes the batch with the same event ids
+/// Relays stored events to RabbitMQ: reads a batch in commit order, publishes a run of events of one type
+/// without awaiting each confirm in turn (one awaited publish at a time is ~5x slower here), and awaits the
+/// confirms before publishing an event of another type, then forgets the batch. Each event type goes out
+/// through its own exchange (and channel), so two types published together can be routed in either order;
+/// the barrier keeps commit order across types, which is what lets a subscriber rely on, say, TaskStarted
+/// arriving before TaskExited. A crash before the forget republishes the batch with the same event ids
 /// (at least once; consumers drop duplicates by id). One loop per store in this process.
 /// </summary>
 public sealed class OutboxRelay(
@@ -59,14 +62,20 @@ public sealed class OutboxRelay(
         if (batch.Count == 0)
             return 0;
 
-        var publishes = new Task[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        var pending = new List<Task>(batch.Count);
+        string? runType = null;
+        foreach (var record in batch)
         {
-            var record = batch[i];
+            if (runType is not null && record.MessageType != runType)
+            {
+                await Task.WhenAll(pending);
+                pending.Clear();
+            }
+            runType = record.MessageType;
             var (type, message) = EventCodec.Deserialize(record.MessageType, record.Payload);
-            publishes[i] = bus.Publish(message, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = record.EventId), cancellationToken);
+            pending.Add(bus.Publish(message, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = record.EventId), cancellationToken));
         }
-        await Task.WhenAll(publishes);
+        await Task.WhenAll(pending);
         await store.MarkPublishedAsync(batch, cancellationToken);
         logger.LogDebug("Relayed {Count} {Store} events", batch.Count, store.Name);
         return batch.Count;

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Platform.Contracts.Tasks;
+using Platform.Hosting;
+using Platform.Hosting.Bus;
+using Platform.Hosting.Options;
+using Platform.Hosting.Outbox;
+using Platform.Hosting.Storage;
+using Platform.TaskRunner.Runtime;
+using Platform.TaskRunner.Store;
+using Platform.TaskRunner.Tasks;
+
+namespace Platform.TaskRunner;
+
+public static class TaskRunnerServiceExtensions
+{
+    /// <summary>
+    /// The task runner's logic, runtime and store: MongoDB when <c>Store:MongoUri</c> (or <c>MONGODB_URI</c>) is set,
+    /// otherwise the embedded SQLite file <c>{DataRoot}/tasks.db</c>. Runtime state lives under <c>{DataRoot}/tasks</c>.
+    /// </summary>
+    public static IServiceCollection AddTaskRunnerService(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddPlatformStores(configuration);
+        services.AddOptions<TaskRunnerOptions>().Bind(configuration.GetSection(TaskRunnerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section));
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddServiceClient();
+        services.TryAddSingleton<ITaskRuntime, ConmonRuntime>();
+        services.AddSingleton<TaskLocks>();
+        services.AddSingleton<ExitSignals>();
+        services.AddSingleton<ExitWatch>();
+        services.AddSingleton<TaskReferences>();
+        services.AddSingleton<TaskService>();
+        services.AddSingleton<TaskReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());
+
+        services.AddSingleton<ITaskStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            var signal = sp.GetRequiredService<OutboxSignal>();
+            return options.UseMongo
+                ? new MongoTaskStore(MongoClients.For(options.MongoUri!).GetDatabase(options.MongoDatabase), signal)
+                : new SqliteTaskStore(new SqliteDatabase(options.SqlitePathFor("tasks")), signal);
+        });
+        services.AddSingleton(sp => (IOutboxStore)sp.GetRequiredService<ITaskStore>());
+        services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<ITaskStore>());
+        return services;
+    }
+
+    /// <summary>The task runner's queues: one per command or query.</summary>
+    public static ConsumerEndpoints AddTaskRunnerConsumers(this ConsumerEndpoints endpoints) => endpoints
+        .Add<CreateTaskConsumer>(TaskQueues.Create)
+        .Add<StartTaskConsumer>(TaskQueues.Start)
+        .Add<KillTaskConsumer>(TaskQueues.Kill)
+        .Add<DeleteTaskConsumer>(TaskQueues.Delete)
+        .Add<ExecProcessConsumer>(TaskQueues.Exec)
+        .Add<PauseTaskConsumer>(TaskQueues.Pause)
+        .Add<ResumeTaskConsumer>(TaskQueues.Resume)
+        .Add<GetTaskConsumer>(TaskQueues.Get)
+        .Add<ListTasksConsumer>(TaskQueues.List)
+        .Add<ListPidsConsumer>(TaskQueues.Pids)
+        .Add<WaitTaskConsumer>(TaskQueues.Wait)
+        .Add<ReadTaskLogsConsumer>(TaskQueues.Logs);
+}

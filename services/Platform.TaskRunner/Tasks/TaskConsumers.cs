@@ -1,0 +1,80 @@
+using MassTransit;
+using Platform.Contracts.Tasks;
+using Platform.Hosting.Bus;
+
+namespace Platform.TaskRunner.Tasks;
+
+// One consumer per message, each a thin adapter over TaskService: expected failures become error replies in the
+// pipeline (PlatformErrorFilter), unexpected ones are retried and then faulted to the _error queue.
+
+public sealed class CreateTaskConsumer(TaskService tasks) : IConsumer<CreateTask>
+{
+    public async Task Consume(ConsumeContext<CreateTask> context) =>
+        await context.ReplyAsync(new TaskResult { Task = await tasks.CreateAsync(context.Message, context.CancellationToken) });
+}
+
+public sealed class StartTaskConsumer(TaskService tasks) : IConsumer<StartTask>
+{
+    public async Task Consume(ConsumeContext<StartTask> context) =>
+        await context.ReplyAsync(new TaskResult { Task = await tasks.StartAsync(context.Message, context.CancellationToken) });
+}
+
+public sealed class KillTaskConsumer(TaskService tasks) : IConsumer<KillTask>
+{
+    public async Task Consume(ConsumeContext<KillTask> context) =>
+        await context.ReplyAsync(new TaskResult { Task = await tasks.KillAsync(context.Message, context.CancellationToken) });
+}
+
+public sealed class DeleteTaskConsumer(TaskService tasks) : IConsumer<DeleteTask>
+{
+    public async Task Consume(ConsumeContext<DeleteTask> context) =>
+        await context.ReplyAsync(await tasks.DeleteAsync(context.Message, context.CancellationToken));
+}
+
+public sealed class ExecProcessConsumer(TaskService tasks) : IConsumer<ExecProcess>
+{
+    public async Task Consume(ConsumeContext<ExecProcess> context) =>
+        await context.ReplyAsync(await tasks.ExecAsync(context.Message, context.CancellationToken));
+}
+
+public sealed class PauseTaskConsumer(TaskService tasks) : IConsumer<PauseTask>
+{
+    public async Task Consume(ConsumeContext<PauseTask> context) =>
+        await context.ReplyAsync(new TaskResult { Task = await tasks.PauseAsync(context.Message, context.CancellationToken) });
+}
+
+public sealed class ResumeTaskConsumer(TaskService tasks) : IConsumer<ResumeTask>
+{
+    public async Task Consume(ConsumeContext<ResumeTask> context) =>
+        await context.ReplyAsync(new TaskResult { Task = await tasks.ResumeAsync(context.Message, context.CancellationToken) });
+}
+
+public sealed class GetTaskConsumer(TaskService tasks) : IConsumer<GetTask>
+{
+    public async Task Consume(ConsumeContext<GetTask> context) =>
+        await context.ReplyAsync(new TaskResult { Task = await tasks.GetAsync(context.Message, context.CancellationToken) });
+}
+
+public sealed class ListTasksConsumer(TaskService tasks) : IConsumer<ListTasks>
+{
+    public async Task Consume(ConsumeContext<ListTasks> context) =>
+        await context.ReplyAsync(new ListTasksResult { Tasks = await tasks.ListAsync(context.Message, context.CancellationToken) });
+}
+
+public sealed class ListPidsConsumer(TaskService tasks) : IConsumer<ListPids>
+{
+    public async Task Consume(ConsumeContext<ListPids> context) =>
+        await context.ReplyAsync(new ListPidsResult { Processes = await tasks.ListPidsAsync(context.Message, context.CancellationToken) });
+}
+
+public sealed class WaitTaskConsumer(TaskService tasks) : IConsumer<WaitTask>
+{
+    public async Task Consume(ConsumeContext<WaitTask> context) =>
+        await context.ReplyAsync(await tasks.WaitAsync(context.Message, context.CancellationToken));
+}
+
+public sealed class ReadTaskLogsConsumer(TaskService tasks) : IConsumer<ReadTaskLogs>
+{
+    public async Task Consume(ConsumeContext<ReadTaskLogs> context) =>
+        await context.ReplyAsync(await tasks.ReadLogsAsync(context.Message, context.CancellationToken));
+}

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.Text.Json.Nodes;
+using Platform.Client;
+using Platform.Client.Oci;
+using Platform.Contracts;
+using Platform.Contracts.Containers;
+using Platform.Contracts.Resources;
+using Platform.Contracts.Tasks;
+
+namespace Platform.Bench;
+
+/// <summary>
+/// The task runner over the real broker with real runc, platformd as its own process: StartTask sent → TaskStarted
+/// received; CreateTask sent → TaskExited received for <c>/bin/true</c> in a busybox container, beside a bare
+/// <c>runc run</c> of an equivalent bundle in the same run; and how many such containers 4 clients start and reap
+/// per second. Containers and their rootfs snapshots are made before the clock starts: what is timed is the task.
+/// </summary>
+public static class TaskBenchmark
+{
+    private const string Namespace = "bench-tasks";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var runs = MetadataBenchmark.IntArg(args, "--task-runs", 200);
+        var bus = MetadataBenchmark.StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? "amqp://guest:guest@127.0.0.1:5672/");
+        var dll = MetadataBenchmark.StringArg(args, "--platformd", MetadataBenchmark.FindPlatformd());
+        var runc = File.Exists("/usr/sbin/runc") ? "/usr/sbin/runc" : "/usr/bin/runc";
+
+        await using var service = ServiceProcess.Start(dll, bus);
+        await using var client = await PlatformClient.ConnectAsync(new PlatformClientOptions
+        {
+            BusUri = new Uri(bus), EndpointPrefix = service.Prefix, Namespace = Namespace, Timeout = TimeSpan.FromMinutes(5),
+        });
+        await MetadataBenchmark.WaitUntilServingAsync(client);
+        var rootfs = BusyboxFolder(Path.Combine(service.DataRoot, "busybox"));
+        using (var archive = new MemoryStream())
+        {
+            await TarFile.CreateFromDirectoryAsync(rootfs, archive, includeBaseDirectory: false);
+            archive.Position = 0;
+            await client.Snapshots.ImportAsync(archive, "busybox");
+        }
+        Console.WriteLine($"# tasks: platformd pid {service.Pid}, data under {service.DataRoot}, {runs} runs of /bin/true per figure, runtime {runc}");
+
+        var events = new Events();
+        await using var subscription = await client.Events.SubscribeAsync((e, _) => events.Seen(e));
+
+        // Bare runc first and last would bracket drift; one block of it in the same run is the reference.
+        var bare = await BareRuncAsync(runc, rootfs, runs, Path.Combine(service.DataRoot, "bare"));
+        var barePercentiles = Measure.Percentiles("tasks.bare-runc-run.true", bare);
+
+        var start = new double[runs];
+        var toExit = new double[runs];
+        var toDeleted = new double[runs];
+        await PrepareAsync(client, "s", runs);
+        for (var i = 0; i < runs; i++)
+        {
+            var id = $"s-{i:D4}";
+            var created = Stopwatch.GetTimestamp();
+            await client.Tasks.CreateAsync(id);
+            var sent = Stopwatch.GetTimestamp();
+            await client.Tasks.StartAsync(id);
+            var started = await events.Of<TaskStarted>(id);
+            var exited = await events.Of<TaskExited>(id);
+            var deleted = await events.Of<TaskDeleted>(id);
+            start[i] = Stopwatch.GetElapsedTime(sent, started).TotalMilliseconds;
+            toExit[i] = Stopwatch.GetElapsedTime(created, exited).TotalMilliseconds;
+            toDeleted[i] = Stopwatch.GetElapsedTime(created, deleted).TotalMilliseconds;
+        }
+        Measure.Percentiles("tasks.start-task-to-task-started", start);
+        var ours = Measure.Percentiles("tasks.create-task-to-task-exited.true", toExit);
+        Measure.Percentiles("tasks.create-task-to-task-deleted.true", toDeleted);
+        Console.WriteLine($"tasks.run-to-exit.ratio-to-bare-runc.p50: {ours / barePercentiles:0.00} x");
+
+        await PrepareAsync(client, "c", runs);
+        await Measure.RunAsync("tasks.run-and-reap.true.4-clients", runs, 4, async i =>
+        {
+            var id = $"c-{i:D4}";
+            await client.Tasks.CreateAsync(id);
+            await client.Tasks.StartAsync(id);
+            await events.Of<TaskDeleted>(id);
+        });
+        Console.WriteLine($"tasks.platformd.peak-memory: {service.PeakMemoryMiB():0} MiB");
+        return 0;
+    }
+
+    /// <summary>Containers <c>{prefix}-NNNN</c> running /bin/true, each on its own active snapshot of busybox.</summary>
+    private static async Task PrepareAsync(PlatformClient client, string prefix, int count)
+    {
+        var spec = DefaultSpec.Create(new DefaultSpecOptions { Args = ["/bin/true"] });
+        var lease = await client.Leases.CreateAsync(new CreateLease());
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var id = $"{prefix}-{i:D4}";
+            await client.Snapshots.PrepareAsync(new PrepareSnapshot { Key = id, Parent = "busybox", LeaseId = lease.Id }, ct);
+            await client.Containers.CreateAsync(new CreateContainer
+            {
+                Id = id, Runtime = new RuntimeInfo { Name = "runc" }, Spec = spec, SnapshotKey = id,
+            }, ct);
+        });
+        await client.Leases.DeleteAsync(lease.Id);
+    }
+
+    /// <summary><c>runc run</c> of /bin/true on the same busybox folder with the same default spec, output discarded.</summary>
+    private static async Task<double[]> BareRuncAsync(string runc, string rootfs, int runs, string folder)
+    {
+        var bundle = Path.Combine(folder, "bundle");
+        Directory.CreateDirectory(bundle);
+        var spec = JsonNode.Parse(DefaultSpec.Create(new DefaultSpecOptions { Args = ["/bin/true"] }))!.AsObject();
+        spec["root"] = new JsonObject { ["path"] = rootfs, ["readonly"] = false };
+        spec["linux"]!["cgroupsPath"] = "/platform-bench/bare";
+        await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), spec.ToJsonString());
+        var root = Path.Combine(folder, "state");
+        var latencies = new double[runs];
+        for (var i = 0; i < runs; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var info = new ProcessStartInfo(runc) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            foreach (var arg in new[] { "--root", root, "run", "--bundle", bundle, $"bare-{i}" })
+                info.ArgumentList.Add(arg);
+            using var process = Process.Start(info)!;
+            process.StandardInput.Close();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException($"runc run failed ({process.ExitCode}): {await stderr}");
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        return latencies;
+    }
+
+    private static string BusyboxFolder(string folder)
+    {
+        var bin = Path.Combine(folder, "bin");
+        Directory.CreateDirectory(bin);
+        foreach (var dir in new[] { "proc", "dev", "sys", "tmp" })
+            Directory.CreateDirectory(Path.Combine(folder, dir));
+        File.Copy(File.Exists("/bin/busybox") ? "/bin/busybox" : "/usr/bin/busybox", Path.Combine(bin, "busybox"), overwrite: true);
+        File.SetUnixFileMode(Path.Combine(bin, "busybox"), (UnixFileMode)0b111_101_101);
+        foreach (var applet in new[] { "sh", "true" })
+            File.CreateSymbolicLink(Path.Combine(bin, applet), "busybox");
+        return folder;
+    }
+
+    /// <summary>When each task event of the namespace arrived, by type and container id.</summary>
+    private sealed class Events
+    {
+        private readonly ConcurrentDictionary<(Type, string), TaskCompletionSource<long>> _arrived = new();
+
+        public Task Seen(IPlatformEvent e)
+        {
+            var now = Stopwatch.GetTimestamp();
+            var id = e switch
+            {
+                TaskStarted s => s.ContainerId,
+                TaskExited x when x.ExecId is null => x.ContainerId,
+                TaskDeleted d => d.ContainerId,
+                _ => null,
+            };
+            if (id is not null && e.Namespace == Namespace)
+                Slot(e.GetType(), id).TrySetResult(now);
+            return Task.CompletedTask;
+        }
+
+        public Task<long> Of<T>(string containerId) => Slot(typeof(T), containerId).Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        private TaskCompletionSource<long> Slot(Type type, string id) =>
+            _arrived.GetOrAdd((type, id), _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+}
