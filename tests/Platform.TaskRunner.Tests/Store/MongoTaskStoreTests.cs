@@ -21,7 +21,7 @@ public sealed class MongoTaskStoreTests : TaskStoreContract
     {
         _client = MongoClients.For(MongoUris.WithShortServerSelection(Requirements.MongoUri()));
         _database = $"platform_tasks_tests_{Guid.NewGuid():N}";
-        return ValueTask.FromResult<ITaskStore>(new MongoTaskStore(_client.GetDatabase(_database), new OutboxSignal()));
+        return ValueTask.FromResult<ITaskStore>(new MongoTaskStore(_client.GetDatabase(_database), Signal));
     }
 
     protected override async ValueTask CloseStoreAsync()

@@ -13,7 +13,7 @@ public sealed class SqliteTaskStoreTests : TaskStoreContract
 
     protected override ValueTask<ITaskStore> OpenStoreAsync(CancellationToken cancellationToken)
     {
-        _store = new SqliteTaskStore(new SqliteDatabase(Path.Combine(_folder, "tasks.db")), new OutboxSignal());
+        _store = new SqliteTaskStore(new SqliteDatabase(Path.Combine(_folder, "tasks.db")), Signal);
         return ValueTask.FromResult<ITaskStore>(_store);
     }
 

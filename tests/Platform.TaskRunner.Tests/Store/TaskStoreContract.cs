@@ -25,6 +25,9 @@ public abstract class TaskStoreContract : IAsyncLifetime
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>The signal the subclass hands its store, so the tests can see when the relay would be woken.</summary>
+    protected OutboxSignal Signal { get; } = new();
+
     /// <summary>Opens a new, empty store (not yet initialised). May skip the test when its server is not configured.</summary>
     protected abstract ValueTask<ITaskStore> OpenStoreAsync(CancellationToken cancellationToken);
 
@@ -663,5 +666,31 @@ public abstract class TaskStoreContract : IAsyncLifetime
         var pending = await Outbox.ReadPendingAsync(2, Ct);
 
         Assert.Equal(["a", "b"], pending.Select(r => ContainerOf((IPlatformEvent)EventCodec.Deserialize(r.MessageType, r.Payload).Event)));
+    }
+
+    [Fact]
+    public async Task When_a_write_commits_an_event_Should_wake_the_relay_and_not_otherwise()
+    {
+        var created = Minimal(Ns, "web-1");
+        var beforeCreate = Signal.Next();
+        await CreateAsync(created);
+        Assert.True(beforeCreate.IsCompleted, "a create did not wake the relay");
+
+        var beforeRefusals = Signal.Next();
+        Assert.False(await StartAsync(Next(Minimal(Ns, "ghost"), t => t)));
+        Assert.False(await DeleteAsync(Ns, "web-1", expectedVersion: 5));
+        Assert.True(await Store.UpdateAsync(Next(created, t => t with { Pid = 3 }), 1, makeEvent: null, Ct));
+        Assert.False(beforeRefusals.IsCompleted, "a write without an event woke the relay");
+
+        var running = Started(Next(created, t => t with { Pid = 3 }));
+        Assert.True(await StartAsync(running));
+        Assert.True(beforeRefusals.IsCompleted, "an update did not wake the relay");
+        var beforeExit = Signal.Next();
+        var exit = InitExit(running, 0, Epoch);
+        Assert.True(await RecordExitAsync(Stopped(running, 0, Epoch), exit));
+        Assert.True(beforeExit.IsCompleted, "a recorded exit did not wake the relay");
+        var beforeDelete = Signal.Next();
+        Assert.True(await DeleteAsync(Ns, "web-1", 4));
+        Assert.True(beforeDelete.IsCompleted, "a delete did not wake the relay");
     }
 }
