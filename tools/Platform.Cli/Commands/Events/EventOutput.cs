@@ -9,17 +9,21 @@ using Platform.Contracts.Resources;
 
 namespace Platform.Cli.Commands.Events;
 
-/// <summary>One line per event: <c>TIME TYPE NAMESPACE ID SEQ</c>, or one compact JSON object.</summary>
+/// <summary>One line per event: <c>TIME TYPE NAMESPACE ID SEQ [DETAIL]</c>, or one compact JSON object.</summary>
 internal static class EventOutput
 {
     private static readonly string[] Envelope = ["type", "eventId", "timestamp", "namespace", "sequence"];
 
-    public static string Line(IPlatformEvent e) => string.Join(' ',
-        ContainerText.Time(e.Timestamp),
-        e.GetType().Name,
-        e.Namespace,
-        EventSubject.Id(e) ?? "-",
-        e.Sequence.ToString(CultureInfo.InvariantCulture));
+    public static string Line(IPlatformEvent e)
+    {
+        var line = string.Join(' ',
+            ContainerText.Time(e.Timestamp),
+            e.GetType().Name,
+            e.Namespace,
+            EventSubject.Id(e) ?? "-",
+            e.Sequence.ToString(CultureInfo.InvariantCulture));
+        return EventSubject.Detail(e) is { } detail ? line + " " + detail : line;
+    }
 
     /// <summary>
     /// The envelope first, then the event's own fields; a container, snapshot or lease inside is shaped as

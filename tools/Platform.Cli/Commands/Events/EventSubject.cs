@@ -1,13 +1,14 @@
 using Platform.Contracts;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Resources;
+using Platform.Contracts.Tasks;
 
 namespace Platform.Cli.Commands.Events;
 
 /// <summary>What an event is about. A new event type shows up here or its id and labels stay absent to filters.</summary>
 internal static class EventSubject
 {
-    /// <summary>The container's id, the snapshot's key or the lease's id; none for a collection pass.</summary>
+    /// <summary>The container's id (also of task events), the snapshot's key or the lease's id; none for a collection pass.</summary>
     public static string? Id(IPlatformEvent e) => e switch
     {
         ContainerCreated created => created.Container.Id,
@@ -18,8 +19,28 @@ internal static class EventSubject
         SnapshotRemoved removed => removed.Key,
         LeaseCreated created => created.Lease.Id,
         LeaseDeleted deleted => deleted.Id,
+        TaskCreated created => created.ContainerId,
+        TaskStarted started => started.ContainerId,
+        TaskExecStarted exec => exec.ContainerId,
+        TaskExited exited => exited.ContainerId,
+        TaskPaused paused => paused.ContainerId,
+        TaskResumed resumed => resumed.ContainerId,
+        TaskDeleted deleted => deleted.ContainerId,
         _ => null,
     };
+
+    /// <summary>What a line adds after the sequence for events whose point is a number: pids, exec ids, exit statuses.</summary>
+    public static string? Detail(IPlatformEvent e) => e switch
+    {
+        TaskCreated created => $"pid={created.Pid}",
+        TaskStarted started => $"pid={started.Pid}",
+        TaskExecStarted exec => $"exec={exec.ExecId} pid={exec.Pid}",
+        TaskExited exited => (exited.ExecId is null ? "" : $"exec={exited.ExecId} ") + $"pid={exited.Pid} status={Status(exited.ExitStatus)}",
+        TaskDeleted deleted => $"status={Status(deleted.ExitStatus)}",
+        _ => null,
+    };
+
+    private static string Status(int? status) => status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown";
 
     public static IReadOnlyDictionary<string, string>? Labels(IPlatformEvent e) => e switch
     {
