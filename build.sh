@@ -38,8 +38,10 @@ Commands:
   down [--all]  stop platformd; --all also stops RabbitMQ
   demo          up, then with ./platformctl while watching events: import a busybox root filesystem
                 as a snapshot under a lease, create a container on a child of it, see why it is kept
-                (gc explain), delete the container and watch both snapshots get collected; then
-                walk a container through create, label, list, update and delete
+                (gc explain), delete the container and watch both snapshots get collected; run a
+                container (platformctl run --rm ... -- sh -c 'echo hi; exit 3') and see it exit 3,
+                its task events and its snapshot collected; then walk a container through create,
+                label, list, update and delete
   bench [ARGS]  build and run the benchmark (tools/Platform.Bench) with ARGS
 
 Environment: PLATFORM_BUS / Bus__Uri (broker), MONGODB_URI / Store__MongoUri (MongoDB instead of
@@ -489,6 +491,65 @@ demo_snapshots() {
     grep -E " (SnapshotRemoved|GarbageCollected) $DEMO_NS " "$events"
 }
 
+# A container run end to end: `platformctl run --rm` on a child of the busybox snapshot prints and exits with
+# the task's exit status; the task's events follow one another; --rm deletes the container and the collector
+# removes its root filesystem, while busybox stays as long as the lease holds it.
+demo_run() {
+    local events="$1" rootfs="$RUN/demo-rootfs" id=demo-hello
+    "${ctl[@]}" containers rm --force "$id" >/dev/null 2>&1 || true
+    "${ctl[@]}" leases rm demo-run >/dev/null 2>&1 || true
+    "${ctl[@]}" snapshots rm "${snap[@]}" "$id-rootfs" >/dev/null 2>&1 || true
+    "${ctl[@]}" snapshots rm "${snap[@]}" busybox-run >/dev/null 2>&1 || true
+
+    echo
+    say "Running a container: busybox again, this time to run something in it"
+    make_demo_rootfs "$rootfs"
+    step "A lease keeps the image snapshot while we use it" "${ctl[@]}" leases create --id demo-run --label purpose=demo
+    step "Import busybox-run" "${ctl[@]}" snapshots import busybox-run --from "$rootfs" --lease demo-run "${snap[@]}"
+
+    echo
+    say "Run $id: a snapshot prepared from busybox-run, a default OCI spec, a task; output streamed; --rm deletes it after"
+    echo "\$ ${ctl[*]} run --rm ${snap[*]} --snapshot busybox-run $id -- sh -c 'echo hi; exit 3'"
+    local rc=0
+    "${ctl[@]}" run --rm "${snap[@]}" --snapshot busybox-run "$id" -- sh -c 'echo hi; exit 3' || rc=$?
+    if ((rc != 3)); then
+        stop_events
+        die "expected 'platformctl run' to exit with the task's status 3, got $rc"
+    fi
+    say "platformctl run exited with $rc: the task's own exit status"
+
+    echo
+    say "Waiting for TaskCreated, TaskStarted, TaskExited, TaskDeleted and ContainerDeleted of $id (up to ${EVENTS_DEADLINE} s)"
+    local deadline=$((SECONDS + EVENTS_DEADLINE)) seen
+    while :; do
+        seen="$(grep -cE " (TaskCreated|TaskStarted|TaskExited|TaskDeleted|ContainerDeleted) $DEMO_NS $id " "$events" || true)"
+        ((seen >= 5)) && break
+        if ((SECONDS >= deadline)) || ! kill -0 "$EVENTS_PID" 2>/dev/null; then
+            echo "--- .run/demo-events.log" >&2
+            cat "$events" >&2
+            stop_events
+            die "expected the 5 events of $id; saw $seen"
+        fi
+        sleep 0.5
+    done
+    grep -E " (ContainerCreated|Task[A-Za-z]+|ContainerDeleted) $DEMO_NS $id " "$events"
+
+    say "Waiting for the collector to remove $id-rootfs (up to ${GC_DEADLINE} s)"
+    deadline=$((SECONDS + GC_DEADLINE))
+    local left
+    while :; do
+        if left="$(snapshots_left "$id-rootfs")" && [[ -z "$left" ]]; then break; fi
+        if ((SECONDS >= deadline)); then
+            stop_events
+            die "$id-rootfs still listed after ${GC_DEADLINE} s"
+        fi
+        sleep 0.5
+    done
+    say "$id-rootfs was collected: neither the task nor the container references it any more"
+    step "busybox-run is still there, held by the lease" "${ctl[@]}" snapshots ls "${snap[@]}"
+    step "Drop the lease: busybox-run goes too" "${ctl[@]}" leases rm demo-run
+}
+
 cmd_demo() {
     cmd_up
     local ctl=(./platformctl --namespace "$DEMO_NS")
@@ -534,6 +595,7 @@ EOF
     done
 
     demo_snapshots "$spec" "$events"
+    demo_run "$events"
 
     step "Create container $id" "${ctl[@]}" containers create "$id" --runtime io.containerd.runc.v2 \
         --spec "$spec" --image docker.io/library/busybox:1.36 --label tier=front
