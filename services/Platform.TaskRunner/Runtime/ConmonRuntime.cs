@@ -367,6 +367,8 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
         var bundle = BundleDir(task.Namespace, task.ContainerId);
         if (!Directory.Exists(taskDir) || !File.Exists(Path.Combine(bundle, "config.json")))
             throw PlatformException.NotFound($"task {task.Namespace}/{task.ContainerId} has no runtime state here");
+        if (ReadExit(task, null) is not null)
+            throw PlatformException.FailedPrecondition($"task {task.Namespace}/{task.ContainerId} has exited; nothing can run in it");
         JsonObject process;
         try
         {

@@ -380,7 +380,8 @@ public sealed class ConmonRuntimeTests : IAsyncLifetime
 
         var pids = await Task.WhenAll(tasks.Select(t => Runtime.CreateAsync(_scratch.Launch(t, ["sh", "-c", $"exit {t.ContainerId[1..]}"]), Ct)));
         await Task.WhenAll(tasks.Select(t => Runtime.StartAsync(t, Ct)));
-        var exits = await Task.WhenAll(tasks.Select(t => WaitAsync(t, seconds: 60)));
+        var waits = tasks.SelectMany(t => Enumerable.Range(0, 10).Select(_ => WaitAsync(t, seconds: 60))).ToArray(); // 100 waits at once
+        var exits = (await Task.WhenAll(waits)).Where((_, i) => i % 10 == 0).ToArray();
 
         Assert.Equal(10, pids.Distinct().Count());
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (int?)i), exits.Select(e => e.ExitStatus));
@@ -399,8 +400,37 @@ public sealed class ConmonRuntimeTests : IAsyncLifetime
         await Runtime.StartAsync(task, Ct);
         await WaitAsync(task);
 
-        TestContext.Current.SendDiagnosticMessage($"create {created.TotalMilliseconds:F0} ms, create→start→exit {clock.Elapsed.TotalMilliseconds:F0} ms");
-        Console.WriteLine($"MEASURED create {created.TotalMilliseconds:F0} ms, create->start->exit {clock.Elapsed.TotalMilliseconds:F0} ms");
+        TestContext.Current.TestOutputHelper?.WriteLine($"create {created.TotalMilliseconds:F0} ms, create→start→exit {clock.Elapsed.TotalMilliseconds:F0} ms");
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task When_a_task_exits_Should_be_noticed_without_waiting_for_the_poll()
+    {
+        Requirements.Runtime();
+        var slowPoll = _scratch.NewRuntime(TimeSpan.FromMinutes(10));
+        var task = _scratch.Handle();
+        await _scratch.RunAsync(task, "sleep", "30");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        var wait = slowPoll.WaitForExitAsync(task, null, timeout.Token);
+        Assert.False(wait.IsCompleted);
+
+        await Runtime.KillAsync(task, 9, all: false, Ct);
+
+        Assert.Equal(137, (await wait).ExitStatus);
+    }
+
+    [Fact]
+    public async Task When_the_task_has_exited_Should_refuse_an_exec()
+    {
+        Requirements.Runtime();
+        var task = _scratch.Handle();
+        await _scratch.RunAsync(task, "true");
+        await WaitAsync(task);
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => Runtime.ExecAsync(task, "e1", """{"args":["true"]}""", Ct));
+
+        Assert.Equal(ErrorKind.FailedPrecondition, error.Kind);
     }
 }

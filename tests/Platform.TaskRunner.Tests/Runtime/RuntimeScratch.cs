@@ -36,10 +36,10 @@ internal sealed class RuntimeScratch : IAsyncDisposable
     public string Rootfs => _rootfs ??= BusyboxRootfs.Create(System.IO.Path.Combine(Path, "rootfs"));
 
     /// <summary>Another runtime object over the same folder: what the runner sees after a restart.</summary>
-    public ConmonRuntime NewRuntime()
+    public ConmonRuntime NewRuntime(TimeSpan? exitPollInterval = null)
     {
         var runtime = new ConmonRuntime(
-            Options.Create(new RuntimeOptions { Root = RuntimeRoot, ExitPollInterval = TimeSpan.FromMilliseconds(200) }),
+            Options.Create(new RuntimeOptions { Root = RuntimeRoot, ExitPollInterval = exitPollInterval ?? TimeSpan.FromMilliseconds(200) }),
             Options.Create(new StoreOptions { DataRoot = Path }),
             NullLogger<ConmonRuntime>.Instance);
         _runtimes.Add(runtime);
@@ -83,6 +83,21 @@ internal sealed class RuntimeScratch : IAsyncDisposable
         }
         foreach (var runtime in _runtimes)
             runtime.Dispose();
+        // runc removes a container's cgroup, not the namespace's parent (/platform/<namespace>) made for it.
+        if (Directory.Exists("/sys/fs/cgroup"))
+            foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
+            {
+                try
+                {
+                    var parent = System.IO.Path.Combine(hierarchy, "platform", Namespace);
+                    if (Directory.Exists(parent))
+                        Directory.Delete(parent);
+                }
+                catch (IOException)
+                {
+                    // still in use, or not a cgroup hierarchy
+                }
+            }
         if (File.ReadAllText("/proc/self/mountinfo").Contains(Path, StringComparison.Ordinal))
             return; // something is still mounted here: leave it rather than delete through a mount
         Directory.Delete(Path, recursive: true);
