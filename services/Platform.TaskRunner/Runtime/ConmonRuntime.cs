@@ -591,6 +591,14 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
                 throw Failure(task, "delete", result.Message);
         }
 
+        // The monitors see their processes die and write their records; let them finish before their folders go.
+        var monitors = Directory.Exists(taskDir)
+            ? Directory.EnumerateFiles(taskDir, "conmon.pid", SearchOption.AllDirectories).Select(Path.GetDirectoryName).ToList()
+            : [];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (monitors.Any(m => MonitorAlive(m!)) && DateTime.UtcNow < deadline)
+            await Task.Delay(10, cancellationToken);
+
         var bundle = BundleDir(task.Namespace, task.ContainerId);
         var rootfs = Path.Combine(bundle, "rootfs");
         for (var attempt = 0; attempt < 16 && Directory.Exists(rootfs) && Native.IsMountPoint(rootfs); attempt++)
@@ -718,8 +726,21 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
 
     private static void TryDeleteTree(string dir)
     {
-        if (Directory.Exists(dir))
-            Directory.Delete(dir, recursive: true);
+        for (var attempt = 1; Directory.Exists(dir); attempt++)
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                Thread.Sleep(20); // a monitor wrote into it meanwhile
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+        }
     }
 
     private static void TryDeleteEmpty(string dir)

@@ -204,6 +204,10 @@ public sealed class ConmonRuntimeTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => Runtime.ResumeAsync(task, Ct));
         Assert.Equal(ErrorKind.FailedPrecondition, error.Kind);
+        await Runtime.PauseAsync(task, Ct);
+        await Runtime.CleanupAsync(task, Ct); // a paused task goes too
+        Assert.Equal(RuntimeState.Missing, await Runtime.StateAsync(task, Ct));
+        Assert.Null((await WaitAsync(task)).ExitStatus); // no record left: the folder went with the cleanup
     }
 
     [Fact]
