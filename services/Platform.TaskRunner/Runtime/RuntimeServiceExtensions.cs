@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Platform.TaskRunner.Runtime;
+
+public static class RuntimeServiceExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ConmonRuntime"/> as the singleton <see cref="ITaskRuntime"/>, configured from section
+    /// <c>TaskRunner:Runtime</c> (<see cref="RuntimeOptions"/>); needs the hosting's <c>StoreOptions</c> for the data root.
+    /// </summary>
+    public static IServiceCollection AddConmonRuntime(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section)).ValidateDataAnnotations();
+        services.AddSingleton<ConmonRuntime>();
+        services.AddSingleton<ITaskRuntime>(sp => sp.GetRequiredService<ConmonRuntime>());
+        return services;
+    }
+}
