@@ -24,11 +24,10 @@ public static class TaskRunnerServiceExtensions
     {
         services.AddPlatformStores(configuration);
         services.AddOptions<TaskRunnerOptions>().Bind(configuration.GetSection(TaskRunnerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section));
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddServiceClient();
-        services.TryAddSingleton<ITaskRuntime, ConmonRuntime>();
+        services.AddConmonRuntime(configuration);
         services.AddSingleton<TaskLocks>();
         services.AddSingleton<ExitSignals>();
         services.AddSingleton<ExitWatch>();

@@ -189,7 +189,8 @@ public sealed class When_tasks_run_to_exit(TaskFixture fixture) : IClassFixture<
         Assert.Null(deleted.Exit);
         await Eventually.TrueAsync(() => fixture.EventsOf<TaskDeleted>("never-started").Count == 1, Ct);
         Assert.Empty(fixture.EventsOf<TaskExited>("never-started"));
-        Assert.False(Directory.Exists(Path.Combine(fixture.DataRoot, "tasks", fixture.Namespace, "never-started")));
+        Assert.False(Directory.Exists(Path.Combine(fixture.DataRoot, "tasks", "state", fixture.Namespace, "never-started")));
+        Assert.False(Directory.Exists(Path.Combine(fixture.DataRoot, "tasks", "bundles", fixture.Namespace, "never-started")));
     }
 
     [Fact]
@@ -201,7 +202,8 @@ public sealed class When_tasks_run_to_exit(TaskFixture fixture) : IClassFixture<
 
         Assert.Contains("absolute", error.Message, StringComparison.OrdinalIgnoreCase);
         await Errors.Of(ErrorKind.NotFound, () => fixture.Runc.Tasks.GetAsync("bad-spec", fixture.Namespace, Ct));
-        Assert.False(Directory.Exists(Path.Combine(fixture.DataRoot, "tasks", fixture.Namespace, "bad-spec")));
+        Assert.False(Directory.Exists(Path.Combine(fixture.DataRoot, "tasks", "state", fixture.Namespace, "bad-spec")));
+        Assert.False(Directory.Exists(Path.Combine(fixture.DataRoot, "tasks", "bundles", fixture.Namespace, "bad-spec")));
         // The failed create released the task's hold: deleting the container lets the snapshot go.
         await fixture.Runc.Containers.DeleteAsync("bad-spec", @namespace: fixture.Namespace, cancellationToken: Ct);
         await Eventually.TrueAsync(async () =>
