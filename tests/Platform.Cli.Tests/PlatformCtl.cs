@@ -51,14 +51,25 @@ public sealed class PlatformCtl
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await Cli.RunAsync([.. args, "-n", Namespace], stdout, stderr, new StringReader(stdin), _options,
+        var code = await Cli.RunAsync(WithNamespace(args), stdout, stderr, new StringReader(stdin), _options,
             TestContext.Current.CancellationToken);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
     /// <summary>Starts a run that lasts until <paramref name="stop"/> is cancelled, writing to thread-safe outputs.</summary>
     public Task<int> Start(SharedOutput stdout, SharedOutput stderr, CancellationToken stop, params string[] args) =>
-        Task.Run(() => Cli.RunAsync([.. args, "-n", Namespace], stdout.Writer, stderr.Writer, TextReader.Null, _options, stop), stop);
+        StartWithSignals(stdout, stderr, null, stop, args);
+
+    /// <summary>As <see cref="Start"/>, with <paramref name="signals"/> standing for the Ctrl-C and SIGTERM platformctl would receive.</summary>
+    public Task<int> StartWithSignals(SharedOutput stdout, SharedOutput stderr, ConsoleSignals? signals, CancellationToken stop, params string[] args) =>
+        Task.Run(() => Cli.RunAsync(WithNamespace(args), stdout.Writer, stderr.Writer, TextReader.Null, _options, stop, signals), stop);
+
+    /// <summary>The namespace goes before a <c>--</c>: what follows it is the container process's command line.</summary>
+    private string[] WithNamespace(string[] args)
+    {
+        var dashes = Array.IndexOf(args, "--");
+        return dashes < 0 ? [.. args, "-n", Namespace] : [.. args[..dashes], "-n", Namespace, .. args[dashes..]];
+    }
 }
 
 /// <summary>A writer the CLI writes to from one thread while the test reads it from another.</summary>

@@ -4,7 +4,9 @@ using Platform.Cli.Commands.Containers;
 using Platform.Cli.Commands.Events;
 using Platform.Cli.Commands.Gc;
 using Platform.Cli.Commands.Leases;
+using Platform.Cli.Commands.Run;
 using Platform.Cli.Commands.Snapshots;
+using Platform.Cli.Commands.Tasks;
 using Platform.Client;
 
 namespace Platform.Cli;
@@ -15,10 +17,12 @@ public static class Cli
     /// <param name="baseOptions">Defaults for the client (e.g. a test fixture's queue prefix); <c>--bus</c>,
     /// <c>PLATFORM_BUS</c>, <c>--timeout</c> and <c>--namespace</c> override them.</param>
     /// <param name="ct">Cancelled on Ctrl-C: <c>events</c> then ends with 0, any other command with 130.</param>
+    /// <param name="signals">Ctrl-C and SIGTERM for <c>run</c> to pass on to its task; none when null.</param>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin,
-        PlatformClientOptions? baseOptions = null, CancellationToken ct = default)
+        PlatformClientOptions? baseOptions = null, CancellationToken ct = default, ConsoleSignals? signals = null)
     {
-        var context = new CliContext(stdout, stderr, stdin, baseOptions ?? new PlatformClientOptions(), new GlobalOptions());
+        var context = new CliContext(stdout, stderr, stdin, baseOptions ?? new PlatformClientOptions(), new GlobalOptions(),
+            signals ?? new ConsoleSignals());
         var parsed = BuildRoot(context).Parse(args);
         if (parsed.Action is ParseErrorAction)
             return await ReportUsageErrorsAsync(parsed, stderr);
@@ -31,12 +35,14 @@ public static class Cli
     private static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand($"""
-            platformctl manages Platform containers, snapshots and leases, collects garbage and watches events over RabbitMQ.
+            platformctl manages Platform containers, tasks, snapshots and leases, runs containers, collects garbage and watches events over RabbitMQ.
 
             {ExitCodes.Table}
             """);
         context.Globals.AddTo(root);
         root.Subcommands.Add(ContainersCommand.Create(context));
+        root.Subcommands.Add(TasksCommand.Create(context));
+        root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(SnapshotsCommand.Create(context));
         root.Subcommands.Add(LeasesCommand.Create(context));
         root.Subcommands.Add(GcCommand.Create(context));

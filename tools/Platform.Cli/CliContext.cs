@@ -5,7 +5,8 @@ using Platform.Common.Errors;
 namespace Platform.Cli;
 
 /// <summary>What every command of one run shares: the streams, the client defaults and the global options.</summary>
-internal sealed class CliContext(TextWriter stdout, TextWriter stderr, TextReader stdin, PlatformClientOptions baseOptions, GlobalOptions globals)
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, TextReader stdin, PlatformClientOptions baseOptions, GlobalOptions globals,
+    ConsoleSignals signals)
 {
     public TextWriter Stdout { get; } = stdout;
 
@@ -16,6 +17,8 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, TextReade
     public PlatformClientOptions BaseOptions { get; } = baseOptions;
 
     public GlobalOptions Globals { get; } = globals;
+
+    public ConsoleSignals Signals { get; } = signals;
 
     /// <summary>
     /// Runs <paramref name="body"/> as the command's action and turns every failure into its message on stderr and

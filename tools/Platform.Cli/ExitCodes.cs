@@ -16,6 +16,9 @@ public static class ExitCodes
     public const int Internal = 8;
     public const int Interrupted = 130;
 
+    /// <summary><c>run</c> and <c>tasks exec</c> exit with their process's status; this when it can't be known.</summary>
+    public const int UnknownExitStatus = 255;
+
     public static int For(ErrorKind kind) => kind switch
     {
         ErrorKind.InvalidArgument => InvalidArgument,
@@ -40,5 +43,7 @@ public static class ExitCodes
           7    Unavailable         the broker or the service did not answer in time
           8    Internal            a service failed unexpectedly
           130  interrupted (Ctrl-C)
+        run and tasks exec exit with the process's own exit status instead once it ran (0-255; 128 + N when
+        signal N ended it; 255 when the status is unknown).
         """;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Platform.Client;
 using Platform.Common.Errors;
 
@@ -16,6 +17,11 @@ internal sealed class Invocation(CliContext context, ParseResult result, Cancell
     public TextReader In => context.Stdin;
 
     public CancellationToken CancellationToken => cancellationToken;
+
+    public ConsoleSignals Signals => context.Signals;
+
+    /// <summary>True when the command line had <c>--</c>: what follows it is the process's, not platformctl's.</summary>
+    public bool HasDoubleDash => result.Tokens.Any(t => t.Type == TokenType.DoubleDash);
 
     /// <summary>--namespace, else $PLATFORM_NAMESPACE, else the base options' namespace.</summary>
     public string Namespace =>
@@ -62,6 +68,17 @@ internal sealed class Invocation(CliContext context, ParseResult result, Cancell
     {
         await Err.WriteLineAsync($"error: {e.Kind}: {e.Message}");
         return ExitCodes.For(e.Kind);
+    }
+
+    /// <summary>A usage error found only when running (what a validator can't see): reported as parse errors are, exit 2.</summary>
+    public async Task<int> UsageErrorAsync(string message)
+    {
+        await Err.WriteLineAsync($"error: {message}");
+        var path = new List<string>();
+        for (var command = result.CommandResult; command is not null; command = command.Parent as CommandResult)
+            path.Insert(0, command.Command is RootCommand ? "platformctl" : command.Command.Name);
+        await Err.WriteLineAsync($"Run '{string.Join(' ', path)} --help' for usage.");
+        return ExitCodes.Usage;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Platform.Client.Oci;
+
+/// <summary>What a default spec is made for: the process to run and where its root filesystem is.</summary>
+public sealed record DefaultSpecOptions
+{
+    /// <summary>Required. The command and its arguments.</summary>
+    public required IReadOnlyList<string> Args { get; init; }
+
+    /// <summary>
+    /// Optional. <c>KEY=VALUE</c> variables, added to <see cref="DefaultSpec.DefaultPath"/>; a given <c>PATH=</c>
+    /// replaces it, and a later duplicate key replaces an earlier one.
+    /// </summary>
+    public IReadOnlyList<string> Env { get; init; } = [];
+
+    /// <summary>Optional. Working directory inside the container; <c>/</c> when null or empty.</summary>
+    public string? Cwd { get; init; }
+
+    /// <summary>Optional. <c>root.path</c>: relative to the bundle (the runner mounts the snapshot at <c>rootfs</c>) or absolute.</summary>
+    public string RootPath { get; init; } = "rootfs";
+
+    /// <summary>Optional. Mount the root filesystem read-only.</summary>
+    public bool ReadonlyRoot { get; init; }
+
+    /// <summary>Optional. The container's hostname (usually its id); none when null.</summary>
+    public string? Hostname { get; init; }
+}
+
+/// <summary>
+/// The OCI runtime spec a container gets when the user gives none: root in its own pid, ipc, uts, mount and network
+/// namespaces, with containerd's default capabilities, no new privileges, the usual /proc, /dev and /sys mounts
+/// and the kernel files masked or made read-only as <c>runc spec</c> does.
+/// </summary>
+public static class DefaultSpec
+{
+    public const string OciVersion = "1.0.2";
+
+    public const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// <summary>containerd's default set: what a root process in a container keeps.</summary>
+    public static readonly IReadOnlyList<string> Capabilities =
+    [
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID",
+        "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+    ];
+
+    public static readonly IReadOnlyList<string> Namespaces = ["pid", "ipc", "uts", "mount", "network"];
+
+    public static readonly IReadOnlyList<string> MaskedPaths =
+    [
+        "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+        "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+    ];
+
+    public static readonly IReadOnlyList<string> ReadonlyPaths =
+        ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The spec as indented JSON.</summary>
+    /// <exception cref="ArgumentException">No args, or an env item that is not <c>KEY=VALUE</c>.</exception>
+    public static string Create(DefaultSpecOptions options) => Build(options).ToJsonString(Indented);
+
+    /// <summary>The spec as a JSON tree, for callers that change it further.</summary>
+    public static JsonObject Build(DefaultSpecOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Args.Count == 0)
+            throw new ArgumentException("the process needs at least one argument (the program)", nameof(options));
+        var spec = new JsonObject
+        {
+            ["ociVersion"] = OciVersion,
+            ["process"] = Process(options.Args, Environment(options.Env), string.IsNullOrEmpty(options.Cwd) ? "/" : options.Cwd),
+            ["root"] = new JsonObject { ["path"] = options.RootPath, ["readonly"] = options.ReadonlyRoot },
+        };
+        if (!string.IsNullOrEmpty(options.Hostname))
+            spec["hostname"] = options.Hostname;
+        spec["mounts"] = Mounts();
+        spec["linux"] = new JsonObject
+        {
+            ["resources"] = new JsonObject
+            {
+                ["devices"] = new JsonArray(new JsonObject { ["allow"] = false, ["access"] = "rwm" }),
+            },
+            ["namespaces"] = new JsonArray([.. Namespaces.Select(type => (JsonNode)new JsonObject { ["type"] = type })]),
+            ["maskedPaths"] = Strings(MaskedPaths),
+            ["readonlyPaths"] = Strings(ReadonlyPaths),
+        };
+        return spec;
+    }
+
+    /// <summary>
+    /// <see cref="DefaultPath"/> followed by <paramref name="given"/>; a key given again replaces the earlier value
+    /// in its place.
+    /// </summary>
+    public static IReadOnlyList<string> Environment(IEnumerable<string> given)
+    {
+        var result = new List<string> { DefaultPath };
+        foreach (var item in given)
+        {
+            var equals = item.IndexOf('=');
+            if (equals <= 0)
+                throw new ArgumentException($"environment variable \"{item}\" must be KEY=VALUE", nameof(given));
+            var prefix = item[..(equals + 1)];
+            var existing = result.FindIndex(e => e.StartsWith(prefix, StringComparison.Ordinal));
+            if (existing >= 0)
+                result[existing] = item;
+            else
+                result.Add(item);
+        }
+        return result;
+    }
+
+    private static JsonObject Process(IReadOnlyList<string> args, IReadOnlyList<string> env, string cwd) => new()
+    {
+        ["terminal"] = false,
+        ["user"] = new JsonObject { ["uid"] = 0, ["gid"] = 0 },
+        ["args"] = Strings(args),
+        ["env"] = Strings(env),
+        ["cwd"] = cwd,
+        ["capabilities"] = new JsonObject
+        {
+            ["bounding"] = Strings(Capabilities),
+            ["effective"] = Strings(Capabilities),
+            ["permitted"] = Strings(Capabilities),
+        },
+        ["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_NOFILE", ["hard"] = 1024, ["soft"] = 1024 }),
+        ["noNewPrivileges"] = true,
+    };
+
+    private static JsonArray Mounts() =>
+    [
+        Mount("/proc", "proc", "proc"),
+        Mount("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"),
+        Mount("/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"),
+        Mount("/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k"),
+        Mount("/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev"),
+        Mount("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"),
+        Mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro"),
+    ];
+
+    private static JsonObject Mount(string destination, string type, string source, params string[] options)
+    {
+        var mount = new JsonObject { ["destination"] = destination, ["type"] = type, ["source"] = source };
+        if (options.Length > 0)
+            mount["options"] = Strings(options);
+        return mount;
+    }
+
+    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)v)]);
+}

@@ -1,0 +1,255 @@
+using System.CommandLine;
+using Platform.Cli.Commands.Tasks;
+using Platform.Cli.Input;
+using Platform.Client;
+using Platform.Client.Oci;
+using Platform.Common.Errors;
+using Platform.Contracts;
+using Platform.Contracts.Containers;
+using Platform.Contracts.Resources;
+
+namespace Platform.Cli.Commands.Run;
+
+/// <summary>
+/// <c>run</c>: container, task and output in one go, as <c>ctr run</c> / <c>docker run</c>: creates the container
+/// (on a fresh active snapshot of a committed one, or on a folder), creates and starts its task, prints its output
+/// live and exits with its exit status.
+/// </summary>
+internal static class RunCommand
+{
+    /// <summary>How long the lease that protects the prepared snapshot until the container holds it lasts, should platformctl die.</summary>
+    public static readonly TimeSpan LeaseLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>How long --rm retries a removal the runner refuses while it is still deleting the task.</summary>
+    public static readonly TimeSpan RemoveRetry = TimeSpan.FromSeconds(10);
+
+    public const string DefaultRuntime = "runc";
+
+    public static Command Create(CliContext context)
+    {
+        var id = new Argument<string>("id") { Description = "Container id: letters and digits, single '.', '_' or '-' between them" };
+        var processArgs = new Argument<string[]>("command")
+        {
+            Description = "The program and its arguments, after '--'",
+            HelpName = "-- CMD ARGS",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var remove = new Option<bool>("--rm") { Description = "Remove the container (and so its snapshot) once the task has exited" };
+        var detach = new Option<bool>("--detach", "-d") { Description = "Start the task, print the container id and return without waiting" };
+        var labels = new Option<string[]>("--label") { Description = "Container label to set; repeatable", HelpName = "KEY=VALUE" };
+        var snapshot = new Option<string>("--snapshot") { Description = "Committed snapshot to run on: an active snapshot <ID>-rootfs is prepared from it", HelpName = "NAME" };
+        var rootfs = new Option<string>("--rootfs") { Description = "Folder to run on as the root filesystem, used in place", HelpName = "DIR" };
+        var snapshotter = new Option<string>("--snapshotter") { Description = "Snapshotter of --snapshot [default: the service's]", HelpName = "NAME" };
+        var runtime = new Option<string>("--runtime")
+        {
+            Description = "Runtime name",
+            HelpName = "NAME",
+            DefaultValueFactory = _ => DefaultRuntime,
+        };
+        var env = new Option<string[]>("--env", "-e") { Description = "Environment variable, added to PATH; repeatable", HelpName = "KEY=VALUE" };
+        var cwd = new Option<string>("--cwd", "-w") { Description = "Working directory inside the container [default: /]", HelpName = "DIR" };
+
+        var command = new Command("run",
+            "Create a container and its task, start it, print its output and exit with its exit status (255 when unknown)")
+        {
+            id, processArgs, remove, detach, labels, snapshot, rootfs, snapshotter, runtime, env, cwd,
+        };
+        command.Validators.Add(result =>
+        {
+            bool Given(Option option) => result.GetResult(option) is { Implicit: false };
+            if (Given(remove) && Given(detach))
+                result.AddError("--rm cannot be used with -d/--detach: nothing would wait for the task to exit to remove the container");
+            if (Given(snapshot) && Given(rootfs))
+                result.AddError("--snapshot and --rootfs cannot be used together: give one root filesystem");
+            else if (!Given(snapshot) && !Given(rootfs))
+                result.AddError("run needs a root filesystem: --snapshot NAME or --rootfs DIR");
+            if (Given(snapshotter) && !Given(snapshot))
+                result.AddError("--snapshotter applies to --snapshot only");
+        });
+        context.SetAction(command, async run =>
+        {
+            var args = run.Get(processArgs) ?? [];
+            if (args.Length == 0 || !run.HasDoubleDash)
+                return await run.UsageErrorAsync("run needs the command to run after '--', e.g. platformctl run --rootfs DIR ID -- sh -c 'echo hi'");
+            var request = new Request(
+                run.Get(id)!,
+                args,
+                KeyValues.Parse(run.Get(labels), "--label"),
+                ProcessSpec.ParseEnv(run.Get(env), "--env"),
+                run.Get(cwd),
+                run.Get(snapshot),
+                run.Get(rootfs) is { } folder ? RootfsFolder(folder) : null,
+                run.Get(snapshotter),
+                run.Get(runtime) ?? DefaultRuntime,
+                run.Get(remove),
+                run.Get(detach));
+            var client = await run.ClientAsync();
+            return await RunAsync(run, client, request);
+        });
+        return command;
+    }
+
+    private sealed record Request(string Id, string[] Args, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Env, string? Cwd,
+        string? Snapshot, string? Rootfs, string? Snapshotter, string Runtime, bool Remove, bool Detach);
+
+    private static string RootfsFolder(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        if (!Directory.Exists(full))
+            throw PlatformException.InvalidArgument($"--rootfs folder \"{folder}\" does not exist");
+        return full;
+    }
+
+    private static async Task<int> RunAsync(Invocation run, PlatformClient client, Request request)
+    {
+        var ct = run.CancellationToken;
+        await CreateContainerAsync(run, client, request);
+        try
+        {
+            await client.Tasks.CreateAsync(request.Id, run.Namespace, ct);
+            if (request.Detach)
+            {
+                await client.Tasks.StartAsync(request.Id, run.Namespace, ct);
+                await run.Out.WriteLineAsync(request.Id);
+                return ExitCodes.Ok;
+            }
+
+            int code;
+            await using (new SignalForwarder(run, client, request.Id))
+            {
+                // Following before starting: the log is read from its start anyway, and nothing written early is missed.
+                using var stopFollowing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var following = ProcessOutput.CopyAsync(run, client, request.Id, null, follow: true, stopFollowing.Token);
+                try
+                {
+                    await client.Tasks.StartAsync(request.Id, run.Namespace, ct);
+                    }
+                catch
+                {
+                    await stopFollowing.CancelAsync();
+                    await following.ContinueWith(_ => { }, TaskScheduler.Default);
+                    throw;
+                }
+                await following;
+                var exit = await client.Tasks.WaitAsync(request.Id, null, run.Namespace, ct);
+                code = await ProcessOutput.ExitCodeAsync(run, exit);
+            }
+
+            // As ctr run does: the exited task goes, the container stays (unless --rm) and can be run again.
+            await DeleteTaskAsync(client, request.Id, run.Namespace);
+            if (request.Remove)
+                await RemoveContainerAsync(run, client, request.Id, force: false);
+            return code;
+        }
+        catch (Exception) when (request.Remove)
+        {
+            // A run that failed or was interrupted half-way leaves nothing behind when --rm asked for nothing to stay.
+            await RemoveContainerAsync(run, client, request.Id, force: true);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// With --snapshot: a lease protects the new active snapshot until the container references it, and then goes,
+    /// so a failure (or a crash of platformctl) leaves the snapshot to the collector. With --rootfs: the folder itself.
+    /// </summary>
+    private static async Task CreateContainerAsync(Invocation run, PlatformClient client, Request request)
+    {
+        var ct = run.CancellationToken;
+        var spec = DefaultSpec.Create(new DefaultSpecOptions
+        {
+            Args = request.Args,
+            Env = request.Env,
+            Cwd = request.Cwd,
+            RootPath = request.Rootfs ?? "rootfs",
+            Hostname = request.Id,
+        });
+        var container = new CreateContainer
+        {
+            Namespace = run.Namespace,
+            Id = request.Id,
+            Runtime = new RuntimeInfo { Name = request.Runtime },
+            Labels = request.Labels,
+            Spec = spec,
+        };
+        if (request.Snapshot is null)
+        {
+            await client.Containers.CreateAsync(container, ct);
+            return;
+        }
+
+        var lease = await client.Leases.CreateAsync(new CreateLease
+        {
+            Namespace = run.Namespace,
+            Labels = new Dictionary<string, string> { ["platformctl/run"] = request.Id },
+            ExpiresAt = DateTimeOffset.UtcNow + LeaseLifetime,
+        }, ct);
+        try
+        {
+            var prepared = await client.Snapshots.PrepareAsync(new PrepareSnapshot
+            {
+                Namespace = run.Namespace,
+                Snapshotter = request.Snapshotter,
+                Key = request.Id + "-rootfs",
+                Parent = request.Snapshot,
+                LeaseId = lease.Id,
+            }, ct);
+            await client.Containers.CreateAsync(container with
+            {
+                Image = request.Snapshot,
+                Snapshotter = prepared.Snapshot.Snapshotter,
+                SnapshotKey = prepared.Snapshot.Key,
+            }, ct);
+        }
+        finally
+        {
+            try
+            {
+                await client.Leases.DeleteAsync(lease.Id, run.Namespace, CancellationToken.None);
+            }
+            catch (PlatformException e) when (e.Kind != ErrorKind.NotFound)
+            {
+                await run.Err.WriteLineAsync($"warning: lease {lease.Id} was not removed ({e.Kind}: {e.Message}); it expires on its own");
+            }
+        }
+    }
+
+    private static async Task DeleteTaskAsync(PlatformClient client, string id, string @namespace)
+    {
+        try
+        {
+            await client.Tasks.DeleteAsync(id, force: false, @namespace, CancellationToken.None);
+        }
+        catch (PlatformException)
+        {
+            // Already gone (the runner cleans up stopped tasks) or still being cleaned up: removing the container copes.
+        }
+    }
+
+    /// <summary>Removes the container; refusals while the runner is still deleting the task are retried for a while.</summary>
+    private static async Task RemoveContainerAsync(Invocation run, PlatformClient client, string id, bool force)
+    {
+        var deadline = DateTime.UtcNow + RemoveRetry;
+        while (true)
+        {
+            try
+            {
+                await client.Containers.DeleteAsync(id, force, @namespace: run.Namespace, cancellationToken: CancellationToken.None);
+                return;
+            }
+            catch (PlatformException e) when (e.Kind == ErrorKind.FailedPrecondition && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+            }
+            catch (PlatformException e) when (e.Kind == ErrorKind.NotFound)
+            {
+                return;
+            }
+            catch (PlatformException e)
+            {
+                await run.Err.WriteLineAsync($"warning: container {id} was not removed: {e.Kind}: {e.Message}");
+                return;
+            }
+        }
+    }
+}
