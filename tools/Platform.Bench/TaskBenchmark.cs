@@ -17,6 +17,7 @@ namespace Platform.Bench;
 /// <c>runc run</c> of an equivalent bundle in the same run; and how many such containers 4 clients start and reap
 /// per second. Containers and their rootfs snapshots are made before the clock starts: what is timed is the task.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class TaskBenchmark
 {
     private const string Namespace = "bench-tasks";
@@ -93,10 +94,11 @@ public static class TaskBenchmark
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             var id = $"{prefix}-{i:D4}";
-            await client.Snapshots.PrepareAsync(new PrepareSnapshot { Key = id, Parent = "busybox", LeaseId = lease.Id }, ct);
+            var prepared = await client.Snapshots.PrepareAsync(new PrepareSnapshot { Key = id, Parent = "busybox", LeaseId = lease.Id }, ct);
             await client.Containers.CreateAsync(new CreateContainer
             {
-                Id = id, Runtime = new RuntimeInfo { Name = "runc" }, Spec = spec, SnapshotKey = id,
+                Id = id, Runtime = new RuntimeInfo { Name = "runc" }, Spec = spec,
+                Snapshotter = prepared.Snapshot.Snapshotter, SnapshotKey = id,
             }, ct);
         });
         await client.Leases.DeleteAsync(lease.Id);

@@ -43,7 +43,8 @@ public class TaskFixture : PlatformFixture
         using var archive = new MemoryStream();
         await TarFile.CreateFromDirectoryAsync(rootfs, archive, includeBaseDirectory: false);
         archive.Position = 0;
-        await Client.Snapshots.ImportAsync(archive, "busybox", @namespace: Namespace);
+        // A root: the collector keeps it when the last container on top of it goes.
+        await Client.Snapshots.ImportAsync(archive, "busybox", labels: new Dictionary<string, string> { ["platform.io/gc.root"] = "true" }, @namespace: Namespace);
         _subscription = await Client.Events.SubscribeAsync((e, _) =>
         {
             if (e.Namespace == Namespace)
@@ -75,12 +76,13 @@ public class TaskFixture : PlatformFixture
 
     public async Task<Container> ContainerAsync(string id, string[] args, Action<JsonObject>? editSpec, string runtime = "runc")
     {
-        await Runc.Snapshots.PrepareAsync(new PrepareSnapshot { Namespace = Namespace, Key = id, Parent = "busybox" });
+        var prepared = await Runc.Snapshots.PrepareAsync(new PrepareSnapshot { Namespace = Namespace, Key = id, Parent = "busybox" });
         var spec = JsonNode.Parse(DefaultSpec.Create(new DefaultSpecOptions { Args = args, Hostname = id }))!.AsObject();
         editSpec?.Invoke(spec);
         return await Runc.Containers.CreateAsync(new CreateContainer
         {
-            Namespace = Namespace, Id = id, Runtime = new RuntimeInfo { Name = runtime }, Spec = spec.ToJsonString(), SnapshotKey = id,
+            Namespace = Namespace, Id = id, Runtime = new RuntimeInfo { Name = runtime }, Spec = spec.ToJsonString(),
+            Snapshotter = prepared.Snapshot.Snapshotter, SnapshotKey = id,
         });
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using Platform.Common.Errors;
+using Platform.Contracts;
 using Platform.Contracts.Resources;
 using Platform.Contracts.Tasks;
 using Platform.Testing;

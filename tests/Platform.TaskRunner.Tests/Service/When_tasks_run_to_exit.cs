@@ -130,7 +130,7 @@ public sealed class When_tasks_run_to_exit(TaskFixture fixture) : IClassFixture<
         await foreach (var entry in fixture.Runc.Tasks.StreamLogsAsync("exec", follow: true, execId: "probe", @namespace: fixture.Namespace, cancellationToken: Ct))
             output.Add(entry);
         Assert.Equal("from-exec\n", string.Concat(output.Select(e => e.Text)));
-        Assert.Contains(fixture.EventsOf<TaskExecStarted>("exec"), e => e.ExecId == "probe" && e.Pid == exec.Pid);
+        await Eventually.TrueAsync(() => fixture.EventsOf<TaskExecStarted>("exec").Any(e => e.ExecId == "probe" && e.Pid == exec.Pid), Ct);
 
         await fixture.Runc.Tasks.ExecAsync("exec", "long", """{"args":["sleep","60"]}""", fixture.Namespace, Ct);
         await fixture.Runc.Tasks.KillAsync("exec", signal: 9, @namespace: fixture.Namespace, cancellationToken: Ct);
