@@ -9,6 +9,7 @@ using Platform.Hosting.Bus;
 using Platform.Hosting.Logging;
 using Platform.Hosting.Outbox;
 using Platform.Metadata;
+using Platform.TaskRunner;
 using Platform.ResourceGc.Tests.Stress;
 using Platform.Testing;
 using Xunit;
@@ -29,8 +30,11 @@ public sealed class RestartFixture : PlatformFixture
 
     public override ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>The metadata service alone, as when it runs in its own host while the resource GC service is down.</summary>
-    public IHost BuildMetadataOnlyHost()
+    /// <summary>
+    /// The metadata service and the task runner (which it asks before deleting a container), without the resource
+    /// GC service, as when that runs in its own host and is down.
+    /// </summary>
+    public IHost BuildHostWithoutResourceGc()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -42,7 +46,8 @@ public sealed class RestartFixture : PlatformFixture
         });
         builder.AddPlatformLogging("test");
         builder.Services.AddMetadataService(builder.Configuration);
-        builder.Services.AddPlatformBus(builder.Configuration, endpoints => endpoints.AddMetadataConsumers());
+        builder.Services.AddTaskRunnerService(builder.Configuration);
+        builder.Services.AddPlatformBus(builder.Configuration, endpoints => endpoints.AddMetadataConsumers().AddTaskRunnerConsumers());
         builder.Services.AddOutboxRelay(builder.Configuration);
         return builder.Build();
     }
@@ -80,7 +85,7 @@ public sealed class When_the_service_stops_before_consuming_a_deletion(RestartFi
         var folders = DiskState.Folders(fixture.DataRoot);
         Assert.Single(folders);
 
-        using (var metadataOnly = fixture.BuildMetadataOnlyHost())
+        using (var metadataOnly = fixture.BuildHostWithoutResourceGc())
         {
             await metadataOnly.StartAsync(Ct);
             await using var client = await PlatformClient.ConnectAsync(options, Ct);
