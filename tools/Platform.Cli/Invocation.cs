@@ -71,6 +71,34 @@ internal sealed class Invocation(CliContext context, ParseResult result, Cancell
     }
 
     /// <summary>A usage error found only when running (what a validator can't see): reported as parse errors are, exit 2.</summary>
+    /// <summary>
+    /// Removes each named object in the order given, going on past failures (each reported on stderr): prints each
+    /// removed name, or with <c>-o json</c> what was removed; returns the first failure's exit code, else 0.
+    /// </summary>
+    public async Task<int> RemoveEachAsync<T>(IEnumerable<string> names, Func<string, Task<T>> remove, Func<TextWriter, List<T>, Task> writeJson)
+    {
+        var removed = new List<T>();
+        int? firstFailure = null;
+        foreach (var name in names)
+        {
+            try
+            {
+                removed.Add(await remove(name));
+                if (!Json)
+                    await Out.WriteLineAsync(name);
+            }
+            catch (PlatformException e)
+            {
+                var code = await ReportAsync(e);
+                firstFailure ??= code;
+            }
+        }
+        // Nothing on stdout when nothing was removed, like every other failure.
+        if (Json && removed.Count > 0)
+            await writeJson(Out, removed);
+        return firstFailure ?? ExitCodes.Ok;
+    }
+
     public async Task<int> UsageErrorAsync(string message)
     {
         await Err.WriteLineAsync($"error: {message}");

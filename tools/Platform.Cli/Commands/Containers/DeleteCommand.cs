@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Platform.Cli.Output;
-using Platform.Common.Errors;
-using Platform.Contracts.Containers;
 
 namespace Platform.Cli.Commands.Containers;
 
@@ -16,27 +14,9 @@ internal static class DeleteCommand
         context.SetAction(command, async run =>
         {
             var client = await run.ClientAsync();
-            var deleted = new List<Container>();
-            int? firstFailure = null;
-            foreach (var id in run.Get(ids)!)
-            {
-                try
-                {
-                    deleted.Add(await client.Containers.DeleteAsync(id, run.Get(force), @namespace: run.Namespace,
-                        cancellationToken: run.CancellationToken));
-                    if (!run.Json)
-                        await run.Out.WriteLineAsync(id);
-                }
-                catch (PlatformException e)
-                {
-                    var code = await run.ReportAsync(e);
-                    firstFailure ??= code;
-                }
-            }
-            // Nothing on stdout when nothing was removed, like every other failure.
-            if (run.Json && deleted.Count > 0)
-                await ContainerJson.WriteAsync(run.Out, deleted);
-            return firstFailure ?? ExitCodes.Ok;
+            return await run.RemoveEachAsync(run.Get(ids)!,
+                id => client.Containers.DeleteAsync(id, run.Get(force), @namespace: run.Namespace, cancellationToken: run.CancellationToken),
+                ContainerJson.WriteAsync);
         });
         return command;
     }

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Platform.Cli.Output;
-using Platform.Common.Errors;
-using Platform.Contracts.Tasks;
 
 namespace Platform.Cli.Commands.Tasks;
 
@@ -16,25 +14,9 @@ internal static class DeleteCommand
         context.SetAction(command, async run =>
         {
             var client = await run.ClientAsync();
-            var deleted = new List<DeleteTaskResult>();
-            int? firstFailure = null;
-            foreach (var id in run.Get(ids)!)
-            {
-                try
-                {
-                    deleted.Add(await client.Tasks.DeleteAsync(id, run.Get(force), run.Namespace, run.CancellationToken));
-                    if (!run.Json)
-                        await run.Out.WriteLineAsync(id);
-                }
-                catch (PlatformException e)
-                {
-                    var code = await run.ReportAsync(e);
-                    firstFailure ??= code;
-                }
-            }
-            if (run.Json && deleted.Count > 0)
-                await TaskJson.WriteAsync(run.Out, deleted);
-            return firstFailure ?? ExitCodes.Ok;
+            return await run.RemoveEachAsync(run.Get(ids)!,
+                id => client.Tasks.DeleteAsync(id, run.Get(force), run.Namespace, run.CancellationToken),
+                TaskJson.WriteAsync);
         });
         return command;
     }
