@@ -616,6 +616,31 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
         TryDeleteTree(taskDir);
         TryDeleteEmpty(Path.GetDirectoryName(bundle)!);
         TryDeleteEmpty(Path.GetDirectoryName(taskDir)!);
+        RemoveNamespaceCgroups(task.Namespace);
+    }
+
+    /// <summary>
+    /// runc removes a container's cgroup but not the parent made for it (<c>/platform/{namespace}</c>, see the
+    /// default cgroupsPath); remove that parent once it is empty. rmdir refuses a cgroup that still has children,
+    /// so a namespace with other live tasks keeps it.
+    /// </summary>
+    private static void RemoveNamespaceCgroups(string @namespace)
+    {
+        if (!Directory.Exists("/sys/fs/cgroup"))
+            return;
+        foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
+        {
+            var parent = Path.Combine(hierarchy, "platform", @namespace);
+            try
+            {
+                if (Directory.Exists(parent))
+                    Directory.Delete(parent);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // still in use, or not a cgroup hierarchy
+            }
+        }
     }
 
     public void RemoveLogs(string @namespace, string containerId)

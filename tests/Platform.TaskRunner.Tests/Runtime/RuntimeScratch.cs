@@ -83,21 +83,6 @@ internal sealed class RuntimeScratch : IAsyncDisposable
         }
         foreach (var runtime in _runtimes)
             runtime.Dispose();
-        // runc removes a container's cgroup, not the namespace's parent (/platform/<namespace>) made for it.
-        if (Directory.Exists("/sys/fs/cgroup"))
-            foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
-            {
-                try
-                {
-                    var parent = System.IO.Path.Combine(hierarchy, "platform", Namespace);
-                    if (Directory.Exists(parent))
-                        Directory.Delete(parent);
-                }
-                catch (IOException)
-                {
-                    // still in use, or not a cgroup hierarchy
-                }
-            }
         if (File.ReadAllText("/proc/self/mountinfo").Contains(Path, StringComparison.Ordinal))
             return; // something is still mounted here: leave it rather than delete through a mount
         Directory.Delete(Path, recursive: true);

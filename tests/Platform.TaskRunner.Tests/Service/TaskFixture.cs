@@ -25,7 +25,10 @@ public class TaskFixture : PlatformFixture
 
     public string Namespace { get; } = $"tasks-{Guid.NewGuid():N}"[..14];
 
+    /// <summary>Events of the fixture's namespace in arrival order, duplicates (same event id, redelivered after a restart) dropped as a subscriber must.</summary>
     public ConcurrentQueue<IPlatformEvent> Events { get; } = new();
+
+    private readonly ConcurrentDictionary<Guid, bool> _seen = new();
 
     public override async ValueTask InitializeAsync()
     {
@@ -47,7 +50,7 @@ public class TaskFixture : PlatformFixture
         await Client.Snapshots.ImportAsync(archive, "busybox", labels: new Dictionary<string, string> { ["platform.io/gc.root"] = "true" }, @namespace: Namespace);
         _subscription = await Client.Events.SubscribeAsync((e, _) =>
         {
-            if (e.Namespace == Namespace)
+            if (e.Namespace == Namespace && _seen.TryAdd(e.EventId, true))
                 Events.Enqueue(e);
             return Task.CompletedTask;
         });

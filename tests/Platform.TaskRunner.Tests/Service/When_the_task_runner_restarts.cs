@@ -1,4 +1,8 @@
 using System.Runtime.Versioning;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Common.Errors;
+using Platform.Contracts;
+using Platform.TaskRunner.Runtime;
 using Platform.Contracts.Tasks;
 using Platform.Testing;
 using Xunit;
@@ -47,6 +51,46 @@ public sealed class When_the_task_runner_restarts(TaskFixture fixture) : IClassF
         var exited = Assert.Single(fixture.EventsOf<TaskExited>("departed"));
         Assert.Equal(7, exited.ExitStatus);
         Assert.Equal(["TaskCreated", "TaskStarted", "TaskExited", "TaskDeleted"], fixture.TaskEvents("departed").Select(e => e.GetType().Name));
+    }
+
+    [Fact]
+    public async Task Should_remove_runtime_state_that_no_task_record_describes()
+    {
+        // A crash between the runtime's create and the store's commit leaves a container no record knows.
+        await fixture.ContainerAsync("orphan", "sleep", "60");
+        var container = await fixture.Runc.Containers.GetAsync("orphan", fixture.Namespace, Ct);
+        var runtime = fixture.Services.GetRequiredService<ITaskRuntime>();
+        var handle = new TaskHandle(fixture.Namespace, "orphan", "runc");
+        var mounts = (await fixture.Runc.Snapshots.MountsAsync("orphan", @namespace: fixture.Namespace, cancellationToken: Ct)).Mounts;
+        var pid = await runtime.CreateAsync(new TaskLaunch(handle, container.Spec, mounts), Ct);
+        Assert.Contains(runtime.ListOnDisk(), h => h.ContainerId == "orphan");
+
+        await fixture.RestartAsync();
+
+        var restarted = fixture.Services.GetRequiredService<ITaskRuntime>();
+        await Eventually.TrueAsync(() => restarted.ListOnDisk().All(h => h.ContainerId != "orphan"), Ct, TimeSpan.FromSeconds(20),
+            "reconciliation should remove the unrecorded runtime state");
+        Assert.Equal(RuntimeState.Missing, await restarted.StateAsync(handle, Ct));
+        await Eventually.TrueAsync(() => !Alive(pid), Ct, TimeSpan.FromSeconds(10), "its process should be gone");
+        var error = await Assert.ThrowsAsync<PlatformException>(() => fixture.Runc.Tasks.GetAsync("orphan", fixture.Namespace, Ct));
+        Assert.Equal(ErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task Should_report_an_unknown_status_when_the_monitor_dies_without_recording_one()
+    {
+        var task = await fixture.RunAsync("orphaned-by-monitor", "sleep", "60");
+        var monitorPidFile = Path.Combine(fixture.DataRoot, "tasks", "state", fixture.Namespace, "orphaned-by-monitor", "init", "conmon.pid");
+        var monitor = int.Parse(await File.ReadAllTextAsync(monitorPidFile, Ct), System.Globalization.CultureInfo.InvariantCulture);
+
+        System.Diagnostics.Process.GetProcessById(monitor).Kill();
+
+        var exit = await fixture.WaitAsync("orphaned-by-monitor");
+        Assert.Null(exit.ExitStatus);
+        await fixture.GoneAsync("orphaned-by-monitor");
+        await Eventually.TrueAsync(() => fixture.EventsOf<TaskDeleted>("orphaned-by-monitor").Count == 1, Ct);
+        Assert.Null(Assert.Single(fixture.EventsOf<TaskExited>("orphaned-by-monitor")).ExitStatus);
+        await Eventually.TrueAsync(() => !Alive(task.Pid), Ct, TimeSpan.FromSeconds(10), "the cleanup should remove the container and its process");
     }
 
     private static bool Alive(int pid)
