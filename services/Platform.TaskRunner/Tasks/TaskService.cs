@@ -50,13 +50,23 @@ public sealed class TaskService(
             };
             var handle = Handle(task);
 
-            // The reference comes first, so no collection can take the rootfs between mounting and committing.
-            await references.AddAsync(task, cancellationToken);
+            // The reference is taken before anything is mounted, so no collection can take the rootfs between mounting
+            // and committing; the mounts are only read meanwhile (one round trip saved on every create).
+            var mountsRead = container.SnapshotKey is null
+                ? Task.FromResult<IReadOnlyList<Contracts.Resources.Mount>?>(null)
+                : ReadMountsAsync(container.SnapshotKey, container.Snapshotter, ns, cancellationToken);
             try
             {
-                var mounts = container.SnapshotKey is null
-                    ? null
-                    : (await platform.Snapshots.MountsAsync(container.SnapshotKey, container.Snapshotter, ns, cancellationToken)).Mounts;
+                await references.AddAsync(task, cancellationToken);
+            }
+            catch
+            {
+                await mountsRead.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                throw;
+            }
+            try
+            {
+                var mounts = await mountsRead;
                 var pid = await runtime.CreateAsync(new TaskLaunch(handle, container.Spec, mounts), cancellationToken);
                 task = task with { Pid = pid };
                 try
@@ -84,6 +94,9 @@ public sealed class TaskService(
             return TaskRules.ToInfo(task);
         }
     }
+
+    private async Task<IReadOnlyList<Contracts.Resources.Mount>?> ReadMountsAsync(string key, string? snapshotter, string ns, CancellationToken cancellationToken) =>
+        (await platform.Snapshots.MountsAsync(key, snapshotter, ns, cancellationToken)).Mounts;
 
     public async Task<TaskInfo> StartAsync(StartTask request, CancellationToken cancellationToken)
     {
