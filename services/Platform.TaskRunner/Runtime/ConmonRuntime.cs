@@ -34,6 +34,9 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
     private readonly string? _conmon;
     private readonly IReadOnlyDictionary<string, string> _runtimes;
     private readonly Lock _watcherLock = new();
+    // Creates under way per namespace: the namespace's parent cgroup is only removed when none is (see RemoveNamespaceCgroups).
+    private readonly Dictionary<string, int> _creating = [];
+    private readonly Lock _cgroupLock = new();
     private readonly HashSet<Waiter> _waiters = [];
     private FileSystemWatcher? _watcher;
     private bool _disposed;
@@ -113,7 +116,20 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
             var log = LogPath(task.Namespace, task.ContainerId, null);
             Directory.CreateDirectory(Path.GetDirectoryName(log)!);
             File.Delete(log);
-            return await LaunchMonitorAsync(task, runtime, binary, ProcessDir(task, null), log, [], cancellationToken);
+            lock (_cgroupLock)
+                _creating[task.Namespace] = _creating.GetValueOrDefault(task.Namespace) + 1;
+            try
+            {
+                return await LaunchMonitorAsync(task, runtime, binary, ProcessDir(task, null), log, [], cancellationToken);
+            }
+            finally
+            {
+                lock (_cgroupLock)
+                {
+                    if (--_creating[task.Namespace] == 0)
+                        _creating.Remove(task.Namespace);
+                }
+            }
         }
         catch (Exception e)
         {
@@ -622,12 +638,22 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
     /// <summary>
     /// runc removes a container's cgroup but not the parent made for it (<c>/platform/{namespace}</c>, see the
     /// default cgroupsPath); remove that parent once it is empty. rmdir refuses a cgroup that still has children,
-    /// so a namespace with other live tasks keeps it.
+    /// so a namespace with other live tasks keeps it; and nothing is removed while a create in the namespace is under
+    /// way, because runc makes the parent and then configures it (removing it in between fails that create).
     /// </summary>
-    private static void RemoveNamespaceCgroups(string @namespace)
+    private void RemoveNamespaceCgroups(string @namespace)
     {
         if (!Directory.Exists("/sys/fs/cgroup"))
             return;
+        lock (_cgroupLock)
+        {
+            if (!_creating.ContainsKey(@namespace))
+                RemoveEmptyCgroups(@namespace);
+        }
+    }
+
+    private static void RemoveEmptyCgroups(string @namespace)
+    {
         foreach (var hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
         {
             var parent = Path.Combine(hierarchy, "platform", @namespace);

@@ -250,6 +250,27 @@ public sealed class When_tasks_run_to_exit(TaskFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Should_create_tasks_while_others_of_the_namespace_are_cleaned_up()
+    {
+        // Four clients each running short tasks back to back: creates meet the cleanups of finished tasks, which
+        // once removed the namespace's parent cgroup under a create that had just made it.
+        var ids = Enumerable.Range(0, 40).Select(i => $"churn-{i:00}").ToList();
+        await Task.WhenAll(ids.Select(id => fixture.ContainerAsync(id, "true")));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async client =>
+        {
+            foreach (var id in ids.Where((_, i) => i % 4 == client))
+            {
+                await fixture.Runc.Tasks.CreateAsync(id, fixture.Namespace, Ct);
+                await fixture.Runc.Tasks.StartAsync(id, fixture.Namespace, Ct);
+                Assert.Equal(0, (await fixture.WaitAsync(id)).ExitStatus);
+            }
+        }));
+
+        await Task.WhenAll(ids.Select(fixture.GoneAsync));
+    }
+
+    [Fact]
     public async Task Should_list_tasks_with_filters()
     {
         await fixture.RunAsync("listed-a", "sleep", "60");
