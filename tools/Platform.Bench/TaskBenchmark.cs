@@ -50,6 +50,8 @@ public static class TaskBenchmark
         // Bare runc first and last would bracket drift; one block of it in the same run is the reference.
         var bare = await BareRuncAsync(runc, rootfs, runs, Path.Combine(service.DataRoot, "bare"));
         var barePercentiles = Measure.Percentiles("tasks.bare-runc-run.true", bare);
+        // What a create/start API costs before any service is involved: runc create, then runc start, to the exit.
+        Measure.Percentiles("tasks.bare-runc-create-start.true", await BareRuncAsync(runc, rootfs, runs, Path.Combine(service.DataRoot, "bare-split"), split: true));
 
         var start = new double[runs];
         var toExit = new double[runs];
@@ -104,8 +106,11 @@ public static class TaskBenchmark
         await client.Leases.DeleteAsync(lease.Id);
     }
 
-    /// <summary><c>runc run</c> of /bin/true on the same busybox folder with the same default spec, output discarded.</summary>
-    private static async Task<double[]> BareRuncAsync(string runc, string rootfs, int runs, string folder)
+    /// <summary>
+    /// <c>runc run</c> of /bin/true on the same busybox folder with the same default spec, output discarded; with
+    /// <paramref name="split"/>, <c>runc create</c> then <c>runc start</c> until the process's output closes (its exit).
+    /// </summary>
+    private static async Task<double[]> BareRuncAsync(string runc, string rootfs, int runs, string folder, bool split = false)
     {
         var bundle = Path.Combine(folder, "bundle");
         Directory.CreateDirectory(bundle);
@@ -118,11 +123,21 @@ public static class TaskBenchmark
         for (var i = 0; i < runs; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            var info = new ProcessStartInfo(runc) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-            foreach (var arg in new[] { "--root", root, "run", "--bundle", bundle, $"bare-{i}" })
-                info.ArgumentList.Add(arg);
-            using var process = Process.Start(info)!;
-            process.StandardInput.Close();
+            var id = $"bare-{i}";
+            if (split)
+            {
+                using var create = Runc(runc, root, "create", "--bundle", bundle, id);
+                var output = create.StandardOutput.ReadToEndAsync(); // the container holds it until it exits
+                await create.WaitForExitAsync();
+                using (var start = Runc(runc, root, "start", id))
+                    await start.WaitForExitAsync();
+                await output;
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                using var delete = Runc(runc, root, "delete", "--force", id);
+                await delete.WaitForExitAsync();
+                continue;
+            }
+            using var process = Runc(runc, root, "run", "--bundle", bundle, id);
             var stderr = process.StandardError.ReadToEndAsync();
             await process.StandardOutput.ReadToEndAsync();
             await process.WaitForExitAsync();
@@ -131,6 +146,18 @@ public static class TaskBenchmark
             latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
         return latencies;
+    }
+
+    private static Process Runc(string runc, string root, params string[] args)
+    {
+        var info = new ProcessStartInfo(runc) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        info.ArgumentList.Add("--root");
+        info.ArgumentList.Add(root);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        return process;
     }
 
     private static string BusyboxFolder(string folder)
