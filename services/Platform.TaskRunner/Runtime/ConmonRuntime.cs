@@ -676,6 +676,21 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
         TryDeleteEmpty(Path.GetDirectoryName(dir)!);
     }
 
+    public IReadOnlyList<(string Namespace, string ContainerId, DateTimeOffset LastWritten)> ListLogs()
+    {
+        var logs = Path.Combine(_root, "logs");
+        var found = new List<(string, string, DateTimeOffset)>();
+        if (!Directory.Exists(logs))
+            return found;
+        foreach (var ns in Directory.EnumerateDirectories(logs))
+        foreach (var container in Directory.EnumerateDirectories(ns))
+        {
+            var newest = Directory.EnumerateFiles(container).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty(Directory.GetLastWriteTimeUtc(container)).Max();
+            found.Add((Path.GetFileName(ns), Path.GetFileName(container), new DateTimeOffset(newest, TimeSpan.Zero)));
+        }
+        return found;
+    }
+
     public IReadOnlyList<TaskHandle> ListOnDisk()
     {
         var found = new SortedDictionary<(string, string), string>();

@@ -96,8 +96,11 @@ public interface ITaskRuntime
     /// <summary>The log file of the init process or an exec process (it may not exist).</summary>
     string LogPath(string @namespace, string containerId, string? execId);
 
-    /// <summary>Removes a container's logs (its container was deleted).</summary>
+    /// <summary>Removes a container's logs.</summary>
     void RemoveLogs(string @namespace, string containerId);
+
+    /// <summary>Every container that has logs, with when any of them was last written.</summary>
+    IReadOnlyList<(string Namespace, string ContainerId, DateTimeOffset LastWritten)> ListLogs();
 
     /// <summary>Every task the runtime holds state for on disk (bundles and monitor folders), for reconciliation.</summary>
     IReadOnlyList<TaskHandle> ListOnDisk();

@@ -39,9 +39,7 @@ public sealed class TaskReconciler(
             {
                 await ReconcileAsync(adopt: first, stoppingToken);
                 first = false;
-                var pruned = await store.PruneExitsAsync(clock.GetUtcNow() - options.Value.ExitRetention, stoppingToken);
-                if (pruned > 0)
-                    logger.LogDebug("Pruned {Count} retained exits", pruned);
+                await PruneAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -52,6 +50,26 @@ public sealed class TaskReconciler(
                 logger.LogWarning(e, "Task reconciliation failed; retrying in {Interval}", options.Value.PruneInterval);
             }
             await Task.Delay(options.Value.PruneInterval, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Forgets what a finished task leaves for late readers once <see cref="TaskRunnerOptions.ExitRetention"/> has
+    /// passed: its retained exits, and its logs (those of a container that has no task any more).
+    /// </summary>
+    public async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow() - options.Value.ExitRetention;
+        var pruned = await store.PruneExitsAsync(before, cancellationToken);
+        if (pruned > 0)
+            logger.LogDebug("Pruned {Count} retained exits", pruned);
+        foreach (var (ns, id, lastWritten) in runtime.ListLogs().Where(l => l.LastWritten < before))
+        {
+            using (await locks.LockAsync(ns, id, cancellationToken))
+            {
+                if (await store.GetAsync(ns, id, cancellationToken) is null)
+                    runtime.RemoveLogs(ns, id);
+            }
         }
     }
 
