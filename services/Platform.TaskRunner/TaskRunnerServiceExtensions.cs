@@ -61,6 +61,9 @@ public static class TaskRunnerServiceExtensions
         .Add<GetTaskConsumer>(TaskQueues.Get)
         .Add<ListTasksConsumer>(TaskQueues.List)
         .Add<ListPidsConsumer>(TaskQueues.Pids)
-        .Add<WaitTaskConsumer>(TaskQueues.Wait)
-        .Add<ReadTaskLogsConsumer>(TaskQueues.Logs);
+        .Add<WaitTaskConsumer>(TaskQueues.Wait, HeldRequestLimit)
+        .Add<ReadTaskLogsConsumer>(TaskQueues.Logs, HeldRequestLimit);
+
+    /// <summary>WaitTask and ReadTaskLogs answers are held (up to a minute): this many waiters or followers are served at once.</summary>
+    public const int HeldRequestLimit = 512;
 }

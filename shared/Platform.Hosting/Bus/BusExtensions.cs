@@ -46,6 +46,11 @@ public static class BusExtensions
                 {
                     cfg.ReceiveEndpoint(options.EndpointPrefix + queue.Key, e =>
                     {
+                        if (endpoints.ConcurrencyLimits.TryGetValue(queue.Key, out var limit))
+                        {
+                            e.PrefetchCount = limit;
+                            e.ConcurrentMessageLimit = limit;
+                        }
                         foreach (var consumer in queue)
                             e.ConfigureConsumer(context, consumer);
                     });

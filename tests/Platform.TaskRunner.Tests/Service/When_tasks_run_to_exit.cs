@@ -271,6 +271,27 @@ public sealed class When_tasks_run_to_exit(TaskFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Should_answer_a_wait_while_many_followers_are_held()
+    {
+        await fixture.RunAsync("watched", "sleep", "60");
+        await fixture.RunAsync("finished", "true");
+        await fixture.WaitAsync("finished");
+        // More held waits than the bus-wide per-queue limit (32): they must not keep a quick question waiting.
+        var held = Enumerable.Range(0, 48)
+            .Select(_ => fixture.Runc.Tasks.WaitOnceAsync("watched", TimeSpan.FromSeconds(20), @namespace: fixture.Namespace, cancellationToken: Ct))
+            .ToList();
+        await Task.Delay(500, Ct); // let them reach the runner and be held
+
+        using var quick = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        quick.CancelAfter(TimeSpan.FromSeconds(10));
+        var answer = await fixture.Runc.Tasks.WaitOnceAsync("finished", TimeSpan.Zero, @namespace: fixture.Namespace, cancellationToken: quick.Token);
+
+        Assert.True(answer.Exited);
+        await fixture.Runc.Tasks.KillAsync("watched", signal: 9, @namespace: fixture.Namespace, cancellationToken: Ct);
+        Assert.All(await Task.WhenAll(held), r => Assert.Equal(137, r.Exit?.ExitStatus));
+    }
+
+    [Fact]
     public async Task Should_list_tasks_with_filters()
     {
         await fixture.RunAsync("listed-a", "sleep", "60");
