@@ -12,6 +12,10 @@ public sealed class ExitSignals
     public Task<TaskExit> Next(string @namespace, string containerId, string? execId) =>
         _waiting.GetOrAdd((@namespace, containerId, execId ?? ""), _ => new TaskCompletionSource<TaskExit>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
+    /// <summary>Drops the wake-up of a process nothing is known of (a wait for it was refused as NotFound).</summary>
+    public void Forget(string @namespace, string containerId, string? execId) =>
+        _waiting.TryRemove((@namespace, containerId, execId ?? ""), out _);
+
     public void Exited(string @namespace, TaskExit exit)
     {
         if (_waiting.TryRemove((@namespace, exit.ContainerId, exit.ExecId ?? ""), out var waiting))

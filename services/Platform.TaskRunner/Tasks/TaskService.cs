@@ -277,7 +277,17 @@ public sealed class TaskService(
         {
             // Take the wake-up before reading, so an exit recorded in between is not missed.
             var next = signals.Next(ns, id, execId);
-            if (await ExitedAsync(ns, id, execId, cancellationToken) is { } exit)
+            TaskExit? exit;
+            try
+            {
+                exit = await ExitedAsync(ns, id, execId, cancellationToken);
+            }
+            catch (PlatformException e) when (e.Kind == Contracts.ErrorKind.NotFound)
+            {
+                signals.Forget(ns, id, execId);
+                throw;
+            }
+            if (exit is not null)
                 return new WaitTaskResult { Exited = true, Exit = exit };
             try
             {
