@@ -124,8 +124,7 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
 
     private async Task<bool> AppendEventAsync(IClientSessionHandle? session, string @namespace, string id, EventFactory makeEvent, CancellationToken ct)
     {
-        var sequence = await _outbox.NextSequenceAsync(session, Kind, @namespace, id, ct);
-        await _outbox.AppendAsync(session, makeEvent(sequence), ct);
+        await _outbox.AppendEventAsync(session, Kind, @namespace, id, makeEvent, ct);
         return true;
     }
 

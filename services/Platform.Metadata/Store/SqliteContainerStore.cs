@@ -87,7 +87,7 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
                 command.CommandText = $"INSERT INTO containers ({Columns}) VALUES ($ns, $id, $labels, $image, $runtime_name, $runtime_options, $spec, $snapshotter, $snapshot_key, $extensions, $created_at, $updated_at, $version);";
                 Bind(command, container);
                 await command.ExecuteNonQueryAsync(cancellationToken);
-                await AppendEventAsync(connection, transaction, container.Namespace, container.Id, makeEvent, cancellationToken);
+                await SqliteOutbox.AppendEventAsync(connection, transaction, Kind, container.Namespace, container.Id, makeEvent, cancellationToken);
                 return 0;
             }, cancellationToken);
         }
@@ -114,7 +114,7 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
             command.Parameters.AddWithValue("$expected", expectedVersion);
             if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
                 return false;
-            await AppendEventAsync(connection, transaction, container.Namespace, container.Id, makeEvent, cancellationToken);
+            await SqliteOutbox.AppendEventAsync(connection, transaction, Kind, container.Namespace, container.Id, makeEvent, cancellationToken);
             return true;
         }, cancellationToken);
         if (updated)
@@ -134,7 +134,7 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
             command.Parameters.AddWithValue("$expected", expectedVersion);
             if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
                 return false;
-            await AppendEventAsync(connection, transaction, @namespace, id, makeEvent, cancellationToken);
+            await SqliteOutbox.AppendEventAsync(connection, transaction, Kind, @namespace, id, makeEvent, cancellationToken);
             return true;
         }, cancellationToken);
         if (deleted)
@@ -149,13 +149,6 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
         SqliteOutbox.MarkPublishedAsync(database, records, cancellationToken);
 
     public ValueTask DisposeAsync() => database.DisposeAsync();
-
-    private static async Task AppendEventAsync(SqliteConnection connection, SqliteTransaction transaction,
-        string @namespace, string id, EventFactory makeEvent, CancellationToken cancellationToken)
-    {
-        var sequence = await SqliteOutbox.NextSequenceAsync(connection, transaction, Kind, @namespace, id, cancellationToken);
-        await SqliteOutbox.AppendAsync(connection, transaction, makeEvent(sequence), cancellationToken);
-    }
 
     /// <summary>
     /// Narrows the scan with the equality and presence selectors SQL can test exactly. Only when there is a

@@ -84,7 +84,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
             await _snapshots.InsertOneAsync(s!, SnapshotDoc.From(record), cancellationToken: ct);
             if (leaseId is not null)
                 await HoldAsync(s!, record.Namespace, leaseId, record.Snapshotter, record.Key, ct);
-            await AppendAsync(s, "snapshot", record.Namespace, $"{record.Snapshotter}/{record.Key}", makeEvent, ct);
+            await _outbox.AppendEventAsync(s, "snapshot", record.Namespace, $"{record.Snapshotter}/{record.Key}", makeEvent, ct);
             return 0;
         }, cancellationToken);
         signal.Notify();
@@ -120,7 +120,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
                 await _holds.InsertOneAsync(s!, HoldDoc.For(ns, hold.LeaseId, snapshotter, name), cancellationToken: ct);
             if (leaseId is not null && holds.All(h => h.LeaseId != leaseId))
                 await HoldAsync(s!, ns, leaseId, snapshotter, name, ct);
-            await AppendAsync(s, "snapshot", ns, $"{snapshotter}/{name}", makeEvent(record), ct);
+            await _outbox.AppendEventAsync(s, "snapshot", ns, $"{snapshotter}/{name}", makeEvent(record), ct);
             return record;
         }, cancellationToken);
         signal.Notify();
@@ -157,7 +157,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
                 throw ResourceErrors.InUse(snapshotter, key, owners);
             await DeleteSnapshotAsync(s!, stored, ct);
             var record = stored.ToRecord();
-            await AppendAsync(s, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(record), ct);
+            await _outbox.AppendEventAsync(s, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(record), ct);
             return record;
         }, cancellationToken);
         signal.Notify();
@@ -179,7 +179,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
             if (!await DeleteSnapshotAsync(s!, stored, ct))
                 return null;
             var record = stored.ToRecord();
-            await AppendAsync(s, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(record), ct);
+            await _outbox.AppendEventAsync(s, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(record), ct);
             return record;
         }, cancellationToken);
         if (collected is not null)
@@ -276,7 +276,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
             await _outbox.WriteAsync(async (s, ct) =>
             {
                 await _leases.InsertOneAsync(s!, LeaseDoc.From(lease), cancellationToken: ct);
-                await AppendAsync(s, "lease", lease.Namespace, lease.Id, makeEvent, ct);
+                await _outbox.AppendEventAsync(s, "lease", lease.Namespace, lease.Id, makeEvent, ct);
                 return 0;
             }, cancellationToken);
         }
@@ -298,7 +298,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
             foreach (var hold in holds)
                 await UnholdAsync(s!, hold, ct);
             await _leases.DeleteOneAsync(s!, d => d.Id == leaseKey, cancellationToken: ct);
-            await AppendAsync(s, "lease", ns, id, makeEvent, ct);
+            await _outbox.AppendEventAsync(s, "lease", ns, id, makeEvent, ct);
             return (lease.ToRecord(), (IReadOnlyList<LeaseResourceRecord>)holds.Select(h => h.ToRecord()).ToList());
         }, cancellationToken);
         signal.Notify();
@@ -351,7 +351,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
     {
         await _outbox.WriteAsync(async (s, ct) =>
         {
-            await AppendAsync(s, kind, ns, id, makeEvent, ct);
+            await _outbox.AppendEventAsync(s, kind, ns, id, makeEvent, ct);
             return 0;
         }, cancellationToken);
         signal.Notify();
@@ -420,12 +420,6 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
 
     private Task<SnapshotDoc?> FindSnapshotAsync(IClientSessionHandle? s, string id, CancellationToken ct) =>
         (s is null ? _snapshots.Find(d => d.Id == id) : _snapshots.Find(s, d => d.Id == id)).FirstOrDefaultAsync(ct)!;
-
-    private async Task AppendAsync(IClientSessionHandle? s, string kind, string ns, string id, EventFactory makeEvent, CancellationToken ct)
-    {
-        var sequence = await _outbox.NextSequenceAsync(s, kind, ns, id, ct);
-        await _outbox.AppendAsync(s, makeEvent(sequence), ct);
-    }
 
     // Namespaces and snapshotters never contain '/', so the key (which may) can safely come last.
     private static string SnapshotId(string ns, string snapshotter, string key) => $"{ns}/{snapshotter}/{key}";

@@ -131,7 +131,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
             }
             if (leaseId is not null)
                 await AddLeaseResourceAsync(c, t, record.Namespace, leaseId, record.Snapshotter, record.Key, cancellationToken);
-            await AppendAsync(c, t, "snapshot", record.Namespace, $"{record.Snapshotter}/{record.Key}", makeEvent, cancellationToken);
+            await SqliteOutbox.AppendEventAsync(c, t, "snapshot", record.Namespace, $"{record.Snapshotter}/{record.Key}", makeEvent, cancellationToken);
             return 0;
         }, cancellationToken);
         signal.Notify();
@@ -174,7 +174,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
             }
             if (leaseId is not null)
                 await AddLeaseResourceAsync(c, t, ns, leaseId, snapshotter, name, cancellationToken);
-            await AppendAsync(c, t, "snapshot", ns, $"{snapshotter}/{name}", makeEvent(record), cancellationToken);
+            await SqliteOutbox.AppendEventAsync(c, t, "snapshot", ns, $"{snapshotter}/{name}", makeEvent(record), cancellationToken);
             return record;
         }, cancellationToken);
         signal.Notify();
@@ -212,7 +212,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
             if (owners.Count > 0)
                 throw ResourceErrors.InUse(snapshotter, key, owners);
             await DeleteSnapshotRowsAsync(c, t, ns, snapshotter, key, cancellationToken);
-            await AppendAsync(c, t, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(stored), cancellationToken);
+            await SqliteOutbox.AppendEventAsync(c, t, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(stored), cancellationToken);
             return stored;
         }, cancellationToken);
         signal.Notify();
@@ -237,7 +237,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
             if ((await OwnersAsync(c, t, ns, snapshotter, key, now, cancellationToken)).Count > 0)
                 return null;
             await DeleteSnapshotRowsAsync(c, t, ns, snapshotter, key, cancellationToken);
-            await AppendAsync(c, t, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(stored), cancellationToken);
+            await SqliteOutbox.AppendEventAsync(c, t, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(stored), cancellationToken);
             return stored;
         }, cancellationToken);
         if (collected is not null)
@@ -368,7 +368,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
             insert.Parameters.AddWithValue("$created", lease.CreatedAt.UtcTicks);
             insert.Parameters.AddWithValue("$expires", (object?)lease.ExpiresAt?.UtcTicks ?? DBNull.Value);
             await insert.ExecuteNonQueryAsync(cancellationToken);
-            await AppendAsync(c, t, "lease", lease.Namespace, lease.Id, makeEvent, cancellationToken);
+            await SqliteOutbox.AppendEventAsync(c, t, "lease", lease.Namespace, lease.Id, makeEvent, cancellationToken);
             return 0;
         }, cancellationToken);
         signal.Notify();
@@ -388,7 +388,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
                 delete.Parameters.AddWithValue("$id", id);
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             }
-            await AppendAsync(c, t, "lease", ns, id, makeEvent, cancellationToken);
+            await SqliteOutbox.AppendEventAsync(c, t, "lease", ns, id, makeEvent, cancellationToken);
             return (lease, held);
         }, cancellationToken);
         signal.Notify();
@@ -467,7 +467,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
     {
         await database.WriteAsync(async (c, t) =>
         {
-            await AppendAsync(c, t, kind, ns, id, makeEvent, cancellationToken);
+            await SqliteOutbox.AppendEventAsync(c, t, kind, ns, id, makeEvent, cancellationToken);
             return 0;
         }, cancellationToken);
         signal.Notify();
@@ -570,12 +570,6 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         AddKey(command, ns, snapshotter, key);
         await using var r = await command.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? ReadSnapshot(r) : null;
-    }
-
-    private static async Task AppendAsync(SqliteConnection c, SqliteTransaction t, string kind, string ns, string id, EventFactory makeEvent, CancellationToken ct)
-    {
-        var sequence = await SqliteOutbox.NextSequenceAsync(c, t, kind, ns, id, ct);
-        await SqliteOutbox.AppendAsync(c, t, makeEvent(sequence), ct);
     }
 
     private static SqliteCommand Command(SqliteConnection c, SqliteTransaction? t, string sql)

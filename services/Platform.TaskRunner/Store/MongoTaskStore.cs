@@ -167,8 +167,7 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
 
     private async Task<bool> AppendEventAsync(IClientSessionHandle? session, string @namespace, string containerId, EventFactory makeEvent, CancellationToken ct)
     {
-        var sequence = await _outbox.NextSequenceAsync(session, Kind, @namespace, containerId, ct);
-        await _outbox.AppendAsync(session, makeEvent(sequence), ct);
+        await _outbox.AppendEventAsync(session, Kind, @namespace, containerId, makeEvent, ct);
         return true;
     }
 

@@ -108,7 +108,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                     forget.Parameters.AddWithValue("$id", task.ContainerId);
                     await forget.ExecuteNonQueryAsync(cancellationToken);
                 }
-                await AppendEventAsync(connection, transaction, task.Namespace, task.ContainerId, makeEvent, cancellationToken);
+                await SqliteOutbox.AppendEventAsync(connection, transaction, Kind, task.Namespace, task.ContainerId, makeEvent, cancellationToken);
                 return 0;
             }, cancellationToken);
         }
@@ -140,7 +140,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
             command.Parameters.AddWithValue("$expected", expectedVersion);
             if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
                 return false;
-            await AppendEventAsync(connection, transaction, @namespace, containerId, makeEvent, cancellationToken);
+            await SqliteOutbox.AppendEventAsync(connection, transaction, Kind, @namespace, containerId, makeEvent, cancellationToken);
             return true;
         }, cancellationToken);
         if (deleted)
@@ -225,19 +225,12 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 await keep.ExecuteNonQueryAsync(cancellationToken);
             }
             if (makeEvent is not null)
-                await AppendEventAsync(connection, transaction, task.Namespace, task.ContainerId, makeEvent, cancellationToken);
+                await SqliteOutbox.AppendEventAsync(connection, transaction, Kind, task.Namespace, task.ContainerId, makeEvent, cancellationToken);
             return true;
         }, cancellationToken);
         if (updated && makeEvent is not null)
             signal.Notify();
         return updated;
-    }
-
-    private static async Task AppendEventAsync(SqliteConnection connection, SqliteTransaction transaction,
-        string @namespace, string containerId, EventFactory makeEvent, CancellationToken cancellationToken)
-    {
-        var sequence = await SqliteOutbox.NextSequenceAsync(connection, transaction, Kind, @namespace, containerId, cancellationToken);
-        await SqliteOutbox.AppendAsync(connection, transaction, makeEvent(sequence), cancellationToken);
     }
 
     private static void Bind(SqliteCommand command, TaskRecord t)

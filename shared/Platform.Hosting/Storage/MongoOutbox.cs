@@ -51,6 +51,14 @@ public sealed class MongoOutbox(IMongoDatabase database, string service)
         return document.Last;
     }
 
+    /// <summary>Allocates the object's next sequence number and appends the event made with it, in the caller's session.</summary>
+    public async Task AppendEventAsync(IClientSessionHandle? session, string kind, string @namespace, string id, EventFactory makeEvent,
+        CancellationToken cancellationToken)
+    {
+        var sequence = await NextSequenceAsync(session, kind, @namespace, id, cancellationToken);
+        await AppendAsync(session, makeEvent(sequence), cancellationToken);
+    }
+
     public Task AppendAsync(IClientSessionHandle? session, IPlatformEvent e, CancellationToken cancellationToken)
     {
         var document = new OutboxDocument

@@ -41,6 +41,14 @@ public static class SqliteOutbox
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>Allocates the object's next sequence number and appends the event made with it, in the caller's transaction.</summary>
+    public static async Task AppendEventAsync(SqliteConnection connection, SqliteTransaction transaction,
+        string kind, string @namespace, string id, EventFactory makeEvent, CancellationToken cancellationToken)
+    {
+        var sequence = await NextSequenceAsync(connection, transaction, kind, @namespace, id, cancellationToken);
+        await AppendAsync(connection, transaction, makeEvent(sequence), cancellationToken);
+    }
+
     public static async Task AppendAsync(SqliteConnection connection, SqliteTransaction transaction, IPlatformEvent e, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
