@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Common.Errors;
+using Platform.Common.Identifiers;
 using Platform.Contracts.Resources;
 using Platform.Hosting.Options;
 
@@ -82,8 +83,9 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
     public async Task<int> CreateAsync(TaskLaunch launch, CancellationToken cancellationToken)
     {
         var task = launch.Task;
-        CheckName(task.Namespace, "namespace");
-        CheckName(task.ContainerId, "container id");
+        // Names become folder names: the identifier rule keeps them to one path segment.
+        Identifiers.Validate(task.Namespace, "namespace");
+        Identifiers.Validate(task.ContainerId, "container id");
         var (runtime, binary) = ResolveRuntime(task.Runtime);
         var spec = ParseSpec(launch.SpecJson);
         var taskDir = TaskDir(task.Namespace, task.ContainerId);
@@ -174,12 +176,6 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
             throw PlatformException.InvalidArgument($"spec root.path '{path}' must be an absolute folder when the container has no snapshot");
         if (!Directory.Exists(path))
             throw PlatformException.InvalidArgument($"spec root.path '{path}' does not exist");
-    }
-
-    private static void CheckName(string name, string what)
-    {
-        if (string.IsNullOrEmpty(name) || name is "." or ".." || name.Contains('/') || name.Contains('\0'))
-            throw PlatformException.InvalidArgument($"{what} '{name}' cannot name a folder");
     }
 
     private (string Name, string Binary) ResolveRuntime(string name)
@@ -377,7 +373,7 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
 
     public async Task<int> ExecAsync(TaskHandle task, string execId, string processJson, CancellationToken cancellationToken)
     {
-        CheckName(execId, "exec id");
+        Identifiers.Validate(execId, "exec id");
         var (runtime, binary) = ResolveForCleanup(task);
         var taskDir = TaskDir(task.Namespace, task.ContainerId);
         var bundle = BundleDir(task.Namespace, task.ContainerId);

@@ -357,21 +357,17 @@ public sealed class TaskService(
         }
     }
 
+    /// <summary>Whether the process has ended: it exited, or its task is gone and only its log is left.</summary>
     private async Task<bool> ProcessEndedAsync(string ns, string id, string? execId, string logPath, CancellationToken cancellationToken)
     {
-        var task = await store.GetAsync(ns, id, cancellationToken);
-        if (task is null)
+        try
         {
-            if (File.Exists(logPath) || await store.GetExitAsync(ns, id, execId, cancellationToken) is not null)
-                return true;
-            throw execId is null ? TaskRules.NotFound(ns, id) : TaskRules.ExecNotFound(ns, id, execId);
+            return await ExitedAsync(ns, id, execId, cancellationToken) is not null;
         }
-        if (execId is null)
-            return task.Status == TaskState.Stopped;
-        var exec = task.Execs.FirstOrDefault(e => e.ExecId == execId);
-        if (exec is null)
-            return await store.GetExitAsync(ns, id, execId, cancellationToken) is not null ? true : throw TaskRules.ExecNotFound(ns, id, execId);
-        return exec.Status == TaskState.Stopped;
+        catch (PlatformException e) when (e.Kind == Contracts.ErrorKind.NotFound && File.Exists(logPath))
+        {
+            return true;
+        }
     }
 
     /// <summary>
@@ -454,7 +450,7 @@ public sealed class TaskService(
             ContainerId = updated.ContainerId, ExecId = exit.ExecId, Pid = exit.Pid, ExitStatus = exit.ExitStatus, ExitedAt = exit.ExitedAt,
         }, cancellationToken);
         if (!written)
-            throw new InvalidOperationException($"task {updated.Namespace}/{updated.ContainerId} changed while its lock was held");
+            throw ChangedUnderLock(updated);
     }
 
     /// <summary>Runtime state and bundle, then the snapshot reference, then the record with TaskDeleted. Caller holds the lock.</summary>
@@ -469,15 +465,19 @@ public sealed class TaskService(
             ContainerId = task.ContainerId, Pid = task.Pid, ExitStatus = task.ExitStatus, ExitedAt = task.ExitedAt,
         }, cancellationToken);
         if (!deleted)
-            throw new InvalidOperationException($"task {task.Namespace}/{task.ContainerId} changed while its lock was held");
+            throw ChangedUnderLock(task);
         logger.LogDebug("Task {Namespace}/{ContainerId} deleted", task.Namespace, task.ContainerId);
     }
 
     private async Task WriteAsync(TaskRecord updated, long expectedVersion, Hosting.Outbox.EventFactory makeEvent, CancellationToken cancellationToken)
     {
         if (!await store.UpdateAsync(updated, expectedVersion, makeEvent, cancellationToken))
-            throw new InvalidOperationException($"task {updated.Namespace}/{updated.ContainerId} changed while its lock was held");
+            throw ChangedUnderLock(updated);
     }
+
+    // Every writer of a task holds its lock, so a version mismatch means another process wrote the store: a bug, not a race.
+    private static InvalidOperationException ChangedUnderLock(TaskRecord task) =>
+        new($"task {task.Namespace}/{task.ContainerId} changed while its lock was held");
 
     private async Task<TaskRecord> GetRecordAsync(string ns, string id, CancellationToken cancellationToken) =>
         await store.GetAsync(ns, id, cancellationToken) ?? throw TaskRules.NotFound(ns, id);
