@@ -8,6 +8,7 @@ using Platform.Contracts;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Resources;
 using Platform.Contracts.Tasks;
+using Platform.Testing;
 
 namespace Platform.Bench;
 
@@ -35,7 +36,7 @@ public static class TaskBenchmark
             BusUri = new Uri(bus), EndpointPrefix = service.Prefix, Namespace = Namespace, Timeout = TimeSpan.FromMinutes(5),
         });
         await MetadataBenchmark.WaitUntilServingAsync(client);
-        var rootfs = BusyboxFolder(Path.Combine(service.DataRoot, "busybox"));
+        var rootfs = BusyboxRootfs.Create(Path.Combine(service.DataRoot, "busybox"));
         using (var archive = new MemoryStream())
         {
             await TarFile.CreateFromDirectoryAsync(rootfs, archive, includeBaseDirectory: false);
@@ -158,19 +159,6 @@ public static class TaskBenchmark
         var process = Process.Start(info)!;
         process.StandardInput.Close();
         return process;
-    }
-
-    private static string BusyboxFolder(string folder)
-    {
-        var bin = Path.Combine(folder, "bin");
-        Directory.CreateDirectory(bin);
-        foreach (var dir in new[] { "proc", "dev", "sys", "tmp" })
-            Directory.CreateDirectory(Path.Combine(folder, dir));
-        File.Copy(File.Exists("/bin/busybox") ? "/bin/busybox" : "/usr/bin/busybox", Path.Combine(bin, "busybox"), overwrite: true);
-        File.SetUnixFileMode(Path.Combine(bin, "busybox"), (UnixFileMode)0b111_101_101);
-        foreach (var applet in new[] { "sh", "true" })
-            File.CreateSymbolicLink(Path.Combine(bin, applet), "busybox");
-        return folder;
     }
 
     /// <summary>When each task event of the namespace arrived, by type and container id.</summary>
