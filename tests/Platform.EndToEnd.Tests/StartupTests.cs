@@ -36,6 +36,6 @@ public sealed class When_the_broker_is_down_at_start_up(PlatformFixture fixture)
         var created = await client.Containers.CreateAsync(new CreateContainer { Id = "late-" + Guid.NewGuid().ToString("N")[..6], Runtime = new() { Name = "runc" }, Spec = "{}" }, Ct);
         Assert.Equal(1, created.Version);
         await host.StopAsync(Ct);
-        await BrokerCleanup.DeleteQueuesAsync(prefix);
+        await BrokerCleanup.DeleteQueuesAsync(Requirements.BusUri, prefix);
     }
 }

@@ -139,7 +139,7 @@ public class PlatformFixture : IAsyncLifetime
             await _host.StopAsync();
             _host.Dispose();
         }
-        await BrokerCleanup.DeleteQueuesAsync(Prefix);
+        await BrokerCleanup.DeleteQueuesAsync(Requirements.BusUri, Prefix);
         try
         {
             Directory.Delete(DataRoot, recursive: true);

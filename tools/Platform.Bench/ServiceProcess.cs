@@ -1,9 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
-using Platform.Contracts;
-using Platform.Contracts.Containers;
-using Platform.Contracts.Resources;
-using RabbitMQ.Client;
 
 namespace Platform.Bench;
 
@@ -98,21 +93,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     private async Task DeleteQueuesAsync()
     {
-        var queues = typeof(ContainerQueues).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetRawConstantValue()!)
-            .Concat(typeof(Snapshot).Assembly.GetTypes().Where(t => t.Namespace == typeof(Snapshot).Namespace && t is { IsClass: true, IsAbstract: false }).Select(QueueNames.Of))
-            .Append(ResourceQueues.Events);
         try
         {
-            await using var connection = await new ConnectionFactory { Uri = new Uri(_busUri) }.CreateConnectionAsync();
-            await using var channel = await connection.CreateChannelAsync();
-            foreach (var queue in queues)
-            {
-                foreach (var name in new[] { Prefix + queue, Prefix + queue + "_error", Prefix + queue + "_skipped" })
-                {
-                    await channel.QueueDeleteAsync(name);
-                    await channel.ExchangeDeleteAsync(name);
-                }
-            }
+            await Platform.Testing.BrokerCleanup.DeleteQueuesAsync(new Uri(_busUri), Prefix);
         }
         catch (Exception e)
         {

@@ -246,6 +246,8 @@ public sealed class When_tasks_run_to_exit(TaskFixture fixture) : IClassFixture<
         var exits = await Task.WhenAll(ids.Select(id => fixture.WaitAsync(id)));
         Assert.All(exits, e => Assert.Equal(0, e.ExitStatus));
         await Task.WhenAll(ids.Select(fixture.GoneAsync));
+        // Events travel after the store changed: wait for each task's last one before counting its exits.
+        await Eventually.TrueAsync(() => ids.All(id => fixture.EventsOf<TaskDeleted>(id).Count == 1), Ct, because: "every task's TaskDeleted arrives");
         Assert.All(ids, id => Assert.Single(fixture.EventsOf<TaskExited>(id)));
     }
 
