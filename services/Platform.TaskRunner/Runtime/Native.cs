@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Platform.TaskRunner.Runtime;
 
-/// <summary>The libc calls the runtime needs that .NET does not expose: <c>mount</c>, <c>umount2</c> and <c>kill</c>.</summary>
+/// <summary>The libc calls the runtime needs that .NET does not expose: <c>mount</c>, <c>umount2</c>, <c>kill</c> and <c>fcntl</c>.</summary>
 internal static class Native
 {
     public const ulong MsRdonly = 0x1;
@@ -20,6 +20,9 @@ internal static class Native
     public const ulong MsStrictatime = 0x1000000;
     private const int MntDetach = 2;
     private const int Esrch = 3;
+    private const int FGetfd = 1;
+    private const int FSetfd = 2;
+    private const int FdCloexec = 1;
 
     /// <summary>Calls <c>mount(2)</c>; the errno message when it fails, null when it worked.</summary>
     public static string? Mount(string source, string target, string? type, ulong flags, string? data)
@@ -42,6 +45,34 @@ internal static class Native
         if (errno == Esrch)
             return false;
         throw new IOException($"kill {pid} {signal}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+    }
+
+    /// <summary>
+    /// Marks every descriptor above stderr that this process inherited without close-on-exec (a pipe its parent
+    /// waits on, say) close-on-exec, so the long-lived monitors it starts don't hold them open for the lifetime of
+    /// their containers. .NET opens its own descriptors close-on-exec already. Returns how many were marked.
+    /// </summary>
+    public static int CloseInheritedOnExec()
+    {
+        var marked = 0;
+        string[] entries;
+        try
+        {
+            entries = Directory.GetFiles("/proc/self/fd");
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+        foreach (var entry in entries)
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var fd) || fd <= 2)
+                continue;
+            var flags = fcntl(fd, FGetfd, 0);
+            if (flags >= 0 && (flags & FdCloexec) == 0 && fcntl(fd, FSetfd, flags | FdCloexec) == 0)
+                marked++;
+        }
+        return marked;
     }
 
     /// <summary>Whether <paramref name="path"/> is a mount point of this process's mount namespace (per /proc/self/mountinfo).</summary>
@@ -87,4 +118,7 @@ internal static class Native
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int sig);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fcntl(int fd, int cmd, int arg);
 }

@@ -13,7 +13,9 @@ public sealed class OutboxOptions
 
     /// <summary>
     /// How long the relay lingers after being woken before it reads, so commits arriving close together leave in
-    /// one batch (and are forgotten in one write) rather than one by one. Default 2 ms; zero relays at once.
+    /// one batch (and are forgotten in one write) rather than one by one. It lingers only while events come in
+    /// bursts (its last batch held more than one); a lone event after a quiet spell leaves at once, so a single
+    /// change's event is not delayed. Default 2 ms; zero never lingers.
     /// </summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(2);
 

@@ -38,7 +38,7 @@ public sealed class OutboxRelay(
                 if (relayed < options.Value.BatchSize)
                 {
                     await OutboxSignal.WaitAsync(next, options.Value.PollInterval, stoppingToken);
-                    if (options.Value.Linger > TimeSpan.Zero)
+                    if (options.Value.Linger > TimeSpan.Zero && relayed > 1)
                         await Task.Delay(options.Value.Linger, stoppingToken);
                 }
             }

@@ -337,6 +337,40 @@ public sealed class ConmonRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_task_is_created_Should_leave_its_monitor_detached_from_the_runner()
+    {
+        Requirements.Runtime();
+        var task = _scratch.Handle();
+        await _scratch.RunAsync(task, "sleep", "30");
+        var monitor = int.Parse(File.ReadAllText(Path.Combine(_scratch.RuntimeRoot, "state", task.Namespace, task.ContainerId, "init", "conmon.pid")));
+
+        // /proc/<pid>/stat after the command name: state, ppid, pgrp, session.
+        var stat = File.ReadAllText($"/proc/{monitor}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var (parent, session) = (int.Parse(fields[1]), int.Parse(fields[3]));
+        Assert.NotEqual(Environment.ProcessId, parent);
+        Assert.Equal(monitor, session); // a session of its own: a signal to the runner's process group can't reach it
+        var self = new HashSet<string>(Directory.GetFiles("/proc/self/fd").Select(TryTarget).OfType<string>().Where(t => t.StartsWith("pipe:", StringComparison.Ordinal)));
+        // It holds none of our pipes, not even one this test process inherited from whoever started it.
+        Assert.DoesNotContain(Directory.GetFiles($"/proc/{monitor}/fd").Select(fd => $"{fd} {TryTarget(fd)}"), t => self.Contains(t.Split(' ')[1]));
+
+        await Runtime.KillAsync(task, 9, all: false, Ct);
+        Assert.Equal(137, (await WaitAsync(task)).ExitStatus);
+
+        static string? TryTarget(string fd)
+        {
+            try
+            {
+                return new FileInfo(fd).LinkTarget;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
+
+    [Fact]
     public async Task When_the_monitor_is_killed_Should_report_an_exit_without_a_status()
     {
         Requirements.Runtime();
