@@ -343,7 +343,9 @@ public sealed class TaskService(
         var until = clock.GetUtcNow() + TimeSpan.FromSeconds(request.WaitSeconds);
         while (true)
         {
-            // Whether it had exited is read before the log: everything written before the exit is then in the file.
+            // The exit wake-up is taken before reading, so an exit recorded in between is not missed; whether it had
+            // exited is read before the log: everything written before the exit is then in the file.
+            var exitSignal = signals.Next(ns, id, execId);
             var exited = await ProcessEndedAsync(ns, id, execId, path, cancellationToken);
             var (entries, next) = TaskLogReader.Read(path, request.Offset, maxBytes);
             if (entries.Count > 0 || exited || clock.GetUtcNow() >= until)
@@ -353,7 +355,38 @@ public sealed class TaskService(
                     complete = TaskLogReader.Read(path, next, 1).Entries.Count == 0;
                 return new TaskLogsResult { Entries = entries, NextOffset = next, Complete = complete };
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+            await WaitForOutputOrExitAsync(path, exitSignal, until, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the log file changes size, the process's exit is recorded, the follow's time is up, or a quarter
+    /// second has passed (then the store is asked again, for ends no exit signal reports, such as a deletion). A
+    /// follower costs a file-size check every 20 ms, not a store read.
+    /// </summary>
+    private async Task WaitForOutputOrExitAsync(string path, Task exitSignal, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var length = LengthOf(path);
+        var recheck = clock.GetUtcNow() + TimeSpan.FromMilliseconds(250);
+        while (!exitSignal.IsCompleted && LengthOf(path) == length)
+        {
+            var now = clock.GetUtcNow();
+            if (now >= until || now >= recheck)
+                return;
+            await Task.WhenAny(exitSignal, Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        static long LengthOf(string file)
+        {
+            try
+            {
+                return new FileInfo(file).Length;
+            }
+            catch (IOException)
+            {
+                return -1;
+            }
         }
     }
 
