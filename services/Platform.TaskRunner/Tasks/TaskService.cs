@@ -174,6 +174,7 @@ public sealed class TaskService(
                 var exited = signals.Next(ns, id, null);
                 await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token));
             }
+            signals.Wake(ns, id, null); // the task is gone: no exit will come to free the wake-up taken last
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -284,11 +285,14 @@ public sealed class TaskService(
             }
             catch (PlatformException e) when (e.Kind == Contracts.ErrorKind.NotFound)
             {
-                signals.Forget(ns, id, execId);
+                signals.Wake(ns, id, execId);
                 throw;
             }
             if (exit is not null)
+            {
+                signals.Wake(ns, id, execId);
                 return new WaitTaskResult { Exited = true, Exit = exit };
+            }
             try
             {
                 await next.WaitAsync(deadline.Token);
@@ -346,7 +350,18 @@ public sealed class TaskService(
             // The exit wake-up is taken before reading, so an exit recorded in between is not missed; whether it had
             // exited is read before the log: everything written before the exit is then in the file.
             var exitSignal = signals.Next(ns, id, execId);
-            var exited = await ProcessEndedAsync(ns, id, execId, path, cancellationToken);
+            bool exited;
+            try
+            {
+                exited = await ProcessEndedAsync(ns, id, execId, path, cancellationToken);
+            }
+            catch (PlatformException e) when (e.Kind == Contracts.ErrorKind.NotFound)
+            {
+                signals.Wake(ns, id, execId);
+                throw;
+            }
+            if (exited)
+                signals.Wake(ns, id, execId);
             var (entries, next) = TaskLogReader.Read(path, request.Offset, maxBytes);
             if (entries.Count > 0 || exited || clock.GetUtcNow() >= until)
             {
@@ -460,7 +475,7 @@ public sealed class TaskService(
         await RecordAsync(updated, task.Version, record, cancellationToken);
         logger.LogInformation("Exec process {ExecId} of task {Namespace}/{ContainerId} exited with {ExitStatus}",
             exec.ExecId, task.Namespace, task.ContainerId, exit.ExitStatus?.ToString() ?? "unknown status");
-        signals.Exited(task.Namespace, TaskRules.ToExit(record));
+        signals.Wake(task.Namespace, record.ContainerId, record.ExecId);
         return updated;
     }
 
@@ -471,7 +486,7 @@ public sealed class TaskService(
         await RecordAsync(updated, task.Version, record, cancellationToken);
         logger.LogInformation("Task {Namespace}/{ContainerId} exited with {ExitStatus}",
             task.Namespace, task.ContainerId, exit.ExitStatus?.ToString() ?? "unknown status");
-        signals.Exited(task.Namespace, TaskRules.ToExit(record));
+        signals.Wake(task.Namespace, record.ContainerId, record.ExecId);
         return updated;
     }
 
