@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Platform.Common.Errors;
@@ -8,6 +9,9 @@ namespace Platform.Hosting.Bus;
 /// Turns an expected failure (<see cref="PlatformException"/>) into an <see cref="Platform.Contracts.ErrorReply"/>
 /// so consumers need no try/catch. The message counts as handled: an expected outcome is not retried and
 /// never lands in an error queue. Anything else propagates to retry, then fault and the <c>_error</c> queue.
+/// The refusal is reported to MassTransit as a consumption: a message whose consumer threw is otherwise seen as
+/// delivered to no one, and MassTransit moves such a message to the endpoint's <c>_skipped</c> queue, where every
+/// refused request (each NotFound, each bad input) would pile up for ever.
 /// </summary>
 public sealed class PlatformErrorFilter<T>(ILogger<PlatformErrorFilter<T>> logger) : IFilter<ConsumeContext<T>>
     where T : class
@@ -15,6 +19,7 @@ public sealed class PlatformErrorFilter<T>(ILogger<PlatformErrorFilter<T>> logge
     public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
         using var scope = Serilog.Context.LogContext.PushProperty("MessageId", context.MessageId);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await next.Send(context);
@@ -24,6 +29,7 @@ public sealed class PlatformErrorFilter<T>(ILogger<PlatformErrorFilter<T>> logge
             logger.LogInformation("{MessageType} {MessageId} refused: {ErrorKind}: {Reason}",
                 typeof(T).Name, context.MessageId, e.Kind, e.Message);
             await context.ReplyAsync(e.ToReply());
+            await context.NotifyConsumed(context, Stopwatch.GetElapsedTime(started), "refused");
         }
     }
 
