@@ -16,6 +16,13 @@ public interface ISnapshotDriver
     string Root { get; }
 
     /// <summary>
+    /// True when a snapshot's folder holds only its own layer, stacked over its parents' at mount time
+    /// (overlayfs); false when it starts as a full copy of its parent (the copying driver). Decides how an
+    /// imported layer's whiteouts are applied.
+    /// </summary>
+    bool Layered { get; }
+
+    /// <summary>
     /// Creates the folders of a new active snapshot or view. <paramref name="parentIds"/> are the committed
     /// ancestors, nearest first. The copying driver copies the nearest parent's files here; overlayfs only
     /// creates empty folders. Idempotent for a folder left by a crash.

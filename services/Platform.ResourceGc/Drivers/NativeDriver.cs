@@ -14,6 +14,8 @@ public sealed class NativeDriver : ISnapshotDriver
 
     public string Name => DriverSelector.NativeName;
 
+    public bool Layered => false;
+
     public string Root => _folders.Root;
 
     /// <summary>

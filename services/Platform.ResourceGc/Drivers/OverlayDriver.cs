@@ -24,6 +24,8 @@ public sealed class OverlayDriver : ISnapshotDriver
 
     public string Name => DriverSelector.OverlayName;
 
+    public bool Layered => true;
+
     public string Root => _folders.Root;
 
     /// <summary>

@@ -99,7 +99,7 @@ public sealed class ImportSessions(
 
             var driver = snapshotters.Get(session.Snapshotter);
             var record = await snapshots.CreateFilledAsync(session.Namespace, driver, session.Name, session.Parent, session.Labels, session.LeaseId,
-                SnapshotKind.Committed, dirId => TarUnpacker.UnpackAsync(session.Path, driver.FilesPath(dirId), ct), ct);
+                SnapshotKind.Committed, dirId => TarUnpacker.UnpackAsync(session.Path, driver.FilesPath(dirId), TarUnpacker.WhiteoutsFor(driver, session.Parent), ct), ct);
             logger.LogInformation("Import {ImportId} committed as {Snapshotter}/{Name}", session.Id, session.Snapshotter, session.Name);
             return record.ToContract();
         }

@@ -6,15 +6,43 @@ using Platform.ResourceGc.Drivers;
 
 namespace Platform.ResourceGc.Import;
 
+/// <summary>How the whiteouts of an OCI layer (<c>.wh.NAME</c> hides NAME of the layers below, <c>.wh..wh..opq</c> hides
+/// everything below in its folder) are applied when an archive is unpacked.</summary>
+public enum Whiteouts
+{
+    /// <summary>No layer below (no parent): there is nothing to hide, so whiteout entries are dropped.</summary>
+    Drop,
+
+    /// <summary>
+    /// overlayfs: the folder holds only this layer, so a whiteout becomes what overlayfs reads as one: a 0/0
+    /// character device named NAME, and an opaque folder the <c>trusted.overlay.opaque=y</c> attribute.
+    /// </summary>
+    Overlay,
+
+    /// <summary>
+    /// A copying snapshotter: the folder starts as a copy of the parent, so a whiteout deletes NAME, and an
+    /// opaque marker deletes what the folder held before this archive wrote into it.
+    /// </summary>
+    Delete,
+}
+
 /// <summary>
 /// Unpacks a tar archive (gzip detected by its magic bytes) into a folder, streaming: directories, regular
-/// files, symlinks and hard links with their modes, owners and times. Entries that would land outside the
-/// folder, by <c>..</c> or through a symlink (which is never followed), are refused, and a truncated or
+/// files, symlinks and hard links with their modes, owners and times, and the layer's whiteouts (see
+/// <see cref="Whiteouts"/>); no <c>.wh.</c> entry is ever written as a file. Entries that would land outside
+/// the folder, by <c>..</c> or through a symlink (which is never followed), are refused, and a truncated or
 /// corrupt archive is an InvalidArgument, never a half-made snapshot (the caller removes the folder).
 /// </summary>
 public static class TarUnpacker
 {
-    public static async Task UnpackAsync(string archive, string destination, CancellationToken ct)
+    private const string WhiteoutPrefix = ".wh.";
+    private const string OpaqueMarker = ".wh..wh..opq";
+
+    /// <summary>How an archive imported with <paramref name="parent"/> onto <paramref name="driver"/> applies its whiteouts.</summary>
+    public static Whiteouts WhiteoutsFor(ISnapshotDriver driver, string? parent) =>
+        parent is null ? Whiteouts.Drop : driver.Layered ? Whiteouts.Overlay : Whiteouts.Delete;
+
+    public static async Task UnpackAsync(string archive, string destination, Whiteouts whiteouts, CancellationToken ct)
     {
         var root = Path.GetFullPath(destination);
         Directory.CreateDirectory(root);
@@ -24,12 +52,19 @@ public static class TarUnpacker
             await using var input = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
             await using var reader = new TarReader(input);
             var directories = new List<(string Path, TarEntry Entry)>();
+            var written = new HashSet<string>(StringComparer.Ordinal); // what this archive made (an opaque marker keeps it)
             while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
             {
                 var target = Resolve(root, entry.Name);
                 if (target is null)
                     continue;
                 CheckFoldersOnTheWay(root, target, entry.Name);
+                if (Path.GetFileName(target).StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+                {
+                    ApplyWhiteout(root, target, entry.Name, whiteouts, written);
+                    continue;
+                }
+                written.Add(target);
                 switch (entry.EntryType)
                 {
                     case TarEntryType.Directory:
@@ -78,6 +113,62 @@ public static class TarUnpacker
             throw PlatformException.InvalidArgument($"the archive is truncated or corrupt: {e.Message}");
         }
     }
+
+    private static void ApplyWhiteout(string root, string target, string name, Whiteouts whiteouts, HashSet<string> written)
+    {
+        if (whiteouts == Whiteouts.Drop)
+            return;
+        var folder = Path.GetDirectoryName(target)!;
+        var fileName = Path.GetFileName(target);
+        if (fileName == OpaqueMarker)
+        {
+            if (whiteouts == Whiteouts.Overlay)
+            {
+                Directory.CreateDirectory(folder);
+                if (!LinuxCalls.TrySetXattr(folder, "trusted.overlay.opaque", "y"u8.ToArray()))
+                    throw PlatformException.FailedPrecondition(
+                        $"archive entry {name} makes {Relative(root, folder)} opaque, which needs the trusted.overlay.opaque attribute (root, and a filesystem with xattrs)");
+            }
+            else if (Directory.Exists(folder))
+            {
+                foreach (var below in Directory.EnumerateFileSystemEntries(folder).ToList())
+                    if (!written.Contains(below))
+                        RemoveTree(below);
+            }
+            return;
+        }
+        var hidden = fileName[WhiteoutPrefix.Length..];
+        if (hidden is "" or "." or ".." || hidden.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            throw PlatformException.InvalidArgument($"archive entry {name} is a whiteout that names no file");
+        var path = Path.Combine(folder, hidden);
+        RemoveTree(path);
+        written.Remove(path);
+        if (whiteouts == Whiteouts.Overlay)
+        {
+            Directory.CreateDirectory(folder);
+            if (!LinuxCalls.TryMakeNode(path, LinuxCalls.CharDevice, 0, 0))
+                throw PlatformException.FailedPrecondition(
+                    $"archive entry {name} hides {Relative(root, path)}, which needs a 0/0 character device (mknod needs root)");
+        }
+    }
+
+    /// <summary>Deletes a file, link or folder tree; a link is removed, never followed.</summary>
+    private static void RemoveTree(string path)
+    {
+        switch (LinuxCalls.LStatOrNull(path))
+        {
+            case null:
+                return;
+            case { IsDirectory: true }:
+                Directory.Delete(path, recursive: true);
+                return;
+            default:
+                File.Delete(path);
+                return;
+        }
+    }
+
+    private static string Relative(string root, string path) => Path.GetRelativePath(root, path);
 
     private static bool IsGzip(FileStream file)
     {

@@ -334,6 +334,73 @@ public sealed class When_a_client_imports_an_archive(PlatformFixture fixture) : 
     [Theory]
     [InlineData(Sn.Overlay)]
     [InlineData(Sn.Native)]
+    public async Task Should_apply_a_layers_whiteouts_so_the_mounted_rootfs_no_longer_has_what_they_hide(string sn)
+    {
+        var client = fixture.Client;
+        if (sn == Sn.Overlay)
+            Need.Overlay(Folders.Root(fixture, Sn.Overlay));
+        else
+            Need.Root();
+        var ns = Unique.Namespace("whiteout");
+        await client.Snapshots.ImportAsync(new MemoryStream(new TarBuilder()
+                .File("gone", "base").File("kept", "base").File("etc/old/conf", "base").File("opaque/a", "base").File("opaque/b", "base").Tar()),
+            "base", snapshotter: sn, @namespace: ns, cancellationToken: Ct);
+        // An OCI layer: .wh.NAME deletes NAME below; .wh..wh..opq hides everything below in its folder.
+        await client.Snapshots.ImportAsync(new MemoryStream(new TarBuilder()
+                .File(".wh.gone", "").File("etc/.wh.old", "").File("opaque/.wh..wh..opq", "").File("opaque/new", "layer").Tar()),
+            "layer", parent: "base", snapshotter: sn, @namespace: ns, cancellationToken: Ct);
+
+        var rootfs = await client.PrepareAsync(ns, sn, "rootfs", parent: "layer");
+        using var scratch = new Scratch();
+        var target = scratch.Sub("rootfs");
+        await Mounts.ApplyAsync(rootfs.Mounts, target, Ct);
+        try
+        {
+            Assert.False(File.Exists(Path.Combine(target, "gone")));
+            Assert.Equal("base", await File.ReadAllTextAsync(Path.Combine(target, "kept"), Ct));
+            Assert.False(Directory.Exists(Path.Combine(target, "etc", "old")));
+            Assert.True(Directory.Exists(Path.Combine(target, "etc")));
+            Assert.Equal(["new"], Directory.GetFileSystemEntries(Path.Combine(target, "opaque")).Select(Path.GetFileName));
+            Assert.DoesNotContain(Directory.GetFileSystemEntries(target, "*", SearchOption.AllDirectories), e => Path.GetFileName(e).StartsWith(".wh.", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Mounts.Unmount(target);
+        }
+    }
+
+    [Theory]
+    [InlineData(Sn.Overlay)]
+    [InlineData(Sn.Native)]
+    public async Task Should_drop_the_whiteouts_of_a_layer_without_a_parent(string sn)
+    {
+        var client = fixture.Client;
+        var ns = Unique.Namespace("whiteout-root");
+        var before = Folders.List(fixture, sn);
+        await client.Snapshots.ImportAsync(new MemoryStream(new TarBuilder().File(".wh.nothing", "").File("dir/.wh..wh..opq", "").File("file", "f").Tar()),
+            "root", snapshotter: sn, @namespace: ns, cancellationToken: Ct);
+
+        var fs = Folders.Fs(Folders.New(before, Folders.List(fixture, sn)));
+        Assert.Equal(["file"], Directory.GetFileSystemEntries(fs, "*", SearchOption.AllDirectories).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData(".wh..")]
+    [InlineData("dir/.wh.")]
+    public async Task Should_refuse_a_whiteout_that_names_no_file(string entry)
+    {
+        var client = fixture.Client;
+        var ns = Unique.Namespace("whiteout-bad");
+        await client.Snapshots.ImportAsync(new MemoryStream(new TarBuilder().File("a", "a").Tar()), "base", snapshotter: Sn.Native, @namespace: ns, cancellationToken: Ct);
+
+        var e = await Expect.ErrorAsync(ErrorKind.InvalidArgument, () => client.Snapshots.ImportAsync(new MemoryStream(new TarBuilder().File(entry, "").Tar()),
+            "layer", parent: "base", snapshotter: Sn.Native, @namespace: ns, cancellationToken: Ct));
+        Assert.Contains("whiteout", e.Message);
+    }
+
+    [Theory]
+    [InlineData(Sn.Overlay)]
+    [InlineData(Sn.Native)]
     public async Task Should_refuse_a_missing_or_active_parent_or_a_taken_name_and_leave_nothing(string sn)
     {
         var client = fixture.Client;
