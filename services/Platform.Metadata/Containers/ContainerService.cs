@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
+using Platform.Common.Paging;
 using Platform.Contracts.Containers;
 using Platform.Metadata.Store;
 
@@ -14,8 +15,8 @@ namespace Platform.Metadata.Containers;
 public sealed class ContainerService(
     IContainerStore store, ISnapshotReferences references, ITaskGuard tasks, TimeProvider clock, ILogger<ContainerService> logger)
 {
-    public const int DefaultPageSize = 1000;
-    public const int MaxPageSize = 5000;
+    public const int DefaultPageSize = PageLimits.Default;
+    public const int MaxPageSize = PageLimits.Max;
 
     // A write that lost a race (no expected version given) re-reads and re-applies this many times.
     private const int MaxWriteAttempts = 8;
@@ -59,13 +60,7 @@ public sealed class ContainerService(
         var ns = ContainerRules.NamespaceOf(request.Namespace);
         Common.Identifiers.Identifiers.Validate(ns, "namespace");
         var filters = FilterSet.Parse(request.Filters);
-        var limit = request.Limit switch
-        {
-            < 0 => throw PlatformException.InvalidArgument($"limit must not be negative (got {request.Limit})"),
-            0 => DefaultPageSize,
-            _ => Math.Min(request.Limit, MaxPageSize),
-        };
-        var page = await store.ListAsync(ns, filters, limit, DecodeToken(request.ContinuationToken), cancellationToken);
+        var page = await store.ListAsync(ns, filters, PageLimits.Of(request.Limit), DecodeToken(request.ContinuationToken), cancellationToken);
         return new ListContainersResult { Containers = page.Containers, ContinuationToken = EncodeToken(page.After) };
     }
 

@@ -19,7 +19,7 @@ public sealed class DeleteLeaseConsumer(LeaseService leases) : IConsumer<DeleteL
 public sealed class ListLeasesConsumer(LeaseService leases) : IConsumer<ListLeases>
 {
     public async Task Consume(ConsumeContext<ListLeases> context) =>
-        await context.ReplyAsync(new ListLeasesResult { Leases = await leases.ListAsync(context.Message, context.CancellationToken) });
+        await context.ReplyAsync(await leases.ListAsync(context.Message, context.CancellationToken));
 }
 
 public sealed class AddLeaseResourceConsumer(LeaseService leases) : IConsumer<AddLeaseResource>

@@ -1,5 +1,6 @@
 using Platform.Common.Errors;
 using Platform.Common.Filters;
+using Platform.Common.Paging;
 using Platform.Contracts.Resources;
 using Platform.ResourceGc.Collection;
 using Platform.ResourceGc.Snapshots;
@@ -31,12 +32,26 @@ public sealed class LeaseService(IResourceStore store, Snapshotters snapshotters
         return lease.ToContract();
     }
 
-    public async Task<IReadOnlyList<Lease>> ListAsync(ListLeases request, CancellationToken ct)
+    /// <summary>
+    /// One page of a namespace's leases in id order. A namespace holds few leases (one per operation under way),
+    /// so the page is cut from the namespace's list here rather than in the store; the reply stays bounded.
+    /// </summary>
+    public async Task<ListLeasesResult> ListAsync(ListLeases request, CancellationToken ct)
     {
         var ns = SnapshotRules.Namespace(request.Namespace);
         var filters = FilterSet.Parse(request.Filters);
-        var leases = await store.ListLeasesAsync(ns, ct);
-        return leases.Where(l => filters.Match(new LeaseFields(l))).Select(l => l.ToContract()).ToList();
+        var limit = PageLimits.Of(request.Limit);
+        var after = PageTokens.Decode(request.ContinuationToken);
+        var page = (await store.ListLeasesAsync(ns, ct))
+            .Where(l => after is null || string.CompareOrdinal(l.Id, after) > 0)
+            .Where(l => filters.Match(new LeaseFields(l)))
+            .OrderBy(l => l.Id, StringComparer.Ordinal)
+            .Take(limit + 1)
+            .ToList();
+        var more = page.Count > limit;
+        if (more)
+            page.RemoveAt(limit);
+        return new ListLeasesResult { Leases = page.Select(l => l.ToContract()).ToList(), ContinuationToken = more ? PageTokens.Encode(page[^1].Id) : null };
     }
 
     public async Task<IReadOnlyList<ResourceRef>> ChangeResourceAsync(string? @namespace, string? leaseId, ResourceRef? resource, bool add, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
+using Platform.Common.Paging;
 using Platform.Contracts.Resources;
 using Platform.ResourceGc.Drivers;
 using Platform.ResourceGc.Store;
@@ -15,9 +16,6 @@ namespace Platform.ResourceGc.Snapshots;
 /// </summary>
 public sealed class SnapshotService(IResourceStore store, Snapshotters snapshotters, TimeProvider clock, ILogger<SnapshotService> logger)
 {
-    public const int DefaultPageSize = 1000;
-    public const int MaxPageSize = 5000;
-
     // Folders whose snapshot is being created now. Filling one (a big import, a big copy) can outlast the
     // collector's grace period; a pass must still not take such a folder for a leftover.
     private readonly ConcurrentDictionary<long, byte> _creating = new();
@@ -122,13 +120,7 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
         var ns = SnapshotRules.Namespace(request.Namespace);
         var driver = snapshotters.Get(request.Snapshotter);
         var filters = FilterSet.Parse(request.Filters);
-        var limit = request.Limit switch
-        {
-            < 0 => throw PlatformException.InvalidArgument($"limit must not be negative (got {request.Limit})"),
-            0 => DefaultPageSize,
-            _ => Math.Min(request.Limit, MaxPageSize),
-        };
-        var (page, after) = await store.ListSnapshotsAsync(ns, driver.Name, filters, limit, PageTokens.Decode(request.ContinuationToken), ct);
+        var (page, after) = await store.ListSnapshotsAsync(ns, driver.Name, filters, PageLimits.Of(request.Limit), PageTokens.Decode(request.ContinuationToken), ct);
         return new ListSnapshotsResult { Snapshots = page.Select(r => r.ToContract()).ToList(), ContinuationToken = PageTokens.Encode(after) };
     }
 

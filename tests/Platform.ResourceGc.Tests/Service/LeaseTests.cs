@@ -112,6 +112,38 @@ public sealed class When_leases_hold_snapshots(PlatformFixture fixture) : IClass
         Assert.False(await client.SnapshotExistsAsync(ns, Sn.Overlay, "c"));
     }
 
+    [Fact]
+    public async Task Should_list_leases_in_pages_in_id_order()
+    {
+        var client = fixture.Client;
+        var ns = Unique.Namespace("lease-pages");
+        foreach (var id in new[] { "e", "a", "d", "b", "c" })
+            await client.Leases.CreateAsync(new CreateLease { Namespace = ns, Id = id, Labels = new Dictionary<string, string> { ["odd"] = id is "a" or "c" or "e" ? "yes" : "no" } }, Ct);
+
+        var pages = new List<IReadOnlyList<string>>();
+        string? token = null;
+        do
+        {
+            var page = await client.Leases.ListPageAsync(new ListLeases { Namespace = ns, Limit = 2, ContinuationToken = token }, Ct);
+            pages.Add(page.Leases.Select(l => l.Id).ToList());
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        Assert.Equal([["a", "b"], ["c", "d"], ["e"]], pages);
+        var odd = await client.Leases.ListPageAsync(new ListLeases { Namespace = ns, Limit = 2, Filters = ["labels.odd==yes"] }, Ct);
+        Assert.Equal(["a", "c"], odd.Leases.Select(l => l.Id));
+        var rest = await client.Leases.ListPageAsync(new ListLeases { Namespace = ns, Limit = 2, Filters = ["labels.odd==yes"], ContinuationToken = odd.ContinuationToken }, Ct);
+        Assert.Equal(["e"], rest.Leases.Select(l => l.Id));
+        Assert.Null(rest.ContinuationToken);
+        Assert.Equal(["a", "b", "c", "d", "e"], (await client.Leases.ListAsync(null, ns, Ct)).Select(l => l.Id));
+
+        var limit = await Expect.ErrorAsync(ErrorKind.InvalidArgument, () => client.Leases.ListPageAsync(new ListLeases { Namespace = ns, Limit = -1 }, Ct));
+        Assert.Contains("limit", limit.Message);
+        var bad = await Expect.ErrorAsync(ErrorKind.InvalidArgument, () => client.Leases.ListPageAsync(new ListLeases { Namespace = ns, ContinuationToken = "not-a-token" }, Ct));
+        Assert.Contains("continuationToken", bad.Message);
+    }
+
     [Theory]
     [InlineData(Sn.Overlay)]
     [InlineData(Sn.Native)]
