@@ -152,6 +152,10 @@ public static class ContainerRules
                 $"container {stored.Namespace}/{stored.Id} is at version {stored.Version}, not the expected {v}; get it again and retry");
     }
 
+    /// <summary>The refusal of a second container with a taken id, by the service's early check or a store's constraint.</summary>
+    public static PlatformException AlreadyExists(string ns, string id) =>
+        PlatformException.AlreadyExists($"container {id} already exists in namespace {ns}");
+
     public static PlatformException NotFound(string ns, string id) =>
         PlatformException.NotFound($"container {id} not found in namespace {ns}");
 

@@ -26,7 +26,7 @@ public sealed class ContainerService(
         var container = ContainerRules.ForCreate(request, clock.GetUtcNow());
         // Checked early only when a snapshot reference would be taken for nothing; the store refuses duplicates anyway.
         if (container.SnapshotKey is not null && await store.GetAsync(container.Namespace, container.Id, cancellationToken) is not null)
-            throw PlatformException.AlreadyExists($"container {container.Id} already exists in namespace {container.Namespace}");
+            throw ContainerRules.AlreadyExists(container.Namespace, container.Id);
 
         await references.AddAsync(container, cancellationToken);
         try

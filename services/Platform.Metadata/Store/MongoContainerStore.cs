@@ -80,7 +80,7 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
         }
         catch (MongoException e) when (IsDuplicateKey(e))
         {
-            throw PlatformException.AlreadyExists($"container {container.Id} already exists in namespace {container.Namespace}");
+            throw ContainerRules.AlreadyExists(container.Namespace, container.Id);
         }
         signal.Notify();
     }

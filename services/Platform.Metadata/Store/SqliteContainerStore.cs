@@ -93,7 +93,7 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
         {
-            throw PlatformException.AlreadyExists($"container {container.Id} already exists in namespace {container.Namespace}");
+            throw ContainerRules.AlreadyExists(container.Namespace, container.Id);
         }
         signal.Notify();
     }

@@ -85,7 +85,7 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
         }
         catch (MongoException e) when (IsDuplicateKey(e))
         {
-            throw PlatformException.AlreadyExists($"task of container {task.ContainerId} already exists in namespace {task.Namespace}");
+            throw TaskStoreChecks.AlreadyExists(task);
         }
         signal.Notify();
     }

@@ -114,7 +114,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
         {
-            throw PlatformException.AlreadyExists($"task of container {task.ContainerId} already exists in namespace {task.Namespace}");
+            throw TaskStoreChecks.AlreadyExists(task);
         }
         signal.Notify();
     }

@@ -1,3 +1,5 @@
+using Platform.Common.Errors;
+
 namespace Platform.TaskRunner.Store;
 
 /// <summary>
@@ -25,4 +27,8 @@ internal static class TaskStoreChecks
                 $"the exit of container {exit.ContainerId} in namespace {exit.Namespace} does not belong to the task of container {task.ContainerId} in namespace {task.Namespace}",
                 nameof(exit));
     }
+
+    /// <summary>What both stores answer when another create of the same task committed first.</summary>
+    public static PlatformException AlreadyExists(TaskRecord task) =>
+        PlatformException.AlreadyExists($"task of container {task.ContainerId} already exists in namespace {task.Namespace}");
 }
