@@ -43,6 +43,7 @@ Commands:
                 its task events and its snapshot collected; then walk a container through create,
                 label, list, update and delete
   bench [ARGS]  build and run the benchmark (tools/Platform.Bench) with ARGS
+  rootfs DIR    write a busybox root filesystem (Debian's busybox-static, a link per applet) into DIR
 
 Environment: PLATFORM_BUS / Bus__Uri (broker), MONGODB_URI / Store__MongoUri (MongoDB instead of
 SQLite), PLATFORM_DATA_ROOT / Store__DataRoot (on-disk state), CI=true (missing servers fail tests).
@@ -727,6 +728,23 @@ cmd_bench() {
     exec dotnet "$BENCH_DLL" "$@"
 }
 
+# A root filesystem to import or run from: busybox-static and a symlink per applet, the folders runc mounts
+# over, and a root user. Installs busybox-static when missing.
+cmd_rootfs() {
+    local dir="$1" busybox applet
+    local PACKAGES=(busybox-static)  # ensure_deps reads this list (bash locals are dynamically scoped)
+    ensure_deps
+    busybox="$(command -v busybox)" || die "busybox is not installed"
+    mkdir -p "$dir"/{bin,proc,dev,sys,tmp,etc,root}
+    install -m 0755 "$busybox" "$dir/bin/busybox"
+    for applet in $("$busybox" --list); do
+        [[ -e "$dir/bin/$applet" ]] || ln -s busybox "$dir/bin/$applet"
+    done
+    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$dir/etc/passwd"
+    printf 'root:x:0:\n' >"$dir/etc/group"
+    say "busybox root filesystem in $dir"
+}
+
 # ---------------------------------------------------------------------------------------------------
 
 main() {
@@ -738,6 +756,7 @@ main() {
         down) cmd_down "$@" ;;
         demo) (($# == 0)) || { usage >&2; exit 2; }; cmd_demo ;;
         bench) cmd_bench "$@" ;;
+        rootfs) (($# == 1)) || { usage >&2; exit 2; }; cmd_rootfs "$1" ;;
         -h | --help | help) usage ;;
         *)
             [[ -n "$cmd" ]] && echo "unknown command: $cmd" >&2

@@ -35,7 +35,7 @@ public sealed class ImportSessions(
         var driver = snapshotters.Get(request.Snapshotter);
         var name = SnapshotRules.Key(request.Name, "snapshot name");
         var parent = string.IsNullOrEmpty(request.Parent) ? null : SnapshotRules.Key(request.Parent, "parent");
-        var labels = SnapshotRules.Labels(request.Labels);
+        var labels = KeptUnlessLeased(SnapshotRules.Labels(request.Labels), request.LeaseId);
         if (request.Size < 0)
             throw PlatformException.InvalidArgument($"size must not be negative (got {request.Size})");
         var digest = ParseDigest(request.Digest);
@@ -116,6 +116,20 @@ public sealed class ImportSessions(
             session.Hash.Dispose();
         }
     }
+
+    /// <summary>
+    /// A named import is what a user runs from, so it must outlive the containers made from it: without a lease it
+    /// is labelled a root (removed only by a user's <c>snapshots rm</c>); with one it lives as long as the lease.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> KeptUnlessLeased(IReadOnlyDictionary<string, string> labels, string? leaseId)
+    {
+        if (!string.IsNullOrEmpty(leaseId) || labels.ContainsKey(GcLabels.Root))
+            return labels;
+        return new Dictionary<string, string>(labels) { [GcLabels.Root] = ImportedRoot };
+    }
+
+    /// <summary>The value of <see cref="GcLabels.Root"/> on a snapshot imported without a lease.</summary>
+    public const string ImportedRoot = "import";
 
     private Session Find(string? id) =>
         id is not null && _sessions.TryGetValue(id, out var session)

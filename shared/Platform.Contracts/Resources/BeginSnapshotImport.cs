@@ -21,7 +21,7 @@ public sealed record BeginSnapshotImport
     /// <summary>Optional. Labels.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 
-    /// <summary>Optional. Adds the snapshot to this lease.</summary>
+    /// <summary>Optional. Adds the snapshot to this lease, which then decides how long it lives. Without one the snapshot is kept as a root (label <c>platform.io/gc.root=import</c>) until it is removed by name.</summary>
     public string? LeaseId { get; init; }
 
     /// <summary>Required. Archive size in bytes.</summary>

@@ -49,7 +49,8 @@ public sealed class When_a_client_imports_an_archive(PlatformFixture fixture) : 
         Assert.Equal(SnapshotKind.Committed, snapshot.Kind);
         Assert.Equal("layer", snapshot.Key);
         Assert.Null(snapshot.Parent);
-        Assert.Equal(new Dictionary<string, string> { ["origin"] = "test" }, snapshot.Labels);
+        // Imported without a lease: kept as a root until removed by name.
+        Assert.Equal(new Dictionary<string, string> { ["origin"] = "test", ["platform.io/gc.root"] = "import" }, snapshot.Labels);
         Assert.Equal(SnapshotKind.Committed, (await client.Snapshots.StatAsync("layer", sn, ns, Ct)).Kind);
         var fs = Folders.Fs(Folders.New(before, Folders.List(fixture, sn)));
 

@@ -5,7 +5,7 @@ namespace Platform.Cli.Input;
 
 /// <summary>
 /// A resource named on the command line: <c>KIND/KEY</c> (the service's default snapshotter) or
-/// <c>KIND/SNAPSHOTTER/KEY</c>. Snapshot keys may contain '/' themselves: with two or more slashes the second
+/// <c>KIND/SNAPSHOTTER/KEY</c>, with <c>snapshots</c> (containerd's lease resource spelling) read as <c>snapshot</c>. Snapshot keys may contain '/' themselves: with two or more slashes the second
 /// segment is taken as the snapshotter, unless <c>--snapshotter</c> is given, in which case all after the kind is the key.
 /// </summary>
 internal static class ResourceName
@@ -16,7 +16,8 @@ internal static class ResourceName
         if (slash <= 0 || slash == text.Length - 1)
             throw PlatformException.InvalidArgument(
                 $"resource \"{text}\" must be KIND/KEY or KIND/SNAPSHOTTER/KEY, e.g. snapshot/busybox or snapshot/overlayfs/busybox");
-        var kind = text[..slash];
+        // containerd spells lease resources "snapshots/SNAPSHOTTER"; both spellings name one kind.
+        var kind = text[..slash] is "snapshots" ? "snapshot" : text[..slash];
         var key = text[(slash + 1)..];
         if (string.IsNullOrEmpty(snapshotter))
         {
