@@ -44,13 +44,43 @@ public static class TarUnpacker
 
     public static async Task UnpackAsync(string archive, string destination, Whiteouts whiteouts, CancellationToken ct)
     {
+        await using var file = File.OpenRead(archive);
+        await using var input = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+        await UnpackAsync(input, destination, whiteouts, ct);
+    }
+
+    /// <summary>
+    /// Unpacks an image layer (tar, or tar.gz by its magic bytes) and checks that the digest of its uncompressed bytes
+    /// is <paramref name="diffId"/> (<c>sha256:HEX</c>), as the image config's <c>rootfs.diff_ids</c> promise. A mismatch
+    /// is InvalidArgument naming both digests; the caller removes the folder.
+    /// </summary>
+    public static async Task UnpackLayerAsync(string blob, string destination, Whiteouts whiteouts, string diffId, CancellationToken ct)
+    {
+        await using var file = File.OpenRead(blob);
+        await using var uncompressed = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+        await using var hashing = new HashingReadStream(uncompressed);
+        await UnpackAsync(hashing, destination, whiteouts, ct);
+        try
+        {
+            await hashing.DrainAsync(ct); // the digest covers the tar's end blocks and padding too
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
+        {
+            throw PlatformException.InvalidArgument($"layer {Path.GetFileName(blob)} is truncated or corrupt: {e.Message}");
+        }
+        var actual = "sha256:" + Convert.ToHexStringLower(hashing.Hash());
+        if (actual != diffId)
+            throw PlatformException.InvalidArgument($"layer {Path.GetFileName(blob)} unpacks to {actual}, not the diff id {diffId} the image config names");
+    }
+
+    /// <summary>Unpacks an uncompressed tar stream into <paramref name="destination"/>.</summary>
+    public static async Task UnpackAsync(Stream tar, string destination, Whiteouts whiteouts, CancellationToken ct)
+    {
         var root = Path.GetFullPath(destination);
         Directory.CreateDirectory(root);
         try
         {
-            await using var file = File.OpenRead(archive);
-            await using var input = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
-            await using var reader = new TarReader(input);
+            await using var reader = new TarReader(tar, leaveOpen: true);
             var directories = new List<(string Path, TarEntry Entry)>();
             var written = new HashSet<string>(StringComparer.Ordinal); // what this archive made (an opaque marker keeps it)
             while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
