@@ -101,6 +101,17 @@ public sealed class When_a_registry_misbehaves
     }
 
     [Fact]
+    public async Task Should_refuse_a_manifest_whose_content_contradicts_its_content_type()
+    {
+        using var fake = new FakeRegistry(c => FakeRegistry.RespondAsync(c, 200, Image.Manifest, MediaTypes.OciIndex));
+        using var client = fake.Client();
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => client.ResolveAsync("r", "v1", Ct));
+
+        Assert.Equal(RegistryErrorKind.InvalidResponse, e.Kind);
+    }
+
+    [Fact]
     public async Task Should_refuse_a_manifest_that_is_not_json()
     {
         using var fake = new FakeRegistry(c => FakeRegistry.RespondAsync(c, 200, "<html>"u8.ToArray(), MediaTypes.OciManifest));
@@ -167,6 +178,31 @@ public sealed class When_a_registry_misbehaves
 
         Assert.Equal(Image.Layer, bytes);
         Assert.Contains(fake.Requests, r => r.Path == "/cdn/layer");
+    }
+
+    [Fact]
+    public async Task Should_check_the_size_of_a_resumed_blob_when_no_hash_is_given()
+    {
+        using var fake = new FakeRegistry(c => FakeRegistry.RespondAsync(c, 206, Image.Layer[^10..^1], null,
+            ("Content-Range", $"bytes {Image.Layer.Length - 10}-{Image.Layer.Length - 2}/{Image.Layer.Length}")));
+        using var client = fake.Client();
+
+        var e = await Assert.ThrowsAsync<RegistryException>(async () =>
+            await When_pulling_from_a_real_registry.ReadAllAsync(await client.OpenBlobAsync("r", Image.LayerDescriptor, Image.Layer.Length - 10, null, Ct)));
+
+        Assert.Equal(RegistryErrorKind.InvalidResponse, e.Kind);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_partial_answer_from_another_offset()
+    {
+        using var fake = new FakeRegistry(c => FakeRegistry.RespondAsync(c, 206, Image.Layer[5..], null,
+            ("Content-Range", $"bytes 5-{Image.Layer.Length - 1}/{Image.Layer.Length}")));
+        using var client = fake.Client();
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => client.OpenBlobAsync("r", Image.LayerDescriptor, 10, null, Ct));
+
+        Assert.Equal(RegistryErrorKind.InvalidResponse, e.Kind);
     }
 
     [Fact]

@@ -90,10 +90,11 @@ public sealed class When_pulling_from_a_real_registry(RegistryFixture registry)
     }
 
     [Fact]
-    public async Task Should_resume_a_layer_from_an_offset_and_verify_the_whole()
+    public async Task Should_resume_a_layer_from_an_offset_with_a_range_request_and_verify_the_whole()
     {
         registry.Require();
-        using var client = registry.Client();
+        using var recorder = new RecordingHandler();
+        using var client = new RegistryClient(registry.Host, new RegistryClientOptions { PlainHttp = true }, recorder);
         var offset = Image.Layer.Length / 2;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Image.Layer, 0, offset);
@@ -101,6 +102,9 @@ public sealed class When_pulling_from_a_real_registry(RegistryFixture registry)
         var rest = await ReadAllAsync(await client.OpenBlobAsync(Repo, Image.LayerDescriptor, offset, hash, Ct));
 
         Assert.Equal(Image.Layer[offset..], rest);
+        var exchange = Assert.Single(recorder.Exchanges);
+        Assert.Equal($"bytes={offset}-", exchange.Range);
+        Assert.Equal(System.Net.HttpStatusCode.PartialContent, exchange.Status);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text.Json;
 
 namespace Platform.Client.Registry;
 
@@ -12,14 +11,12 @@ namespace Platform.Client.Registry;
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {
-    private const int MaxManifestBytes = 4 * 1024 * 1024;
-
     private readonly HttpClient _http;
     private readonly RegistryClientOptions _options;
     private readonly RegistryAuth _auth;
 
     /// <param name="host">The registry as the user names it: <c>127.0.0.1:5000</c>, <c>ghcr.io</c>, <c>docker.io</c>.</param>
-    /// <param name="handler">The HTTP handler to use; by default one owned by this client.</param>
+    /// <param name="handler">The HTTP handler to use (the caller keeps and disposes it); by default one of this client's own.</param>
     public RegistryClient(string host, RegistryClientOptions? options = null, HttpMessageHandler? handler = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
@@ -33,7 +30,7 @@ public sealed class RegistryClient : IDisposable
         // Blobs are gzip by content, not by transfer: never decompress. Timeouts are ours (see Run).
         _http = handler is null
             ? new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-            : new HttpClient(handler);
+            : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
         _auth = new RegistryAuth(_http, host, _options.Credentials ?? _options.CredentialSource?.Find(host), _options);
     }
@@ -64,13 +61,13 @@ public sealed class RegistryClient : IDisposable
                 return request;
             }, repository, push: false, HttpCompletionOption.ResponseHeadersRead, ct);
             await EnsureSuccessAsync(response, repository, what, ct);
-            var bytes = await ReadManifestBytesAsync(response, what, ct);
+            var bytes = await ManifestBody.ReadAsync(response, Host, what, ct);
             var digest = Sha256(bytes);
             if (References.IsDigest(reference) && digest != reference)
                 throw RegistryErrors.Invalid($"Registry {Host} sent {what} whose content has digest {digest}: the content was corrupted or tampered with.");
             if (response.Headers.TryGetValues("Docker-Content-Digest", out var stated) && stated.FirstOrDefault() is { Length: > 0 } header && header != digest)
                 throw RegistryErrors.Invalid($"Registry {Host} states digest {header} for {what}, but its content has digest {digest}.");
-            var mediaType = ManifestMediaType(response.Content.Headers.ContentType?.MediaType, bytes, what);
+            var mediaType = ManifestBody.MediaType(response.Content.Headers.ContentType?.MediaType, bytes, Host, what);
             return new Manifest(new Descriptor(mediaType, digest, bytes.Length), bytes);
         });
     }
@@ -325,53 +322,6 @@ public sealed class RegistryClient : IDisposable
     {
         if (!response.IsSuccessStatusCode)
             throw await RegistryErrors.FromResponseAsync(response, Host, repository, what, cancellationToken);
-    }
-
-    private async Task<byte[]> ReadManifestBytesAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
-    {
-        if (response.Content.Headers.ContentLength > MaxManifestBytes)
-            throw RegistryErrors.Invalid($"Registry {Host} sent {response.Content.Headers.ContentLength} bytes for {what}; manifests are at most {MaxManifestBytes}.");
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var copy = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            copy.Write(buffer, 0, read);
-            if (copy.Length > MaxManifestBytes)
-                throw RegistryErrors.Invalid($"Registry {Host} sent more than {MaxManifestBytes} bytes for {what}.");
-        }
-        return copy.ToArray();
-    }
-
-    /// <summary>The Content-Type when it is a manifest type; else the body's own <c>mediaType</c>, or its shape (an OCI manifest may omit the field).</summary>
-    private string ManifestMediaType(string? contentType, byte[] bytes, string what)
-    {
-        JsonElement root;
-        try
-        {
-            using var doc = JsonDocument.Parse(bytes);
-            root = doc.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw RegistryErrors.Invalid($"Registry {Host} sent {what} that is not valid JSON: {e.Message}", e);
-        }
-        if (root.ValueKind != JsonValueKind.Object)
-            throw RegistryErrors.Invalid($"Registry {Host} sent {what} that is not a JSON object.");
-        var declared = root.TryGetProperty("mediaType", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-        if (MediaTypes.IsManifest(contentType))
-            return contentType!;
-        if (MediaTypes.IsManifest(declared))
-            return declared!;
-        if (declared is null && root.TryGetProperty("schemaVersion", out var v) && v.ValueKind == JsonValueKind.Number && v.GetInt32() == 2)
-        {
-            if (root.TryGetProperty("manifests", out _))
-                return MediaTypes.OciIndex;
-            if (root.TryGetProperty("config", out _) && root.TryGetProperty("layers", out _))
-                return MediaTypes.OciManifest;
-        }
-        throw RegistryErrors.Invalid($"Registry {Host} sent {what} of media type '{declared ?? contentType}', which this client does not read (supported: {string.Join(", ", MediaTypes.Manifests)}).");
     }
 
     private static async Task SkipAsync(Stream body, long count, string what, CancellationToken cancellationToken)
