@@ -103,6 +103,31 @@ public class When_writing_an_oci_archive
     }
 
     [Fact]
+    public async Task Gnu_tar_reads_the_archive_and_its_large_blob_sizes()
+    {
+        if (!File.Exists("/usr/bin/tar") && !File.Exists("/bin/tar"))
+            Assert.Skip("no tar on this machine");
+        using var temp = new TempDir();
+        var builder = OciImages.Busybox(layers: 2);
+        var image = builder.AddImage(OciImages.Layers(1));
+        var path = temp.File("out.tar");
+        await using (var output = File.Create(path))
+            await new ImageArchiveWriter(Store(builder.Blobs)).WriteAsync(output, [new ImageToExport("x:1", Target(image.Descriptor))], Token);
+
+        var tar = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("tar", ["-tvf", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var listing = await tar.StandardOutput.ReadToEndAsync(Token);
+        var errors = await tar.StandardError.ReadToEndAsync(Token);
+        await tar.WaitForExitAsync(Token);
+
+        Assert.True(tar.ExitCode == 0, errors);
+        Assert.Empty(errors);
+        var layer = image.LayerDigests[0];
+        Assert.Contains($" {builder.Blobs[layer].Length} 1970-01-01 00:00 blobs/sha256/{layer[7..]}", listing);
+        Assert.Contains("index.json", listing);
+        Assert.Contains("manifest.json", listing);
+    }
+
+    [Fact]
     public async Task A_blob_whose_content_does_not_match_fails_the_write()
     {
         var builder = new OciLayoutBuilder();
