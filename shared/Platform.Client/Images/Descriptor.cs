@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Platform.Client.Images;
 
-/// <summary>An OCI content descriptor: what a blob is, which blob, and how big.</summary>
+/// <summary>
+/// An OCI content descriptor: what a blob is, which blob, and how big. Record equality compares
+/// <see cref="Annotations"/>, <see cref="Platform"/> and <see cref="Urls"/> by reference: compare digests instead.
+/// </summary>
 public sealed record Descriptor
 {
     /// <summary>Required. The blob's media type (see <see cref="MediaTypes"/>).</summary>
