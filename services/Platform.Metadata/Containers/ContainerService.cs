@@ -61,8 +61,8 @@ public sealed class ContainerService(
         var ns = ContainerRules.NamespaceOf(request.Namespace);
         Common.Identifiers.Identifiers.Validate(ns, "namespace");
         var filters = FilterSet.Parse(request.Filters);
-        var page = await store.ListAsync(ns, filters, PageLimits.Of(request.Limit), PageTokens.Decode(TokenTag, request.ContinuationToken), cancellationToken);
-        return new ListContainersResult { Containers = page.Containers, ContinuationToken = PageTokens.Encode(TokenTag, page.After) };
+        var page = await store.ListAsync(ns, filters, PageLimits.Of(request.Limit), ContinuationTokens.Decode(TokenTag, request.ContinuationToken), cancellationToken);
+        return new ListContainersResult { Containers = page.Containers, ContinuationToken = ContinuationTokens.Encode(TokenTag, page.After) };
     }
 
     public async Task<Container> UpdateAsync(UpdateContainer request, CancellationToken cancellationToken)

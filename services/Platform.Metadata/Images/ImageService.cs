@@ -58,8 +58,8 @@ public sealed class ImageService(IImageStore store, IImageReferences references,
         var ns = ImageRules.NamespaceOf(request.Namespace);
         Identifiers.Validate(ns, "namespace");
         var filters = FilterSet.Parse(request.Filters);
-        var page = await store.ListAsync(ns, filters, PageLimits.Of(request.Limit), PageTokens.Decode(TokenTag, request.ContinuationToken), cancellationToken);
-        return new ListImagesResult { Images = page.Images, ContinuationToken = PageTokens.Encode(TokenTag, page.After) };
+        var page = await store.ListAsync(ns, filters, PageLimits.Of(request.Limit), ContinuationTokens.Decode(TokenTag, request.ContinuationToken), cancellationToken);
+        return new ListImagesResult { Images = page.Images, ContinuationToken = ContinuationTokens.Encode(TokenTag, page.After) };
     }
 
     public async Task<Image> UpdateAsync(UpdateImage request, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace Platform.Common.Paging;
 /// Continuation tokens: opaque to clients, the last key of the previous page inside, behind a short tag naming what
 /// was listed (<c>c1</c> containers, <c>i1</c> images), so a token from one list is refused by another.
 /// </summary>
-public static class PageTokens
+public static class ContinuationTokens
 {
     public static string? Encode(string tag, string? after) =>
         after is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(tag + ":" + after));
