@@ -3,12 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Containers;
+using Platform.Contracts.Images;
 using Platform.Hosting;
 using Platform.Hosting.Bus;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
-using Platform.Hosting.Storage;
 using Platform.Metadata.Containers;
+using Platform.Metadata.Images;
 using Platform.Metadata.Store;
 
 namespace Platform.Metadata;
@@ -16,8 +17,8 @@ namespace Platform.Metadata;
 public static class MetadataServiceExtensions
 {
     /// <summary>
-    /// The metadata service's logic and store: MongoDB when <c>Store:MongoUri</c> (or <c>MONGODB_URI</c>) is set,
-    /// otherwise the embedded SQLite file <c>{DataRoot}/metadata.db</c>.
+    /// The metadata service's logic and stores (containers and images, in one database): MongoDB when <c>Store:MongoUri</c>
+    /// (or <c>MONGODB_URI</c>) is set, otherwise the embedded SQLite file <c>{DataRoot}/metadata.db</c>.
     /// </summary>
     public static IServiceCollection AddMetadataService(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,16 +30,27 @@ public static class MetadataServiceExtensions
         services.TryAddSingleton<ITaskGuard, BusTaskGuard>();
         services.AddSingleton<ContainerService>();
 
+        services.TryAddSingleton<IImageReferences, BusImageReferences>();
+        services.AddSingleton<ImageService>();
+
+        services.AddSingleton(sp => MetadataDatabase.Open(sp.GetRequiredService<IOptions<StoreOptions>>().Value));
         services.AddSingleton<IContainerStore>(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            var database = sp.GetRequiredService<MetadataDatabase>();
             var signal = sp.GetRequiredService<OutboxSignal>();
-            return options.UseMongo
-                ? new MongoContainerStore(MongoClients.For(options.MongoUri!).GetDatabase(options.MongoDatabase), signal)
-                : new SqliteContainerStore(new SqliteDatabase(options.SqlitePathFor("metadata")), signal);
+            return database.Mongo is { } mongo ? new MongoContainerStore(mongo, signal) : new SqliteContainerStore(database.Sqlite!, signal);
         });
+        services.AddSingleton<IImageStore>(sp =>
+        {
+            var database = sp.GetRequiredService<MetadataDatabase>();
+            var signal = sp.GetRequiredService<OutboxSignal>();
+            return database.Mongo is { } mongo ? new MongoImageStore(mongo, signal) : new SqliteImageStore(database.Sqlite!, signal);
+        });
+        // Containers and images append to one outbox in one database; one relay source reads it all. Registering the
+        // image store here too would start a second relay loop over the same records and publish each event twice.
         services.AddSingleton(sp => (IOutboxStore)sp.GetRequiredService<IContainerStore>());
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IContainerStore>());
+        services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IImageStore>());
         return services;
     }
 
@@ -48,5 +60,10 @@ public static class MetadataServiceExtensions
         .Add<GetContainerConsumer>(ContainerQueues.Get)
         .Add<ListContainersConsumer>(ContainerQueues.List)
         .Add<UpdateContainerConsumer>(ContainerQueues.Update)
-        .Add<DeleteContainerConsumer>(ContainerQueues.Delete);
+        .Add<DeleteContainerConsumer>(ContainerQueues.Delete)
+        .Add<CreateImageConsumer, CreateImage>()
+        .Add<GetImageConsumer, GetImage>()
+        .Add<ListImagesConsumer, ListImages>()
+        .Add<UpdateImageConsumer, UpdateImage>()
+        .Add<DeleteImageConsumer, DeleteImage>();
 }

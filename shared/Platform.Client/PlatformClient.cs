@@ -26,6 +26,7 @@ public sealed class PlatformClient : IAsyncDisposable
         _owned = owned;
         Options = options;
         Containers = new ContainersClient(this);
+        Images = new ImagesClient(this);
         Snapshots = new SnapshotsClient(this);
         Leases = new LeasesClient(this);
         Gc = new GcClient(this);
@@ -36,6 +37,8 @@ public sealed class PlatformClient : IAsyncDisposable
     public PlatformClientOptions Options { get; }
 
     public ContainersClient Containers { get; }
+
+    public ImagesClient Images { get; }
 
     public SnapshotsClient Snapshots { get; }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
@@ -17,6 +16,8 @@ public sealed class ContainerService(
 {
     public const int DefaultPageSize = PageLimits.Default;
     public const int MaxPageSize = PageLimits.Max;
+
+    private const string TokenTag = "c1";
 
     // A write that lost a race (no expected version given) re-reads and re-applies this many times.
     private const int MaxWriteAttempts = 8;
@@ -60,8 +61,8 @@ public sealed class ContainerService(
         var ns = ContainerRules.NamespaceOf(request.Namespace);
         Common.Identifiers.Identifiers.Validate(ns, "namespace");
         var filters = FilterSet.Parse(request.Filters);
-        var page = await store.ListAsync(ns, filters, PageLimits.Of(request.Limit), DecodeToken(request.ContinuationToken), cancellationToken);
-        return new ListContainersResult { Containers = page.Containers, ContinuationToken = EncodeToken(page.After) };
+        var page = await store.ListAsync(ns, filters, PageLimits.Of(request.Limit), ContinuationTokens.Decode(TokenTag, request.ContinuationToken), cancellationToken);
+        return new ListContainersResult { Containers = page.Containers, ContinuationToken = ContinuationTokens.Encode(TokenTag, page.After) };
     }
 
     public async Task<Container> UpdateAsync(UpdateContainer request, CancellationToken cancellationToken)
@@ -137,24 +138,5 @@ public sealed class ContainerService(
             if (request.ExpectedVersion is not null || attempt == MaxWriteAttempts)
                 throw PlatformException.FailedPrecondition($"container {ns}/{id} was changed concurrently; get it again and retry");
         }
-    }
-
-    private static string? EncodeToken(string? after) =>
-        after is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes("c1:" + after));
-
-    private static string? DecodeToken(string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-            return null;
-        try
-        {
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            if (text.StartsWith("c1:", StringComparison.Ordinal))
-                return text[3..];
-        }
-        catch (FormatException)
-        {
-        }
-        throw PlatformException.InvalidArgument("continuationToken is not a token this service issued; pass the one from the previous page unchanged");
     }
 }
