@@ -28,6 +28,7 @@ public sealed class PlatformClient : IAsyncDisposable
         Containers = new ContainersClient(this);
         Snapshots = new SnapshotsClient(this);
         Leases = new LeasesClient(this);
+        Content = new ContentClient(this);
         Gc = new GcClient(this);
         Tasks = new TasksClient(this);
         Events = new EventsClient(bus, options);
@@ -40,6 +41,8 @@ public sealed class PlatformClient : IAsyncDisposable
     public SnapshotsClient Snapshots { get; }
 
     public LeasesClient Leases { get; }
+
+    public ContentClient Content { get; }
 
     public GcClient Gc { get; }
 
