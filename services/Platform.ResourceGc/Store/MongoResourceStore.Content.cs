@@ -12,8 +12,10 @@ namespace Platform.ResourceGc.Store;
 /// <c>holds</c>, <c>labelled</c>), everything that adds protection increments the counter in its transaction, and a removal
 /// deletes the document only with the counters as read, so the two transactions conflict instead of racing. A record's GC
 /// labels are also kept as edge documents (one per label) written in the same transaction as the record; writing or
-/// dropping one bumps the <c>labelled</c> counter of its target (content or snapshot) when that exists. A target created
-/// later counts the edges already pointing at it, and removals also look the edges up, which covers the rest.
+/// dropping one bumps the <c>labelled</c> counter of its target (content or snapshot) when that exists, so an edge added
+/// while the target is being removed conflicts with the removal. A target created later counts the edges already pointing
+/// at it; an edge written concurrently with its target's creation may leave the count off by one, which is why removals
+/// also look the edges up (the count only forces the conflict) and treat a count at or below zero as "no edge".
 /// </summary>
 public sealed partial class MongoResourceStore
 {

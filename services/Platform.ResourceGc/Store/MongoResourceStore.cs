@@ -183,7 +183,7 @@ public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSi
                 return null;
             // The counter makes a concurrent label edge conflict with this removal; the lookup covers an edge written
             // before the snapshot existed.
-            if (stored.Labelled > 0 || (await LabelledByAsync(s!, id, ct)).Count > 0)
+            if ((await LabelledByAsync(s!, id, ct)).Count > 0)
                 return null;
             if (!await DeleteSnapshotAsync(s!, stored, ct))
                 return null;
@@ -375,7 +375,7 @@ public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSi
     /// <summary>Deletes a snapshot document only if its counters are still as read; releases its parent and its lease holds.</summary>
     private async Task<bool> DeleteSnapshotAsync(IClientSessionHandle s, SnapshotDoc stored, CancellationToken ct)
     {
-        var deleted = await _snapshots.DeleteOneAsync(s, d => d.Id == stored.Id && d.Refs == 0 && d.Children == 0 && d.Holds == stored.Holds && d.Labelled == 0,
+        var deleted = await _snapshots.DeleteOneAsync(s, d => d.Id == stored.Id && d.Refs == 0 && d.Children == 0 && d.Holds == stored.Holds && d.Labelled <= 0,
             cancellationToken: ct);
         if (deleted.DeletedCount == 0)
             return false;
