@@ -19,7 +19,13 @@ public sealed class ResourceGcOptions
     /// </summary>
     public TimeSpan Grace { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Largest import chunk accepted, in bytes. Default 1 MiB.</summary>
+    /// <summary>
+    /// How old an unfinished content ingest must be (since its last chunk) before a pass removes it. Ingests are resumable,
+    /// so this is much longer than <see cref="Grace"/>: a client that restarts within it continues where it left off. Default 24 hours.
+    /// </summary>
+    public TimeSpan IngestGrace { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Largest import or content ingest chunk accepted, in bytes. Default 1 MiB.</summary>
     [Range(4096, 16 * 1024 * 1024)]
     public int ImportChunkSize { get; set; } = 1024 * 1024;
 }

@@ -10,6 +10,7 @@ using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 using Platform.ResourceGc.Collection;
+using Platform.ResourceGc.Content;
 using Platform.ResourceGc.Import;
 using Platform.ResourceGc.Leases;
 using Platform.ResourceGc.References;
@@ -20,7 +21,7 @@ namespace Platform.ResourceGc;
 
 public static class ResourceGcServiceExtensions
 {
-    /// <summary>The resource GC service: snapshotters under the data root, its SQLite store, leases, references and the collector.</summary>
+    /// <summary>The resource GC service: snapshotters and content under the data root, its SQLite store, leases, references and the collector.</summary>
     public static IServiceCollection AddResourceGcService(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPlatformStores(configuration);
@@ -44,6 +45,10 @@ public static class ResourceGcServiceExtensions
         services.AddSingleton<Snapshotters>();
         services.AddSingleton<SnapshotService>();
         services.AddSingleton<ImportSessions>();
+        services.AddSingleton<ContentBlobs>();
+        services.AddSingleton<ContentIngests>();
+        services.AddSingleton<ContentWriter>();
+        services.AddSingleton<ContentService>();
         services.AddSingleton<LeaseService>();
         services.AddSingleton<ReferenceService>();
         services.AddSingleton<Collector>();
@@ -66,6 +71,15 @@ public static class ResourceGcServiceExtensions
         .Add<BeginSnapshotImportConsumer, BeginSnapshotImport>()
         .Add<SnapshotImportChunkConsumer, SnapshotImportChunk>()
         .Add<CompleteSnapshotImportConsumer, CompleteSnapshotImport>()
+        .Add<BeginContentIngestConsumer, BeginContentIngest>()
+        .Add<ContentIngestChunkConsumer, ContentIngestChunk>()
+        .Add<CommitContentIngestConsumer, CommitContentIngest>()
+        .Add<AbortContentIngestConsumer, AbortContentIngest>()
+        .Add<GetContentInfoConsumer, GetContentInfo>()
+        .Add<ListContentConsumer, ListContent>()
+        .Add<ReadContentConsumer, ReadContent>()
+        .Add<DeleteContentConsumer, DeleteContent>()
+        .Add<UpdateContentConsumer, UpdateContent>()
         .Add<CreateLeaseConsumer, CreateLease>()
         .Add<DeleteLeaseConsumer, DeleteLease>()
         .Add<ListLeasesConsumer, ListLeases>()

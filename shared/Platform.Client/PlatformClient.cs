@@ -29,6 +29,7 @@ public sealed class PlatformClient : IAsyncDisposable
         Images = new ImagesClient(this);
         Snapshots = new SnapshotsClient(this);
         Leases = new LeasesClient(this);
+        Content = new ContentClient(this);
         Gc = new GcClient(this);
         Tasks = new TasksClient(this);
         Events = new EventsClient(bus, options);
@@ -43,6 +44,8 @@ public sealed class PlatformClient : IAsyncDisposable
     public SnapshotsClient Snapshots { get; }
 
     public LeasesClient Leases { get; }
+
+    public ContentClient Content { get; }
 
     public GcClient Gc { get; }
 

@@ -18,14 +18,17 @@ public sealed class ExplainResourceConsumer(IResourceStore store, LeaseService l
     public async Task Consume(ConsumeContext<ExplainResource> context)
     {
         var ns = SnapshotRules.Namespace(context.Message.Namespace);
-        var (snapshotter, key) = leases.SnapshotOf(context.Message.Resource);
-        if (await store.GetSnapshotAsync(ns, snapshotter, key, context.CancellationToken) is null)
-            throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
+        var (space, key) = leases.ResourceOf(context.Message.Resource);
+        var exists = ResourceSpaces.IsContent(space)
+            ? await store.GetContentAsync(ns, key, context.CancellationToken) is not null
+            : await store.GetSnapshotAsync(ns, space, key, context.CancellationToken) is not null;
+        if (!exists)
+            throw ResourceErrors.ResourceNotFound(ns, space, key);
         var graph = await store.LoadGraphAsync(context.CancellationToken);
-        var chains = GcGraph.Explain(graph, ns, snapshotter, key, clock.GetUtcNow());
+        var chains = GcGraph.Explain(graph, ns, space, key, clock.GetUtcNow());
         await context.ReplyAsync(new ResourceExplanation
         {
-            Resource = new ResourceRef { Kind = ResourceKinds.Snapshot, Snapshotter = snapshotter, Key = key },
+            Resource = LeaseService.ToRef(space, key),
             Alive = chains.Count > 0,
             Chains = chains,
         });

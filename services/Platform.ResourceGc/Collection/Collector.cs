@@ -3,21 +3,25 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Resources;
 using Platform.Hosting.Options;
+using Platform.ResourceGc.Content;
 using Platform.ResourceGc.Snapshots;
 using Platform.ResourceGc.Store;
 
 namespace Platform.ResourceGc.Collection;
 
 /// <summary>
-/// Removes what nothing uses. There is no lock over the store: each removal is one transaction that checks,
-/// at that moment, that the snapshot is unreferenced, childless, held by no live lease, not a root, and older
-/// than the pass; the graph read at the start of a pass only proposes candidates. A removal that fails is
-/// logged and retried by a later pass; it never stops the pass.
+/// Removes what nothing uses: snapshots and content. There is no lock over the store: each removal is one transaction
+/// that checks, at that moment, that the resource is unreferenced, childless, held by no live lease, named by no
+/// content record's GC label, not a root, and older than the pass; the graph read at the start of a pass only
+/// proposes candidates. Referrers go before what they refer to, so a whole unused chain goes in one pass. A removal
+/// that fails is logged and retried by a later pass; it never stops the pass. A content record goes before its blob.
 /// </summary>
 public sealed class Collector(
     IResourceStore store,
     Snapshotters snapshotters,
     SnapshotService snapshots,
+    ContentBlobs blobs,
+    ContentIngests ingests,
     IOwnerDirectory owners,
     TimeProvider clock,
     IOptions<ResourceGcOptions> options,
@@ -34,23 +38,33 @@ public sealed class Collector(
     private readonly SemaphoreSlim _passes = new(1, 1);
 
     /// <summary>
-    /// Prompt collection after references were released: tries each candidate, then the parent of each one
-    /// removed, so a whole unused chain goes at once.
+    /// Prompt collection after references were released: tries each candidate (a snapshot, or content when the space is
+    /// <see cref="ResourceSpaces.Content"/>), then what each one removed referred to (a snapshot's parent, what a content
+    /// record's labels name), so a whole unused chain goes at once: an image's manifest, config, layers and snapshots.
     /// </summary>
     public async Task<IReadOnlyList<CollectedResource>> CollectAsync(IEnumerable<(string Namespace, string Snapshotter, string Key)> candidates, CancellationToken ct)
     {
         var started = Stopwatch.StartNew();
         var passStart = clock.GetUtcNow();
         var removed = new List<CollectedResource>();
-        var queue = new Queue<(string Namespace, string Snapshotter, string Key)>(candidates);
+        var queue = new Queue<(string Namespace, string Space, string Key)>(candidates);
         while (queue.TryDequeue(out var candidate))
         {
-            var collected = await TryCollectAsync(candidate.Namespace, candidate.Snapshotter, candidate.Key, passStart, ct);
+            if (ResourceSpaces.IsContent(candidate.Space))
+            {
+                if (await TryCollectContentAsync(candidate.Namespace, candidate.Key, passStart, ct) is not { } content)
+                    continue;
+                removed.Add(content.Collected);
+                foreach (var edge in content.Record.Edges)
+                    queue.Enqueue((edge.Namespace, edge.ToSpace, edge.ToKey));
+                continue;
+            }
+            var collected = await TryCollectAsync(candidate.Namespace, candidate.Space, candidate.Key, passStart, ct);
             if (collected is null)
                 continue;
             removed.Add(collected.Value.Collected);
             if (collected.Value.Record.Parent is { } parent)
-                queue.Enqueue((candidate.Namespace, candidate.Snapshotter, parent));
+                queue.Enqueue((candidate.Namespace, candidate.Space, parent));
         }
         await ReportAsync(removed, started.Elapsed, ct);
         return removed;
@@ -77,30 +91,35 @@ public sealed class Collector(
 
             var graph = await store.LoadGraphAsync(ct);
             var alive = GcGraph.Reachable(graph, passStart);
-            var byKey = GcGraph.Index(graph);
-            var garbage = graph.Snapshots
-                .Where(s => !alive.Contains(GcGraph.Node(s)) && s.CreatedAt < passStart)
-                .OrderByDescending(s => GcGraph.Depth(byKey, s))
-                .ToList();
+            var snapshotsByNode = graph.Snapshots.Where(s => !alive.Contains(GcGraph.Node(s)) && s.CreatedAt < passStart).ToDictionary(GcGraph.Node);
+            var contentsByNode = graph.Contents.Where(c => !alive.Contains(GcGraph.Node(c)) && c.CreatedAt < passStart).ToDictionary(GcGraph.Node);
+            var garbage = GcGraph.RemovalOrder(graph, [.. snapshotsByNode.Keys, .. contentsByNode.Keys]);
 
             var removed = new List<CollectedResource>();
-            foreach (var snapshot in garbage)
+            foreach (var node in garbage)
             {
-                if (dryRun)
+                if (contentsByNode.TryGetValue(node, out var content))
                 {
-                    removed.Add(Describe(snapshot, SizeOf(snapshot)));
+                    if (dryRun)
+                        removed.Add(Describe(content));
+                    else if (await TryCollectContentAsync(content.Namespace, content.Digest, passStart, ct) is { } collectedContent)
+                        removed.Add(collectedContent.Collected);
                     continue;
                 }
-                if (await TryCollectAsync(snapshot.Namespace, snapshot.Snapshotter, snapshot.Key, passStart, ct) is { } collected)
+                var snapshot = snapshotsByNode[node];
+                if (dryRun)
+                    removed.Add(Describe(snapshot, SizeOf(snapshot)));
+                else if (await TryCollectAsync(snapshot.Namespace, snapshot.Snapshotter, snapshot.Key, passStart, ct) is { } collected)
                     removed.Add(collected.Collected);
             }
             if (!dryRun)
             {
                 await RemoveOrphanFoldersAsync(graceLimit, ct);
                 RemoveStaleImports(graceLimit);
+                await RemoveContentLeftoversAsync(graceLimit, passStart - options.Value.IngestGrace, ct);
                 await ReportAsync(removed, started.Elapsed, ct);
             }
-            logger.LogInformation("Collection pass{DryRun} removed {Count} snapshots ({Bytes} bytes) in {Elapsed}",
+            logger.LogInformation("Collection pass{DryRun} removed {Count} resources ({Bytes} bytes) in {Elapsed}",
                 dryRun ? " (dry run)" : "", removed.Count, removed.Sum(r => r.Size), started.Elapsed);
             return new GarbageCollectionResult { Removed = removed, BytesFreed = removed.Sum(r => r.Size), Duration = started.Elapsed, DryRun = dryRun };
         }
@@ -129,6 +148,44 @@ public sealed class Collector(
             return null;
         }
     }
+
+    /// <summary>The collector's removal of a content record, then of its blob when no namespace has the digest any more.</summary>
+    private async Task<(ContentRecord Record, CollectedResource Collected)?> TryCollectContentAsync(string ns, string digest, DateTimeOffset passStart, CancellationToken ct)
+    {
+        try
+        {
+            var now = clock.GetUtcNow();
+            var record = await store.TryCollectContentAsync(ns, digest, passStart, now, r => Events.ContentRemoved(r, now, collected: true), ct);
+            if (record is null)
+                return null;
+            await blobs.RemoveIfUnrecordedAsync(digest, ct);
+            logger.LogInformation("Collected content {Namespace}/{Digest} ({Bytes} bytes)", ns, digest, record.Size);
+            return (record, Describe(record));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Collecting content {Namespace}/{Digest} failed; a later pass retries", ns, digest);
+            return null;
+        }
+    }
+
+    /// <summary>Blob files no record names (older than the grace) and ingests abandoned for longer than the ingest grace.</summary>
+    private async Task RemoveContentLeftoversAsync(DateTimeOffset blobsOlderThan, DateTimeOffset ingestsOlderThan, CancellationToken ct)
+    {
+        try
+        {
+            var recorded = (await store.LoadGraphAsync(ct)).Contents.Select(c => c.Digest).ToHashSet();
+            await blobs.RemoveOrphansAsync(blobsOlderThan, recorded, ct);
+            await ingests.RemoveStaleAsync(ingestsOlderThan, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Removing content leftovers failed; a later pass retries");
+        }
+    }
+
+    private static CollectedResource Describe(ContentRecord record) =>
+        new() { Namespace = record.Namespace, Resource = record.Ref, Size = record.Size };
 
     private long SizeOf(SnapshotRecord record)
     {
@@ -166,6 +223,8 @@ public sealed class Collector(
     private async Task DropDanglingReferencesAsync(DateTimeOffset olderThan, CancellationToken ct)
     {
         // Containers answer for their references through the metadata service, tasks through the task runner.
+        // Image references are skipped for now: the metadata service releases them when an image goes, and there is no
+        // image directory to ask yet (it will be an IOwnerDirectory answer for OwnerKinds.Image).
         await DropDanglingReferencesAsync(OwnerKinds.Container, olderThan, ct);
         await DropDanglingReferencesAsync(OwnerKinds.Task, olderThan, ct);
     }

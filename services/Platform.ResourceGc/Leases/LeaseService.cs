@@ -3,6 +3,7 @@ using Platform.Common.Filters;
 using Platform.Common.Paging;
 using Platform.Contracts.Resources;
 using Platform.ResourceGc.Collection;
+using Platform.ResourceGc.Content;
 using Platform.ResourceGc.Snapshots;
 using Platform.ResourceGc.Store;
 
@@ -58,7 +59,7 @@ public sealed class LeaseService(IResourceStore store, Snapshotters snapshotters
     {
         var ns = SnapshotRules.Namespace(@namespace);
         var id = LeaseId(leaseId);
-        var (snapshotter, key) = SnapshotOf(resource);
+        var (snapshotter, key) = ResourceOf(resource);
         var held = await store.ChangeLeaseResourceAsync(ns, id, snapshotter, key, add, ct);
         if (!add)
             await collector.CollectAsync([(ns, snapshotter, key)], ct);
@@ -77,11 +78,27 @@ public sealed class LeaseService(IResourceStore store, Snapshotters snapshotters
         if (resource is null)
             throw PlatformException.InvalidArgument("resource must be set");
         if (resource.Kind != ResourceKinds.Snapshot)
-            throw PlatformException.InvalidArgument($"resource kind \"{resource.Kind}\" is unknown; the only kind is {ResourceKinds.Snapshot}");
+            throw PlatformException.InvalidArgument($"resource kind \"{resource.Kind}\" is not a snapshot");
         return (snapshotters.NameOf(resource.Snapshotter), SnapshotRules.Key(resource.Key));
     }
 
-    private static ResourceRef ToRef(LeaseResourceRecord h) => new() { Kind = ResourceKinds.Snapshot, Snapshotter = h.Snapshotter, Key = h.Key };
+    /// <summary>
+    /// The space and key a resource names, as references and lease holds store them: (snapshotter, key) for a snapshot,
+    /// (<see cref="ResourceSpaces.Content"/>, digest) for content; InvalidArgument for another kind.
+    /// </summary>
+    public (string Space, string Key) ResourceOf(ResourceRef? resource) => resource?.Kind switch
+    {
+        ResourceKinds.Content => (ResourceSpaces.Content, ContentRules.Digest(resource.Key, "content digest")),
+        ResourceKinds.Snapshot or null => SnapshotOf(resource),
+        _ => throw PlatformException.InvalidArgument(
+            $"resource kind \"{resource.Kind}\" is unknown; the kinds are {ResourceKinds.Snapshot} and {ResourceKinds.Content}"),
+    };
+
+    public static ResourceRef ToRef(string space, string key) => ResourceSpaces.IsContent(space)
+        ? new ResourceRef { Kind = ResourceKinds.Content, Key = key }
+        : new ResourceRef { Kind = ResourceKinds.Snapshot, Snapshotter = space, Key = key };
+
+    private static ResourceRef ToRef(LeaseResourceRecord h) => ToRef(h.Snapshotter, h.Key);
 
     private static string LeaseId(string? id)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Common.Errors;
 using Platform.Contracts.Resources;
 using Platform.ResourceGc.Collection;
+using Platform.ResourceGc.Content;
 using Platform.ResourceGc.Leases;
 using Platform.ResourceGc.Snapshots;
 using Platform.ResourceGc.Store;
@@ -9,7 +10,8 @@ using Platform.ResourceGc.Store;
 namespace Platform.ResourceGc.References;
 
 /// <summary>
-/// Owners' references on snapshots. Owners register theirs before they commit (so a collection can't remove
+/// Owners' references on snapshots and content (the parameters called snapshotter are the resource's space: see
+/// <see cref="ResourceSpaces"/>). Owners register theirs before they commit (so a collection can't remove
 /// the snapshot in between) and release them when they go; a release collects what is now unused at once.
 /// </summary>
 public sealed class ReferenceService(IResourceStore store, LeaseService leases, Collector collector, TimeProvider clock, ILogger<ReferenceService> logger)
@@ -19,7 +21,7 @@ public sealed class ReferenceService(IResourceStore store, LeaseService leases, 
     {
         var (ns, snapshotter, key, kind, owner) = Parse(request.Namespace, request.Resource, request.OwnerKind, request.OwnerId);
         await store.AddReferenceAsync(ns, snapshotter, key, kind, owner, request.OwnerGeneration, clock.GetUtcNow(), operationId, ct);
-        logger.LogDebug("{OwnerKind} {Namespace}/{OwnerId} references snapshot {Snapshotter}/{Key}", kind, ns, owner, snapshotter, key);
+        logger.LogDebug("{OwnerKind} {Namespace}/{OwnerId} references {Space}/{Key}", kind, ns, owner, snapshotter, key);
         return request.Resource!;
     }
 
@@ -51,10 +53,9 @@ public sealed class ReferenceService(IResourceStore store, LeaseService leases, 
     private (string Ns, string Snapshotter, string Key, string Kind, string Owner) Parse(string? @namespace, ResourceRef? resource, string? ownerKind, string? ownerId)
     {
         var ns = SnapshotRules.Namespace(@namespace);
-        var (snapshotter, key) = leases.SnapshotOf(resource);
+        var (space, key) = leases.ResourceOf(resource);
         if (!OwnerKinds.IsKnown(ownerKind))
-            throw PlatformException.InvalidArgument($"ownerKind \"{ownerKind}\" is unknown; use {OwnerKinds.Container} or {OwnerKinds.Task}");
-        Common.Identifiers.Identifiers.Validate(ownerId, $"{ownerKind} id");
-        return (ns, snapshotter, key, ownerKind!, ownerId!);
+            throw PlatformException.InvalidArgument($"ownerKind \"{ownerKind}\" is unknown; use {OwnerKinds.Container}, {OwnerKinds.Task} or {OwnerKinds.Image}");
+        return (ns, space, key, ownerKind!, ContentRules.OwnerId(ownerKind!, ownerId));
     }
 }

@@ -22,6 +22,16 @@ public static class Events
         EventId = Guid.NewGuid(), Timestamp = now, Namespace = r.Namespace, Sequence = seq, Snapshotter = r.Snapshotter, Key = r.Key, Collected = collected,
     };
 
+    public static EventFactory ContentCommitted(ContentRecord r, DateTimeOffset now) => seq => new ContentCommitted
+    {
+        EventId = Guid.NewGuid(), Timestamp = now, Namespace = r.Namespace, Sequence = seq, Content = r.ToContract(),
+    };
+
+    public static EventFactory ContentRemoved(ContentRecord r, DateTimeOffset now, bool collected) => seq => new ContentRemoved
+    {
+        EventId = Guid.NewGuid(), Timestamp = now, Namespace = r.Namespace, Sequence = seq, Digest = r.Digest, Size = r.Size, Collected = collected,
+    };
+
     public static EventFactory LeaseCreated(LeaseRecord l, DateTimeOffset now) => seq => new LeaseCreated
     {
         EventId = Guid.NewGuid(), Timestamp = now, Namespace = l.Namespace, Sequence = seq, Lease = l.ToContract(),

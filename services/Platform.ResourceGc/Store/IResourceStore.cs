@@ -8,7 +8,11 @@ namespace Platform.ResourceGc.Store;
 /// check-then-write is atomic with its write, which is what lets the collector work without a global lock:
 /// a removal re-checks at the moment of its write that nothing protects the snapshot, and anything that adds
 /// protection (a reference, a child, a lease holding it) conflicts with that removal rather than racing it.
-/// Namespace + snapshotter + key identify a snapshot; its folder id never changes.
+/// Namespace + snapshotter + key identify a snapshot; its folder id never changes. Namespace + digest identify a
+/// content record. References and lease holds name their resource by (namespace, space, key): the parameters called
+/// <c>snapshotter</c> below are that space, a snapshotter's name or <see cref="ResourceSpaces.Content"/> (key = digest).
+/// A content record's GC labels (<see cref="GcLabels"/>) are kept as label edges, written in the same transaction as
+/// the record, so "does any content label point here" is part of every removal's precondition.
 /// </summary>
 public interface IResourceStore
 {
@@ -76,6 +80,31 @@ public interface IResourceStore
     Task<IReadOnlyList<LeaseResourceRecord>> ChangeLeaseResourceAsync(string ns, string leaseId, string snapshotter, string key, bool add, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<LeaseResourceRecord>> ListLeaseResourcesAsync(string ns, string leaseId, CancellationToken cancellationToken);
+
+    Task<ContentRecord?> GetContentAsync(string ns, string digest, CancellationToken cancellationToken);
+
+    /// <summary>Whether any namespace has a record of <paramref name="digest"/> (its blob file must stay while one does).</summary>
+    Task<bool> ContentDigestRecordedAsync(string digest, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts a content record with its label edges, the hold of <paramref name="leaseId"/> (NotFound when the lease is missing)
+    /// and its event, in one transaction. When the namespace already has the digest, only the lease hold is added and the stored
+    /// record is returned with <c>Created</c> false (no event).
+    /// </summary>
+    Task<(ContentRecord Record, bool Created)> InsertContentAsync(ContentRecord record, string? leaseId, EventFactory makeEvent, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a content record's labels (and so its label edges); NotFound when missing.</summary>
+    Task<ContentRecord> UpdateContentLabelsAsync(string ns, string digest,
+        Func<ContentRecord, IReadOnlyDictionary<string, string>> apply, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>A user's removal: FailedPrecondition (naming the holders) while an owner references it, a live lease holds it or another record's label points at it.</summary>
+    Task<ContentRecord> RemoveContentAsync(string ns, string digest, DateTimeOffset now, Func<ContentRecord, EventFactory> makeEvent, CancellationToken cancellationToken);
+
+    /// <summary>The collector's removal: only if, at this moment, nothing protects it (reference, live lease, root label, another record's label) and it predates the pass; else null.</summary>
+    Task<ContentRecord?> TryCollectContentAsync(string ns, string digest, DateTimeOffset passStart, DateTimeOffset now,
+        Func<ContentRecord, EventFactory> makeEvent, CancellationToken cancellationToken);
+
+    Task<(IReadOnlyList<ContentRecord> Page, string? After)> ListContentAsync(string ns, FilterSet filters, int limit, string? after, CancellationToken cancellationToken);
 
     /// <summary>The whole graph, read consistently: candidates for a pass and the material of explain.</summary>
     Task<ResourceGraph> LoadGraphAsync(CancellationToken cancellationToken);

@@ -19,7 +19,7 @@ namespace Platform.ResourceGc.Store;
 /// document cannot both commit, so a reference added concurrently with a collection either lands first (and
 /// the removal finds it) or fails with NotFound after it.
 /// </summary>
-public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal signal) : IResourceStore, IOutboxStore, IInitializableStore
+public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSignal signal) : IResourceStore, IOutboxStore, IInitializableStore
 {
     private readonly IMongoCollection<SnapshotDoc> _snapshots = database.GetCollection<SnapshotDoc>("resources.snapshots");
     private readonly IMongoCollection<RefDoc> _refs = database.GetCollection<RefDoc>("resources.refs");
@@ -46,6 +46,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         await _holds.Indexes.CreateOneAsync(new CreateIndexModel<HoldDoc>(Builders<HoldDoc>.IndexKeys.Ascending(d => d.SnapshotId)), cancellationToken: cancellationToken);
         await _holds.Indexes.CreateOneAsync(new CreateIndexModel<HoldDoc>(Builders<HoldDoc>.IndexKeys.Ascending(d => d.LeaseKey)), cancellationToken: cancellationToken);
         await _applied.Indexes.CreateOneAsync(new CreateIndexModel<AppliedDoc>(Builders<AppliedDoc>.IndexKeys.Ascending(d => d.AppliedAt)), cancellationToken: cancellationToken);
+        await InitializeContentAsync(cancellationToken);
     }
 
     public async Task<long> AllocateDirIdAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -81,7 +82,9 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
                         ? ResourceErrors.ParentNotCommitted(record.Snapshotter, record.Parent, p.Kind)
                         : ResourceErrors.ParentNotFound(record.Namespace, record.Snapshotter, record.Parent);
             }
-            await _snapshots.InsertOneAsync(s!, SnapshotDoc.From(record), cancellationToken: ct);
+            var inserted = SnapshotDoc.From(record);
+            inserted.Labelled = await EdgesToAsync(s!, id, ct);
+            await _snapshots.InsertOneAsync(s!, inserted, cancellationToken: ct);
             if (leaseId is not null)
                 await HoldAsync(s!, record.Namespace, leaseId, record.Snapshotter, record.Key, ct);
             await _outbox.AppendEventAsync(s, "snapshot", record.Namespace, $"{record.Snapshotter}/{record.Key}", makeEvent, ct);
@@ -115,6 +118,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
             await _holds.DeleteManyAsync(s!, d => d.SnapshotId == activeId, cancellationToken: ct);
             var document = SnapshotDoc.From(record);
             document.Holds = holds.Count;
+            document.Labelled = await EdgesToAsync(s!, nameId, ct);
             await _snapshots.InsertOneAsync(s!, document, cancellationToken: ct);
             foreach (var hold in holds)
                 await _holds.InsertOneAsync(s!, HoldDoc.For(ns, hold.LeaseId, snapshotter, name), cancellationToken: ct);
@@ -153,6 +157,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
             }
             var owners = await OwnerNamesAsync(s, id, ct);
             owners.AddRange((await LiveHoldersAsync(s, id, now, ct)).Select(l => "lease " + l));
+            owners.AddRange(await LabelledByAsync(s!, id, ct));
             if (owners.Count > 0)
                 throw ResourceErrors.InUse(snapshotter, key, owners);
             await DeleteSnapshotAsync(s!, stored, ct);
@@ -175,6 +180,10 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
                 || stored.Refs > 0 || stored.Children > 0)
                 return null;
             if (stored.Holds > 0 && (await LiveHoldersAsync(s, id, now, ct)).Count > 0)
+                return null;
+            // The counter makes a concurrent label edge conflict with this removal; the lookup covers an edge written
+            // before the snapshot existed.
+            if ((await LabelledByAsync(s!, id, ct)).Count > 0)
                 return null;
             if (!await DeleteSnapshotAsync(s!, stored, ct))
                 return null;
@@ -215,9 +224,8 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
                 Builders<RefDoc>.Update.Inc(d => d.Holds, 1).Set(d => d.CreatedAt, ticks), cancellationToken: ct);
             if (renewed.MatchedCount > 0)
                 return 0;
-            var counted = await _snapshots.UpdateOneAsync(s!, d => d.Id == snapshotId, Builders<SnapshotDoc>.Update.Inc(d => d.Refs, 1), cancellationToken: ct);
-            if (counted.MatchedCount == 0)
-                throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
+            if (await CountAsync(s!, snapshotter, snapshotId, "refs", 1, ct) == 0)
+                throw ResourceErrors.ResourceNotFound(ns, snapshotter, key);
             await _refs.InsertOneAsync(s!, new RefDoc
             {
                 Id = refId, SnapshotId = snapshotId, Namespace = ns, Snapshotter = snapshotter, Key = key,
@@ -241,7 +249,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
             if (reference.Holds > 0)
                 return false;
             await _refs.DeleteOneAsync(s!, d => d.Id == refId, cancellationToken: ct);
-            await _snapshots.UpdateOneAsync(s!, d => d.Id == snapshotId, Builders<SnapshotDoc>.Update.Inc(d => d.Refs, -1), cancellationToken: ct);
+            await CountAsync(s!, snapshotter, snapshotId, "refs", -1, ct);
             return true;
         }, cancellationToken);
 
@@ -253,7 +261,7 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
             var deleted = await _refs.DeleteOneAsync(s!, d => d.Id == refId, cancellationToken: ct);
             if (deleted.DeletedCount == 0)
                 return false;
-            await _snapshots.UpdateOneAsync(s!, d => d.Id == snapshotId, Builders<SnapshotDoc>.Update.Inc(d => d.Refs, -1), cancellationToken: ct);
+            await CountAsync(s!, snapshotter, snapshotId, "refs", -1, ct);
             return true;
         }, cancellationToken);
 
@@ -319,8 +327,8 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
                 throw ResourceErrors.LeaseNotFound(ns, leaseId);
             if (add)
             {
-                if (await FindSnapshotAsync(s, SnapshotId(ns, snapshotter, key), ct) is null)
-                    throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
+                if (!await ResourceExistsAsync(s!, ns, snapshotter, key, ct))
+                    throw ResourceErrors.ResourceNotFound(ns, snapshotter, key);
                 await HoldAsync(s!, ns, leaseId, snapshotter, key, ct);
             }
             else
@@ -345,7 +353,10 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
             (await _snapshots.Find(s!, FilterDefinition<SnapshotDoc>.Empty).ToListAsync(ct)).Select(d => d.ToRecord()).ToList(),
             (await _refs.Find(s!, FilterDefinition<RefDoc>.Empty).ToListAsync(ct)).Select(d => d.ToRecord()).ToList(),
             (await _leases.Find(s!, FilterDefinition<LeaseDoc>.Empty).ToListAsync(ct)).Select(d => d.ToRecord()).ToList(),
-            (await _holds.Find(s!, FilterDefinition<HoldDoc>.Empty).ToListAsync(ct)).Select(d => d.ToRecord()).ToList()), cancellationToken);
+            (await _holds.Find(s!, FilterDefinition<HoldDoc>.Empty).ToListAsync(ct)).Select(d => d.ToRecord()).ToList())
+        {
+            Contents = (await _content.Find(s!, FilterDefinition<ContentDoc>.Empty).ToListAsync(ct)).Select(d => d.ToRecord()).ToList(),
+        }, cancellationToken);
 
     public async Task AppendEventAsync(string kind, string ns, string id, EventFactory makeEvent, CancellationToken cancellationToken)
     {
@@ -364,7 +375,8 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
     /// <summary>Deletes a snapshot document only if its counters are still as read; releases its parent and its lease holds.</summary>
     private async Task<bool> DeleteSnapshotAsync(IClientSessionHandle s, SnapshotDoc stored, CancellationToken ct)
     {
-        var deleted = await _snapshots.DeleteOneAsync(s, d => d.Id == stored.Id && d.Refs == 0 && d.Children == 0 && d.Holds == stored.Holds, cancellationToken: ct);
+        var deleted = await _snapshots.DeleteOneAsync(s, d => d.Id == stored.Id && d.Refs == 0 && d.Children == 0 && d.Holds == stored.Holds && d.Labelled <= 0,
+            cancellationToken: ct);
         if (deleted.DeletedCount == 0)
             return false;
         await _holds.DeleteManyAsync(s, d => d.SnapshotId == stored.Id, cancellationToken: ct);
@@ -385,13 +397,13 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         if (await _holds.Find(s, d => d.Id == hold.Id).AnyAsync(ct))
             return;
         await _holds.InsertOneAsync(s, hold, cancellationToken: ct);
-        await _snapshots.UpdateOneAsync(s, d => d.Id == hold.SnapshotId, Builders<SnapshotDoc>.Update.Inc(d => d.Holds, 1), cancellationToken: ct);
+        await CountAsync(s, snapshotter, hold.SnapshotId, "holds", 1, ct);
     }
 
     private async Task UnholdAsync(IClientSessionHandle s, HoldDoc hold, CancellationToken ct)
     {
         await _holds.DeleteOneAsync(s, d => d.Id == hold.Id, cancellationToken: ct);
-        await _snapshots.UpdateOneAsync(s, d => d.Id == hold.SnapshotId, Builders<SnapshotDoc>.Update.Inc(d => d.Holds, -1), cancellationToken: ct);
+        await CountAsync(s, hold.Snapshotter, hold.SnapshotId, "holds", -1, ct);
     }
 
     private async Task<List<string>> LiveHoldersAsync(IClientSessionHandle? s, string snapshotId, DateTimeOffset now, CancellationToken ct)
@@ -421,7 +433,8 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
     private Task<SnapshotDoc?> FindSnapshotAsync(IClientSessionHandle? s, string id, CancellationToken ct) =>
         (s is null ? _snapshots.Find(d => d.Id == id) : _snapshots.Find(s, d => d.Id == id)).FirstOrDefaultAsync(ct)!;
 
-    // Namespaces and snapshotters never contain '/', so the key (which may) can safely come last.
+    // Namespaces and snapshotters never contain '/', so the key (which may) can safely come last. Content uses the same
+    // scheme with the space "content" in the snapshotter's place: references and holds name both kinds alike.
     private static string SnapshotId(string ns, string snapshotter, string key) => $"{ns}/{snapshotter}/{key}";
 
     private static string RefId(string snapshotId, string ownerKind, string ownerId, long generation) => $"{ownerKind}/{ownerId}/{generation}/{snapshotId}";
@@ -451,6 +464,9 @@ public sealed class MongoResourceStore(IMongoDatabase database, OutboxSignal sig
         [BsonElement("refs")] public int Refs { get; set; }
         [BsonElement("children")] public int Children { get; set; }
         [BsonElement("holds")] public int Holds { get; set; }
+
+        /// <summary>How many content label edges point here (absent in documents written before content existed: 0).</summary>
+        [BsonElement("labelled")] public int Labelled { get; set; }
 
         public static SnapshotDoc From(SnapshotRecord r) => new()
         {

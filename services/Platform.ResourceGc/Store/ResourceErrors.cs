@@ -39,5 +39,15 @@ internal static class ResourceErrors
     public static PlatformException LeaseExists(string ns, string id) =>
         PlatformException.AlreadyExists($"lease {id} already exists in namespace {ns}");
 
+    public static PlatformException ContentNotFound(string ns, string digest) =>
+        PlatformException.NotFound($"content {digest} not found in namespace {ns}");
+
+    public static PlatformException ContentInUse(string digest, IEnumerable<string> holders) =>
+        PlatformException.FailedPrecondition($"content {digest} is in use by {string.Join(", ", holders)}");
+
+    /// <summary>NotFound for a missing resource of either kind (<paramref name="space"/> is a snapshotter or <c>content</c>).</summary>
+    public static PlatformException ResourceNotFound(string ns, string space, string key) =>
+        ResourceSpaces.IsContent(space) ? ContentNotFound(ns, key) : SnapshotNotFound(ns, space, key);
+
     private static string Word(SnapshotKind kind) => kind.ToString().ToLowerInvariant();
 }

@@ -17,7 +17,7 @@ namespace Platform.ResourceGc.Store;
 /// exists, nothing references a snapshot) holds at the moment of the write: that is the precondition the
 /// collector relies on instead of a global lock.
 /// </summary>
-public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal signal)
+public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxSignal signal)
     : IResourceStore, IOutboxStore, IInitializableStore, IAsyncDisposable
 {
     private const string SnapshotColumns = "namespace, snapshotter, key, dir_id, kind, parent, labels, created_at, updated_at";
@@ -69,7 +69,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
                     key         TEXT NOT NULL,
                     PRIMARY KEY (namespace, lease_id, snapshotter, key)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS lease_resources_key ON lease_resources (namespace, snapshotter, key);
-                """ + SqliteOutbox.Schema, cancellationToken, t);
+                """ + ContentSchema + SqliteOutbox.Schema, cancellationToken, t);
             // Files written before references were counted lack the column; each of their rows is one hold.
             await using (var columns = Command(c, t, "SELECT COUNT(*) FROM pragma_table_info('refs') WHERE name = 'holds';"))
                 if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
@@ -209,6 +209,7 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
             if (children.Count > 0)
                 throw ResourceErrors.HasChildren(snapshotter, key, children);
             var owners = await OwnersAsync(c, t, ns, snapshotter, key, now, cancellationToken);
+            owners.AddRange(await LabelledByAsync(c, t, ns, snapshotter, key, cancellationToken));
             if (owners.Count > 0)
                 throw ResourceErrors.InUse(snapshotter, key, owners);
             await DeleteSnapshotRowsAsync(c, t, ns, snapshotter, key, cancellationToken);
@@ -235,6 +236,9 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
             if ((await ChildrenAsync(c, t, ns, snapshotter, key, cancellationToken)).Count > 0)
                 return null;
             if ((await OwnersAsync(c, t, ns, snapshotter, key, now, cancellationToken)).Count > 0)
+                return null;
+            // An unpacked image's chain is kept by its config's platform.io/gc.ref.snapshot label.
+            if ((await LabelledByAsync(c, t, ns, snapshotter, key, cancellationToken)).Count > 0)
                 return null;
             await DeleteSnapshotRowsAsync(c, t, ns, snapshotter, key, cancellationToken);
             await SqliteOutbox.AppendEventAsync(c, t, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(stored), cancellationToken);
@@ -280,8 +284,8 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         Guid? operationId, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
-            if (await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) is null)
-                throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
+            if (!await ResourceExistsAsync(c, t, ns, snapshotter, key, cancellationToken))
+                throw ResourceErrors.ResourceNotFound(ns, snapshotter, key);
             if (!await FirstApplicationAsync(c, t, operationId, now, cancellationToken))
                 return 0;
             await using var insert = Command(c, t, """
@@ -413,8 +417,8 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
             _ = await GetLeaseAsync(c, t, ns, leaseId, cancellationToken) ?? throw ResourceErrors.LeaseNotFound(ns, leaseId);
             if (add)
             {
-                if (await GetSnapshotAsync(c, t, ns, snapshotter, key, cancellationToken) is null)
-                    throw ResourceErrors.SnapshotNotFound(ns, snapshotter, key);
+                if (!await ResourceExistsAsync(c, t, ns, snapshotter, key, cancellationToken))
+                    throw ResourceErrors.ResourceNotFound(ns, snapshotter, key);
                 await AddLeaseResourceAsync(c, t, ns, leaseId, snapshotter, key, cancellationToken);
             }
             else
@@ -459,7 +463,12 @@ public sealed class SqliteResourceStore(SqliteDatabase database, OutboxSignal si
         await using (var r = await command.ExecuteReaderAsync(cancellationToken))
             while (await r.ReadAsync(cancellationToken))
                 held.Add(new LeaseResourceRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)));
-        return new ResourceGraph(snapshots, references, leases, held);
+        var contents = new List<ContentRecord>();
+        await using (var command = Command(c, transaction, $"SELECT {ContentColumns} FROM content;"))
+        await using (var r = await command.ExecuteReaderAsync(cancellationToken))
+            while (await r.ReadAsync(cancellationToken))
+                contents.Add(ReadContent(r));
+        return new ResourceGraph(snapshots, references, leases, held) { Contents = contents };
     }
 
     /// <summary>Stores an event that is not part of another change (a collection pass's summary).</summary>

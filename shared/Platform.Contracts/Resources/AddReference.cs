@@ -2,7 +2,7 @@ using MassTransit;
 
 namespace Platform.Contracts.Resources;
 
-/// <summary>Command: record that an owner (a container or a task) references a resource. NotFound when the resource does not exist. Replies <see cref="ReferenceResult"/>.</summary>
+/// <summary>Command: record that an owner (a container, a task or an image) references a resource. NotFound when the resource does not exist. Replies <see cref="ReferenceResult"/>.</summary>
 [MessageUrn("platform:resources:AddReference")]
 public sealed record AddReference
 {
@@ -12,7 +12,7 @@ public sealed record AddReference
     /// <summary>Required.</summary>
     public ResourceRef? Resource { get; init; }
 
-    /// <summary>Required. <c>container</c> or <c>task</c>.</summary>
+    /// <summary>Required. <c>container</c>, <c>task</c> or <c>image</c> (whose id is the image name).</summary>
     public string? OwnerKind { get; init; }
 
     /// <summary>Required. The owner's id.</summary>

@@ -228,4 +228,82 @@ public abstract class ResourceStoreContract : IAsyncLifetime
         Assert.Equal("l", Assert.Single(graph.Leases).Id);
         Assert.Equal("child", Assert.Single(graph.LeaseResources).Key);
     }
+
+    private static string Digest(char c) => "sha256:" + new string(c, 64);
+
+    private async Task<ContentRecord> AddContentAsync(string digest, IReadOnlyDictionary<string, string>? labels = null, string? lease = null, string ns = "default")
+    {
+        var record = new ContentRecord(ns, digest, 42, labels ?? new Dictionary<string, string>(), _t0, _t0);
+        var (stored, created) = await Store.InsertContentAsync(record, lease, Event(ns), Ct);
+        Assert.True(created);
+        return stored;
+    }
+
+    private Task<ContentRecord?> CollectContentAsync(string digest, string ns = "default") =>
+        Store.TryCollectContentAsync(ns, digest, _t0.AddMinutes(1), _t0.AddMinutes(1), _ => Event(ns), Ct);
+
+    [Fact]
+    public async Task Should_round_trip_content_per_namespace_and_insert_a_known_digest_once()
+    {
+        var stored = await AddContentAsync(Digest('a'), new Dictionary<string, string> { ["k"] = "v" });
+        var again = await Store.InsertContentAsync(stored with { Labels = new Dictionary<string, string>() }, null, Event("default"), Ct);
+
+        Assert.False(again.Created);
+        Assert.Equal("v", again.Record.Labels["k"]);
+        Assert.Equal(42, (await Store.GetContentAsync("default", Digest('a'), Ct))!.Size);
+        Assert.Null(await Store.GetContentAsync("other", Digest('a'), Ct));
+        Assert.True(await Store.ContentDigestRecordedAsync(Digest('a'), Ct));
+        Assert.False(await Store.ContentDigestRecordedAsync(Digest('b'), Ct));
+        var (page, _) = await Store.ListContentAsync("default", FilterSet.Parse(["labels.k==v"]), 10, null, Ct);
+        Assert.Equal([Digest('a')], page.Select(c => c.Digest));
+    }
+
+    [Fact]
+    public async Task Should_keep_content_and_snapshots_named_by_content_labels_until_the_label_goes()
+    {
+        await AddAsync("chain");
+        await AddContentAsync(Digest('c'));
+        await AddContentAsync(Digest('m'), new Dictionary<string, string>
+        {
+            [GcLabels.ContentRef + ".config"] = Digest('c'), [GcLabels.SnapshotRef + "overlayfs"] = "chain",
+        });
+
+        Assert.Null(await CollectContentAsync(Digest('c')));
+        Assert.Null(await CollectAsync("chain"));
+        Assert.Equal(ErrorKind.FailedPrecondition, (await Assert.ThrowsAsync<PlatformException>(() =>
+            Store.RemoveContentAsync("default", Digest('c'), _t0, _ => Event("default"), Ct))).Kind);
+        Assert.Equal(ErrorKind.FailedPrecondition, (await Assert.ThrowsAsync<PlatformException>(() =>
+            Store.RemoveSnapshotAsync("default", "overlayfs", "chain", _t0, _ => Event("default"), Ct))).Kind);
+
+        await Store.UpdateContentLabelsAsync("default", Digest('m'), _ => new Dictionary<string, string> { [GcLabels.ContentRef + ".config"] = Digest('c') }, _t0, Ct);
+        Assert.NotNull(await CollectAsync("chain"));
+        Assert.NotNull(await CollectContentAsync(Digest('m')));
+        Assert.NotNull(await CollectContentAsync(Digest('c')));
+        Assert.Empty((await Store.LoadGraphAsync(Ct)).Contents);
+    }
+
+    [Fact]
+    public async Task Should_keep_content_referenced_held_or_rooted_and_only_older_than_the_pass()
+    {
+        await Store.CreateLeaseAsync(new LeaseRecord("default", "pull", new Dictionary<string, string>(), _t0, null), Event("default"), Ct);
+        await AddContentAsync(Digest('r'));
+        await AddContentAsync(Digest('h'), lease: "pull");
+        await AddContentAsync(Digest('p'), new Dictionary<string, string> { [GcLabels.Root] = "yes" });
+        await Store.AddReferenceAsync("default", ResourceSpaces.Content, Digest('r'), OwnerKinds.Image, "docker.io/library/busybox:latest", 0, _t0, null, Ct);
+        await Assert.ThrowsAsync<PlatformException>(() =>
+            Store.AddReferenceAsync("default", ResourceSpaces.Content, Digest('x'), OwnerKinds.Image, "img", 0, _t0, null, Ct));
+
+        Assert.Null(await CollectContentAsync(Digest('r')));
+        Assert.Null(await CollectContentAsync(Digest('h')));
+        Assert.Null(await CollectContentAsync(Digest('p')));
+        Assert.Null(await Store.TryCollectContentAsync("default", Digest('r'), _t0, _t0, _ => Event("default"), Ct));
+        var graph = await Store.LoadGraphAsync(Ct);
+        Assert.Equal(ResourceSpaces.Content, Assert.Single(graph.References).Snapshotter);
+        Assert.Equal(Digest('h'), Assert.Single(graph.LeaseResources).Key);
+
+        Assert.True(await Store.ReleaseReferenceAsync("default", ResourceSpaces.Content, Digest('r'), OwnerKinds.Image, "docker.io/library/busybox:latest", 0, null, _t0, Ct));
+        Assert.NotNull(await CollectContentAsync(Digest('r')));
+        await Store.DeleteLeaseAsync("default", "pull", Event("default"), Ct);
+        Assert.NotNull(await CollectContentAsync(Digest('h')));
+    }
 }

@@ -1,0 +1,163 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Platform.ResourceGc.Drivers;
+using Platform.Common.Errors;
+
+namespace Platform.ResourceGc.Content;
+
+/// <summary>What an ingest expects, kept beside its data so a restarted service can resume it.</summary>
+public sealed record IngestMeta(
+    string Namespace,
+    string Ref,
+    long Size,
+    string Digest,
+    IReadOnlyDictionary<string, string> Labels,
+    string? LeaseId,
+    DateTimeOffset StartedAt);
+
+/// <summary>
+/// Ingests in progress, on disk only: <c>{DataRoot}/content/ingest/KEY/</c> holds <c>meta.json</c> (what is expected) and
+/// <c>data</c> (the bytes so far), where KEY is the sha256 of namespace and ref. The offset is the data file's length, so
+/// nothing lives only in memory: after a restart, beginning the same ref again resumes it. One lock per ingest serialises
+/// its chunks, commit and abort.
+/// </summary>
+public sealed class ContentIngests(ContentBlobs blobs, ILogger<ContentIngests> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    /// <summary>An ingest's folder, data and metadata files.</summary>
+    public sealed record Files(string Folder)
+    {
+        public string Data => Path.Combine(Folder, "data");
+        public string Meta => Path.Combine(Folder, "meta.json");
+    }
+
+    public Files FilesOf(string ns, string reference) =>
+        new(Path.Combine(blobs.IngestFolder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ns + "\n" + reference)))));
+
+    /// <summary>Runs <paramref name="action"/> holding the ingest's lock.</summary>
+    public async Task<T> WithLockAsync<T>(string ns, string reference, Func<Files, Task<T>> action, CancellationToken ct)
+    {
+        var files = FilesOf(ns, reference);
+        var gate = _locks[(StringComparer.Ordinal.GetHashCode(files.Folder) & int.MaxValue) % _locks.Length];
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await action(files);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The ingest's metadata, or null when there is none (never begun, committed, aborted or swept).</summary>
+    public static async Task<IngestMeta?> ReadMetaAsync(Files files, CancellationToken ct)
+    {
+        if (!File.Exists(files.Meta))
+            return null;
+        await using var stream = File.OpenRead(files.Meta);
+        return await JsonSerializer.DeserializeAsync<IngestMeta>(stream, Json, ct);
+    }
+
+    /// <summary>Bytes received so far.</summary>
+    public static long Offset(Files files) => File.Exists(files.Data) ? new FileInfo(files.Data).Length : 0;
+
+    /// <summary>Starts an ingest: the folder, an empty data file, then the metadata (written whole, then renamed into place).</summary>
+    public static async Task CreateAsync(Files files, IngestMeta meta, CancellationToken ct)
+    {
+        DriverFolders.CreateFolder(files.Folder, ContentBlobs.FolderMode);
+        await using (File.Open(files.Data, Options(FileMode.Create)))
+        {
+        }
+        LinuxCalls.SetMode(files.Data, ContentBlobs.FileMode);
+        var temporary = files.Meta + ".tmp";
+        await using (var stream = File.Open(temporary, Options(FileMode.Create)))
+            await JsonSerializer.SerializeAsync(stream, meta, Json, ct);
+        LinuxCalls.SetMode(temporary, ContentBlobs.FileMode);
+        File.Move(temporary, files.Meta, overwrite: true);
+    }
+
+    /// <summary>Appends a chunk to the data file (flushed before the reply, so a reported offset survives a crash).</summary>
+    public static async Task AppendAsync(Files files, byte[] data, CancellationToken ct)
+    {
+        await using var stream = File.Open(files.Data, Options(FileMode.Append));
+        await stream.WriteAsync(data, ct);
+        await stream.FlushAsync(ct);
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>The sha256 of the data file, as <c>sha256:HEX</c>.</summary>
+    public static async Task<string> HashAsync(Files files, CancellationToken ct)
+    {
+        await using var stream = File.OpenRead(files.Data);
+        return ContentRules.DigestPrefix + Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
+    }
+
+    /// <summary>Removes an ingest's folder; a failure is logged and left to the sweep.</summary>
+    public void Remove(Files files)
+    {
+        try
+        {
+            if (Directory.Exists(files.Folder))
+                Directory.Delete(files.Folder, recursive: true);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Removing ingest folder {Folder} failed; a later pass retries", files.Folder);
+        }
+    }
+
+    /// <summary>Removes ingests whose last write (a chunk or the start) is older than <paramref name="olderThan"/>.</summary>
+    public async Task RemoveStaleAsync(DateTimeOffset olderThan, CancellationToken ct)
+    {
+        if (!Directory.Exists(blobs.IngestFolder))
+            return;
+        foreach (var folder in new DirectoryInfo(blobs.IngestFolder).EnumerateDirectories())
+        {
+            var files = new Files(folder.FullName);
+            var lastWrite = new[] { files.Data, files.Meta, files.Folder }.Where(Path.Exists).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty(DateTime.MinValue).Max();
+            if (lastWrite >= olderThan.UtcDateTime)
+                continue;
+            var meta = await ReadMetaQuietlyAsync(files, ct);
+            // Under the ingest's lock when it can be named, so a chunk arriving now is not cut off mid-write.
+            if (meta is not null)
+                await WithLockAsync(meta.Namespace, meta.Ref, f => { Remove(f); return Task.FromResult(0); }, ct);
+            else
+                Remove(files);
+            logger.LogInformation("Removed abandoned ingest {Ref} of namespace {Namespace} (last written {LastWrite:O})", meta?.Ref, meta?.Namespace, lastWrite);
+        }
+    }
+
+    private static async Task<IngestMeta?> ReadMetaQuietlyAsync(Files files, CancellationToken ct)
+    {
+        try
+        {
+            return await ReadMetaAsync(files, ct);
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private static FileStreamOptions Options(FileMode mode) => new()
+    {
+        Mode = mode, Access = FileAccess.Write, Share = FileShare.Read,
+    };
+
+    /// <summary>Refused when a chunk is not the next one or would go past the expected size.</summary>
+    public static void CheckChunk(IngestMeta meta, long offset, long received, int length)
+    {
+        if (offset != received)
+            throw PlatformException.FailedPrecondition(
+                $"ingest {meta.Ref}: chunk at offset {offset}, but {received} bytes were received; send the chunk at offset {received}");
+        if (received + length > meta.Size)
+            throw PlatformException.InvalidArgument(
+                $"ingest {meta.Ref}: {received + length} bytes is more than the expected size of {meta.Size} bytes");
+    }
+}

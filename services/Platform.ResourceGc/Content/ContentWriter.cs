@@ -1,0 +1,176 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Platform.Common.Errors;
+using Platform.Contracts.Resources;
+using Platform.ResourceGc.Snapshots;
+using Platform.ResourceGc.Store;
+
+namespace Platform.ResourceGc.Content;
+
+/// <summary>
+/// Writing content: begin (or resume) an ingest, append chunks in order, commit or abort. A commit verifies size and
+/// sha256 of the whole file; a mismatch removes the ingest, so a failed commit leaves nothing. Order matters for crash
+/// safety: the blob file is in place before its record (a crash leaves an orphan file that a pass removes), and the
+/// record, the lease hold and the ContentCommitted event are one store transaction.
+/// </summary>
+public sealed class ContentWriter(
+    IResourceStore store,
+    ContentBlobs blobs,
+    ContentIngests ingests,
+    TimeProvider clock,
+    IOptions<ResourceGcOptions> options,
+    ILogger<ContentWriter> logger)
+{
+    private int ChunkSize => options.Value.ImportChunkSize;
+
+    /// <summary>
+    /// Starts or resumes an ingest. Exists (nothing to upload) when the namespace already has the digest, and also when
+    /// another namespace's commit left the blob file with the expected size: the record is then committed at once, since
+    /// a blob file is only ever put in place after its digest was verified.
+    /// </summary>
+    public async Task<ContentIngestStatus> BeginAsync(BeginContentIngest request, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var reference = ContentRules.Ref(request.Ref);
+        var digest = ContentRules.Digest(request.Digest);
+        if (request.Size < 0)
+            throw PlatformException.InvalidArgument($"size must not be negative (got {request.Size})");
+        var labels = SnapshotRules.Labels(request.Labels);
+        var leaseId = string.IsNullOrEmpty(request.LeaseId) ? null : request.LeaseId;
+        blobs.EnsureFolders();
+
+        if (await store.GetContentAsync(ns, digest, ct) is not null || await CommitSharedBlobAsync(ns, digest, request.Size, labels, leaseId, ct))
+        {
+            if (leaseId is not null)
+                await store.ChangeLeaseResourceAsync(ns, leaseId, ResourceSpaces.Content, digest, add: true, ct);
+            return new ContentIngestStatus { Ref = reference, Offset = request.Size, Size = request.Size, ChunkSize = ChunkSize, Exists = true };
+        }
+        if (leaseId is not null)
+            _ = await store.ListLeaseResourcesAsync(ns, leaseId, ct); // NotFound now rather than after the upload
+
+        return await ingests.WithLockAsync(ns, reference, async files =>
+        {
+            if (await ContentIngests.ReadMetaAsync(files, ct) is { } existing)
+            {
+                if (existing.Digest != digest || existing.Size != request.Size)
+                    throw PlatformException.FailedPrecondition(
+                        $"ingest {reference} in namespace {ns} is already writing {existing.Digest} ({existing.Size} bytes); abort it or use another ref");
+                return Status(existing, ContentIngests.Offset(files));
+            }
+            var meta = new IngestMeta(ns, reference, request.Size, digest, labels, leaseId, clock.GetUtcNow());
+            await ContentIngests.CreateAsync(files, meta, ct);
+            logger.LogInformation("Ingest {Ref} of {Digest} ({Size} bytes) started in namespace {Namespace}", reference, digest, request.Size, ns);
+            return Status(meta, 0);
+        }, ct);
+    }
+
+    public async Task<ContentIngestStatus> AppendAsync(ContentIngestChunk chunk, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(chunk.Namespace);
+        var reference = ContentRules.Ref(chunk.Ref);
+        var data = chunk.Data ?? throw PlatformException.InvalidArgument("data must be set");
+        if (data.Length > ChunkSize)
+            throw PlatformException.InvalidArgument($"chunk of {data.Length} bytes is larger than the chunk size of {ChunkSize} bytes");
+        return await ingests.WithLockAsync(ns, reference, async files =>
+        {
+            var meta = await ContentIngests.ReadMetaAsync(files, ct) ?? throw IngestNotFound(ns, reference);
+            var received = ContentIngests.Offset(files);
+            ContentIngests.CheckChunk(meta, chunk.Offset, received, data.Length);
+            await ContentIngests.AppendAsync(files, data, ct);
+            return Status(meta, received + data.Length);
+        }, ct);
+    }
+
+    public async Task<Contracts.Resources.Content> CommitAsync(CommitContentIngest request, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var reference = ContentRules.Ref(request.Ref);
+        var labelsOverride = request.Labels is null ? null : SnapshotRules.Labels(request.Labels);
+        return await ingests.WithLockAsync(ns, reference, async files =>
+        {
+            var meta = await ContentIngests.ReadMetaAsync(files, ct) ?? throw IngestNotFound(ns, reference);
+            var received = ContentIngests.Offset(files);
+            if (received != meta.Size)
+            {
+                ingests.Remove(files);
+                throw PlatformException.InvalidArgument($"ingest {reference}: size mismatch: expected {meta.Size} bytes, received {received}; the ingest was discarded");
+            }
+            var actual = await ContentIngests.HashAsync(files, ct);
+            if (actual != meta.Digest)
+            {
+                ingests.Remove(files);
+                throw PlatformException.InvalidArgument($"ingest {reference}: digest mismatch: expected {meta.Digest}, got {actual}; the ingest was discarded");
+            }
+            var now = clock.GetUtcNow();
+            var record = new ContentRecord(ns, meta.Digest, meta.Size, labelsOverride ?? meta.Labels, now, now);
+            try
+            {
+                var (stored, created) = await blobs.WithLockAsync(meta.Digest, async () =>
+                {
+                    var path = blobs.PathOf(meta.Digest);
+                    if (File.Exists(path))
+                        File.Delete(files.Data); // the same verified bytes are already there
+                    else
+                        File.Move(files.Data, path);
+                    return await InsertOrForgetAsync(record, meta.LeaseId, ct);
+                }, ct);
+                if (created)
+                    logger.LogInformation("Content {Digest} ({Size} bytes) committed in namespace {Namespace}", meta.Digest, meta.Size, ns);
+                return stored.ToContract();
+            }
+            finally
+            {
+                ingests.Remove(files);
+            }
+        }, ct);
+    }
+
+    public async Task<ContentIngestStatus> AbortAsync(AbortContentIngest request, CancellationToken ct)
+    {
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var reference = ContentRules.Ref(request.Ref);
+        return await ingests.WithLockAsync(ns, reference, async files =>
+        {
+            var meta = await ContentIngests.ReadMetaAsync(files, ct) ?? throw IngestNotFound(ns, reference);
+            var status = Status(meta, ContentIngests.Offset(files));
+            ingests.Remove(files);
+            logger.LogInformation("Ingest {Ref} of namespace {Namespace} aborted at {Offset} bytes", reference, ns, status.Offset);
+            return status;
+        }, ct);
+    }
+
+    /// <summary>Commits a record over a blob file another namespace left, if it has the expected size; false otherwise.</summary>
+    private Task<bool> CommitSharedBlobAsync(string ns, string digest, long size, IReadOnlyDictionary<string, string> labels, string? leaseId,
+        CancellationToken ct) =>
+        blobs.WithLockAsync(digest, async () =>
+        {
+            var file = new FileInfo(blobs.PathOf(digest));
+            if (!file.Exists || file.Length != size)
+                return false;
+            var now = clock.GetUtcNow();
+            await InsertOrForgetAsync(new ContentRecord(ns, digest, size, labels, now, now), leaseId, ct);
+            logger.LogInformation("Content {Digest} committed in namespace {Namespace} over the blob another namespace has", digest, ns);
+            return true;
+        }, ct);
+
+    /// <summary>Inserts the record; if that fails, removes the blob unless a record of it remains (caller holds the digest lock).</summary>
+    private async Task<(ContentRecord, bool)> InsertOrForgetAsync(ContentRecord record, string? leaseId, CancellationToken ct)
+    {
+        try
+        {
+            return await store.InsertContentAsync(record, leaseId, Events.ContentCommitted(record, record.CreatedAt), ct);
+        }
+        catch
+        {
+            if (!await store.ContentDigestRecordedAsync(record.Digest, CancellationToken.None))
+                File.Delete(blobs.PathOf(record.Digest));
+            throw;
+        }
+    }
+
+    private ContentIngestStatus Status(IngestMeta meta, long offset) =>
+        new() { Ref = meta.Ref, Offset = offset, Size = meta.Size, ChunkSize = ChunkSize };
+
+    private static PlatformException IngestNotFound(string ns, string reference) =>
+        PlatformException.NotFound($"ingest {reference} not found in namespace {ns} (never begun, committed, aborted or abandoned); begin it again");
+}
