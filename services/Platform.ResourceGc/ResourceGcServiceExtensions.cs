@@ -52,6 +52,7 @@ public static class ResourceGcServiceExtensions
         services.AddSingleton<LeaseService>();
         services.AddSingleton<ReferenceService>();
         services.AddSingleton<Collector>();
+        services.AddSingleton<Unpack.ImageUnpacker>();
         services.TryAddSingleton<IOwnerDirectory, BusOwnerDirectory>();
         services.AddHostedService<PeriodicCollection>();
         return services;
@@ -88,8 +89,11 @@ public static class ResourceGcServiceExtensions
         .Add<ListLeaseResourcesConsumer, ListLeaseResources>()
         .Add<AddReferenceConsumer, AddReference>()
         .Add<RemoveReferenceConsumer, RemoveReference>()
+        .Add<Unpack.UnpackImageConsumer, UnpackImage>()
         .Add<CollectGarbageConsumer, CollectGarbage>()
         .Add<ExplainResourceConsumer, ExplainResource>()
         .Add<ContainerDeletedConsumer>(ResourceQueues.Events)
-        .Add<ContainerUpdatedConsumer>(ResourceQueues.Events);
+        .Add<ContainerUpdatedConsumer>(ResourceQueues.Events)
+        .Add<ImageDeletedConsumer>(ResourceQueues.Events)
+        .Add<ImageUpdatedConsumer>(ResourceQueues.Events);
 }

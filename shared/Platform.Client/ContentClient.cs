@@ -71,8 +71,22 @@ public sealed class ContentClient(PlatformClient client)
     /// service has, and the source is positioned there (by seeking, or by reading and discarding when it can't seek). When the
     /// namespace already has the digest nothing is sent. The service verifies size and digest; a mismatch is InvalidArgument.
     /// </summary>
-    public async Task<Content> WriteAsync(Stream source, long size, string digest, string @ref, IReadOnlyDictionary<string, string>? labels = null,
-        string? leaseId = null, IProgress<(long Sent, long Total)>? progress = null, string? @namespace = null, CancellationToken cancellationToken = default)
+    public Task<Content> WriteAsync(Stream source, long size, string digest, string @ref, IReadOnlyDictionary<string, string>? labels = null,
+        string? leaseId = null, IProgress<(long Sent, long Total)>? progress = null, string? @namespace = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(async (offset, ct) =>
+        {
+            await SkipAsync(source, offset, ct);
+            return new KeepOpen(source);
+        }, size, digest, @ref, labels, leaseId, progress, @namespace, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WriteAsync(Stream, long, string, string, IReadOnlyDictionary{string, string}?, string?, IProgress{ValueTuple{long, long}}?, string?, CancellationToken)"/>,
+    /// opening the source only when there is something to send, at the offset the service already has (a registry blob
+    /// fetched with a range, say). The opened stream is disposed here.
+    /// </summary>
+    public async Task<Content> WriteAsync(Func<long, CancellationToken, Task<Stream>> openAt, long size, string digest, string @ref,
+        IReadOnlyDictionary<string, string>? labels = null, string? leaseId = null, IProgress<(long Sent, long Total)>? progress = null,
+        string? @namespace = null, CancellationToken cancellationToken = default)
     {
         var ns = client.Namespace(@namespace);
         var status = await client.RequestAsync<BeginContentIngest, ContentIngestStatus>(QueueNames.Of<BeginContentIngest>(), new BeginContentIngest
@@ -85,18 +99,21 @@ public sealed class ContentClient(PlatformClient client)
             return await InfoAsync(digest, ns, cancellationToken);
         }
         var sent = status.Offset;
-        await SkipAsync(source, sent, cancellationToken);
-        var buffer = new byte[Math.Max(1, status.ChunkSize)];
         progress?.Report((sent, size));
-        while (sent < size)
+        if (sent < size)
         {
-            var read = await source.ReadAtLeastAsync(buffer, (int)Math.Min(buffer.Length, size - sent), throwOnEndOfStream: true, cancellationToken);
-            status = await client.RequestAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(), new ContentIngestChunk
+            await using var source = await openAt(sent, cancellationToken);
+            var buffer = new byte[Math.Max(1, status.ChunkSize)];
+            while (sent < size)
             {
-                Namespace = ns, Ref = @ref, Offset = sent, Data = buffer.AsSpan(0, read).ToArray(),
-            }, cancellationToken);
-            sent = status.Offset;
-            progress?.Report((sent, size));
+                var read = await source.ReadAtLeastAsync(buffer, (int)Math.Min(buffer.Length, size - sent), throwOnEndOfStream: true, cancellationToken);
+                status = await client.RequestAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(), new ContentIngestChunk
+                {
+                    Namespace = ns, Ref = @ref, Offset = sent, Data = buffer.AsSpan(0, read).ToArray(),
+                }, cancellationToken);
+                sent = status.Offset;
+                progress?.Report((sent, size));
+            }
         }
         return (await client.RequestAsync<CommitContentIngest, ContentResult>(QueueNames.Of<CommitContentIngest>(),
             new CommitContentIngest { Namespace = ns, Ref = @ref, Labels = labels }, cancellationToken)).Content;
@@ -170,6 +187,23 @@ public sealed class ContentClient(PlatformClient client)
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>The caller's stream, left open when this wrapper is disposed.</summary>
+    private sealed class KeepOpen(Stream inner) : Stream
+    {
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Platform.Contracts;
 using Platform.Contracts.Images;
+using Platform.Contracts.Resources;
 
 namespace Platform.Client;
 
@@ -107,4 +108,44 @@ public sealed class ImagesClient(PlatformClient client)
             cancellationToken);
         return result.Image;
     }
+
+    /// <summary>
+    /// Names <paramref name="target"/> <paramref name="name"/>: creates the image, or, when the name exists, moves it to the
+    /// target (as docker load, pull and tag do; its labels stay). Retries when a concurrent writer got in between.
+    /// </summary>
+    public async Task<Image> PutAsync(string name, Descriptor target, string? @namespace = null, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CreateAsync(name, target, null, @namespace, cancellationToken);
+            }
+            catch (Common.Errors.PlatformException e) when (e.Kind == ErrorKind.AlreadyExists && attempt < 4)
+            {
+            }
+            try
+            {
+                var existing = await GetAsync(name, @namespace, cancellationToken);
+                if (existing.Target.Digest == target.Digest && existing.Target.MediaType == target.MediaType)
+                    return existing;
+                return await SetTargetAsync(name, target, existing.Version, @namespace, cancellationToken);
+            }
+            catch (Common.Errors.PlatformException e) when (e.Kind is ErrorKind.NotFound or ErrorKind.FailedPrecondition && attempt < 4)
+            {
+                // Deleted or changed meanwhile: start over.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Unpacks the image whose target is <paramref name="digest"/> into snapshots (the resource GC service reuses what
+    /// exists): the reply names the chain to prepare a container's rootfs from.
+    /// </summary>
+    public Task<UnpackImageResult> UnpackAsync(string digest, string? platform = null, string? snapshotter = null, string? leaseId = null,
+        string? @namespace = null, CancellationToken cancellationToken = default) =>
+        client.RequestAsync<UnpackImage, UnpackImageResult>(QueueNames.Of<UnpackImage>(), new UnpackImage
+        {
+            Namespace = client.Namespace(@namespace), Digest = digest, Platform = platform, Snapshotter = snapshotter, LeaseId = leaseId,
+        }, cancellationToken);
 }

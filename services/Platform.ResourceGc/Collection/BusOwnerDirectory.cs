@@ -6,7 +6,7 @@ using Platform.ResourceGc.Store;
 namespace Platform.ResourceGc.Collection;
 
 /// <summary>
-/// Asks the owning service whether an owner still exists: the metadata service for containers, the task runner for
+/// Asks the owning service whether an owner still exists: the metadata service for containers and images, the task runner for
 /// tasks; only a NotFound reply counts as gone. In bulk it lists
 /// the namespace's containers page by page, a few requests where one per reference made a pass over 50,000 container
 /// references spend ~35 s here.
@@ -23,6 +23,7 @@ public sealed class BusOwnerDirectory(PlatformClient client) : IOwnerDirectory
             {
                 OwnerKinds.Container => (await client.Containers.GetAsync(ownerId, @namespace, cancellationToken)).CreatedAt,
                 OwnerKinds.Task => (await client.Tasks.GetAsync(ownerId, @namespace, cancellationToken)).CreatedAt,
+                OwnerKinds.Image => (await client.Images.GetAsync(ownerId, @namespace, cancellationToken)).CreatedAt,
                 _ => (DateTimeOffset?)null,
             };
             return createdAt is null || generation == 0 || createdAt.Value.UtcTicks == generation;
@@ -40,6 +41,12 @@ public sealed class BusOwnerDirectory(PlatformClient client) : IOwnerDirectory
         {
             foreach (var task in await client.Tasks.ListAsync(@namespace: @namespace, cancellationToken: cancellationToken))
                 existing[task.ContainerId] = task.CreatedAt.UtcTicks;
+            return existing;
+        }
+        if (ownerKind == OwnerKinds.Image)
+        {
+            await foreach (var image in client.Images.ListAsync(@namespace: @namespace, cancellationToken: cancellationToken))
+                existing[image.Name] = image.CreatedAt.UtcTicks;
             return existing;
         }
         if (ownerKind != OwnerKinds.Container)

@@ -222,10 +222,9 @@ public sealed class Collector(
 
     private async Task DropDanglingReferencesAsync(DateTimeOffset olderThan, CancellationToken ct)
     {
-        // Containers answer for their references through the metadata service, tasks through the task runner.
-        // Image references are skipped for now: the metadata service releases them when an image goes, and there is no
-        // image directory to ask yet (it will be an IOwnerDirectory answer for OwnerKinds.Image).
+        // Containers and images answer for their references through the metadata service, tasks through the task runner.
         await DropDanglingReferencesAsync(OwnerKinds.Container, olderThan, ct);
+        await DropDanglingReferencesAsync(OwnerKinds.Image, olderThan, ct);
         await DropDanglingReferencesAsync(OwnerKinds.Task, olderThan, ct);
     }
 
