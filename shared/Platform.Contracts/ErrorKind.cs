@@ -23,4 +23,10 @@ public enum ErrorKind
 
     /// <summary>An unexpected failure inside a service. The message says where to look.</summary>
     Internal = 6,
+
+    /// <summary>The caller may not do this: a registry refused the credentials, or (later) a grant is missing. The message names who refused.</summary>
+    PermissionDenied = 7,
+
+    /// <summary>A limit was reached (disk space, a quota, a registry's rate limit); retrying after freeing or waiting may succeed.</summary>
+    ResourceExhausted = 8,
 }

@@ -17,6 +17,8 @@ public sealed class PlatformException(ErrorKind kind, string message, Exception?
     public static PlatformException FailedPrecondition(string message) => new(ErrorKind.FailedPrecondition, message);
     public static PlatformException Unavailable(string message, Exception? inner = null) => new(ErrorKind.Unavailable, message, inner);
     public static PlatformException Internal(string message, Exception? inner = null) => new(ErrorKind.Internal, message, inner);
+    public static PlatformException PermissionDenied(string message, Exception? inner = null) => new(ErrorKind.PermissionDenied, message, inner);
+    public static PlatformException ResourceExhausted(string message, Exception? inner = null) => new(ErrorKind.ResourceExhausted, message, inner);
 
     public ErrorReply ToReply() => new() { Kind = Kind, Message = Message };
 
