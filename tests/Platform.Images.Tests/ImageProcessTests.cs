@@ -1,3 +1,4 @@
+using Platform.Testing;
 using Platform.Client.Images;
 using Platform.Common.Errors;
 using Platform.Contracts;
@@ -111,7 +112,7 @@ public class When_making_a_process_from_an_image_config
 public class When_resolving_a_user
 {
     private static ResolvedUser Resolve(string user) =>
-        UserResolver.Resolve(user, new StringReader(Fixtures.OciImages.Passwd), new StringReader(Fixtures.OciImages.Group));
+        UserResolver.Resolve(user, new StringReader(OciImages.Passwd), new StringReader(OciImages.Group));
 
     [Fact]
     public void Empty_is_root_with_roots_groups()

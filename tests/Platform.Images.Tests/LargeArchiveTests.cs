@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using Platform.Client.Images;
-using Platform.Images.Tests.Fixtures;
+using Platform.Testing;
 using Xunit;
 using static Platform.Images.Tests.ArchiveAssertions;
 

@@ -1,5 +1,5 @@
 using Platform.Client.Images;
-using Platform.Images.Tests.Fixtures;
+using Platform.Testing;
 using Xunit;
 using static Platform.Images.Tests.ArchiveAssertions;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Platform.Client.Images;
 using Platform.Common.Errors;
 using Platform.Contracts;
-using Platform.Images.Tests.Fixtures;
+using Platform.Testing;
 using Xunit;
 using static Platform.Images.Tests.ArchiveAssertions;
 

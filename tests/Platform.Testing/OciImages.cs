@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Platform.Images.Tests.Fixtures;
+namespace Platform.Testing;
 
 /// <summary>
 /// Builds real image archives from Debian's busybox-static, with nothing but the BCL (TarWriter, GZipStream, SHA256,
@@ -125,7 +125,7 @@ public static class OciImages
         return (builder, amd64, arm64, index);
     }
 
-    internal static byte[] Tar(Action<TarWriter> write)
+    public static byte[] Tar(Action<TarWriter> write)
     {
         using var output = new MemoryStream();
         using (var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
@@ -133,7 +133,7 @@ public static class OciImages
         return output.ToArray();
     }
 
-    internal static void WriteFile(TarWriter writer, string name, byte[] content)
+    public static void WriteFile(TarWriter writer, string name, byte[] content)
     {
         writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
         {
@@ -142,7 +142,7 @@ public static class OciImages
         });
     }
 
-    internal static void WriteFile(TarWriter writer, string name, string content) => WriteFile(writer, name, Encoding.UTF8.GetBytes(content));
+    public static void WriteFile(TarWriter writer, string name, string content) => WriteFile(writer, name, Encoding.UTF8.GetBytes(content));
 }
 
 /// <summary>An OCI image layout assembled in memory, written out as a folder or a tar.</summary>
