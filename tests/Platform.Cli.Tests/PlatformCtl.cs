@@ -64,12 +64,8 @@ public sealed class PlatformCtl
     public Task<int> StartWithSignals(SharedOutput stdout, SharedOutput stderr, ConsoleSignals? signals, CancellationToken stop, params string[] args) =>
         Task.Run(() => Cli.RunAsync(WithNamespace(args), stdout.Writer, stderr.Writer, TextReader.Null, _options, stop, signals), stop);
 
-    /// <summary>The namespace goes before a <c>--</c>: what follows it is the container process's command line.</summary>
-    private string[] WithNamespace(string[] args)
-    {
-        var dashes = Array.IndexOf(args, "--");
-        return dashes < 0 ? [.. args, "-n", Namespace] : [.. args[..dashes], "-n", Namespace, .. args[dashes..]];
-    }
+    /// <summary>The namespace goes first: after <c>--</c>, or after <c>run</c>'s image, everything is the container process's command line.</summary>
+    private string[] WithNamespace(string[] args) => ["-n", Namespace, .. args];
 }
 
 /// <summary>A writer the CLI writes to from one thread while the test reads it from another.</summary>

@@ -106,9 +106,9 @@ public sealed class When_a_task_command_line_is_wrong
     }
 
     [Fact]
-    public async Task Run_without_a_root_filesystem_exits_2()
+    public async Task Run_without_an_image_or_a_root_filesystem_exits_2()
     {
-        AssertUsage(await RunAsync("run", "web", "--", "true"), "--snapshot NAME or --rootfs DIR", "run");
+        AssertUsage(await RunAsync("run"), "Required argument missing", "run");
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public static class Cli
     {
         var context = new CliContext(stdout, stderr, stdin, baseOptions ?? new PlatformClientOptions(), new GlobalOptions(),
             signals ?? new ConsoleSignals());
-        var parsed = BuildRoot(context).Parse(args);
+        var parsed = BuildRoot(context).Parse(Commands.Run.RunArguments.Normalize(args));
         if (parsed.Action is ParseErrorAction)
             return await ReportUsageErrorsAsync(parsed, stderr);
 

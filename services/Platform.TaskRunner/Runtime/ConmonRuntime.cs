@@ -108,6 +108,7 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
                 root["path"] = "rootfs";
                 spec["root"] = root;
             }
+            SpecUser.Resolve(spec, RootfsOf(spec, bundle), $"{task.Namespace}/{task.ContainerId}");
             spec["process"]!["terminal"] = false;
             if (spec["linux"] is not JsonObject linux)
                 spec["linux"] = linux = [];
@@ -165,6 +166,13 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
         if (spec["process"] is not JsonObject)
             throw PlatformException.InvalidArgument("spec has no process object (process.args, process.cwd, ...)");
         return spec;
+    }
+
+    /// <summary>The root filesystem's folder: <c>root.path</c>, relative to the bundle unless absolute.</summary>
+    private static string RootfsOf(JsonObject spec, string bundle)
+    {
+        var path = spec["root"] is JsonObject root && root["path"] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : "rootfs";
+        return Path.IsPathRooted(path) ? path : Path.Combine(bundle, path);
     }
 
     private static void CheckRootPath(JsonObject spec)

@@ -26,6 +26,14 @@ public sealed record DefaultSpecOptions
 
     /// <summary>Optional. The container's hostname (usually its id); none when null.</summary>
     public string? Hostname { get; init; }
+
+    /// <summary>
+    /// Optional. The user to run as, as an image or <c>-u</c> gives it (<c>name</c>, <c>uid</c>, <c>uid:gid</c>,
+    /// <c>name:group</c>); root when null or empty. Ids given as numbers are written as they are; the task runner
+    /// resolves names (and a uid's groups) from the container's own /etc/passwd and /etc/group once its root filesystem
+    /// is mounted (see <see cref="DefaultSpec.UserNameField"/>).
+    /// </summary>
+    public string? User { get; init; }
 }
 
 /// <summary>
@@ -38,6 +46,12 @@ public static class DefaultSpec
     public const string OciVersion = "1.0.2";
 
     public const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// <summary>
+    /// <c>process.user.username</c>: the OCI spec's user name field (used by runtimes on other platforms; runc ignores it).
+    /// Platform's task runner reads it, resolves it in the container's root filesystem and writes the ids in its place.
+    /// </summary>
+    public const string UserNameField = "username";
 
     /// <summary>containerd's default set: what a root process in a container keeps.</summary>
     public static readonly IReadOnlyList<string> Capabilities =
@@ -72,7 +86,7 @@ public static class DefaultSpec
         var spec = new JsonObject
         {
             ["ociVersion"] = OciVersion,
-            ["process"] = Process(options.Args, Environment(options.Env), string.IsNullOrEmpty(options.Cwd) ? "/" : options.Cwd),
+            ["process"] = Process(options.Args, Environment(options.Env), string.IsNullOrEmpty(options.Cwd) ? "/" : options.Cwd, User(options.User)),
             ["root"] = new JsonObject { ["path"] = options.RootPath, ["readonly"] = options.ReadonlyRoot },
         };
         if (!string.IsNullOrEmpty(options.Hostname))
@@ -113,10 +127,21 @@ public static class DefaultSpec
         return result;
     }
 
-    private static JsonObject Process(IReadOnlyList<string> args, IReadOnlyList<string> env, string cwd) => new()
+    /// <summary><c>uid[:gid]</c> as numbers; anything else (a name) for the runner to resolve, with root ids until it does.</summary>
+    private static JsonObject User(string? user)
+    {
+        if (string.IsNullOrWhiteSpace(user))
+            return new JsonObject { ["uid"] = 0, ["gid"] = 0 };
+        var parts = user.Split(':', 2);
+        if (uint.TryParse(parts[0], out var uid) && (parts.Length == 1 || uint.TryParse(parts[1], out _)))
+            return new JsonObject { ["uid"] = uid, ["gid"] = parts.Length == 2 ? uint.Parse(parts[1]) : 0u, [UserNameField] = user };
+        return new JsonObject { ["uid"] = 0, ["gid"] = 0, [UserNameField] = user };
+    }
+
+    private static JsonObject Process(IReadOnlyList<string> args, IReadOnlyList<string> env, string cwd, JsonObject user) => new()
     {
         ["terminal"] = false,
-        ["user"] = new JsonObject { ["uid"] = 0, ["gid"] = 0 },
+        ["user"] = user,
         ["args"] = Strings(args),
         ["env"] = Strings(env),
         ["cwd"] = cwd,

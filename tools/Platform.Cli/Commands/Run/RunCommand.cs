@@ -2,6 +2,7 @@ using System.CommandLine;
 using Platform.Cli.Commands.Tasks;
 using Platform.Cli.Input;
 using Platform.Client;
+using Platform.Client.Images;
 using Platform.Client.Oci;
 using Platform.Common.Errors;
 using Platform.Contracts;
@@ -27,32 +28,42 @@ internal static class RunCommand
 
     public static Command Create(CliContext context)
     {
-        var id = new Argument<string>("id") { Description = "Container id: letters and digits, single '.', '_' or '-' between them" };
+        var target = new Argument<string>("image")
+        {
+            Description = "The image to run (docker's form); with --snapshot or --rootfs, the container id instead",
+            HelpName = "IMAGE|ID",
+        };
         var processArgs = new Argument<string[]>("command")
         {
-            Description = "The program and its arguments, after '--'",
-            HelpName = "-- CMD ARGS",
+            Description = "The command and its arguments: after the image (replacing its Cmd), or after '--' with --snapshot/--rootfs",
+            HelpName = "COMMAND ARGS",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var name = new Option<string>("--name") { Description = "Container id [default: generated, printed with -d]", HelpName = "ID" };
         var remove = new Option<bool>("--rm") { Description = "Remove the container (and so its snapshot) once the task has exited" };
         var detach = new Option<bool>("--detach", "-d") { Description = "Start the task, print the container id and return without waiting" };
         var labels = new Option<string[]>("--label") { Description = "Container label to set; repeatable", HelpName = "KEY=VALUE" };
         var snapshot = new Option<string>("--snapshot") { Description = "Committed snapshot to run on: an active snapshot <ID>-rootfs is prepared from it", HelpName = "NAME" };
         var rootfs = new Option<string>("--rootfs") { Description = "Folder to run on as the root filesystem, used in place", HelpName = "DIR" };
-        var snapshotter = new Option<string>("--snapshotter") { Description = "Snapshotter of --snapshot [default: the service's]", HelpName = "NAME" };
+        var snapshotter = new Option<string>("--snapshotter") { Description = "Snapshotter of the image or of --snapshot [default: the service's]", HelpName = "NAME" };
         var runtime = new Option<string>("--runtime")
         {
             Description = "Runtime name",
             HelpName = "NAME",
             DefaultValueFactory = _ => DefaultRuntime,
         };
-        var env = new Option<string[]>("--env", "-e") { Description = "Environment variable, added to PATH; repeatable", HelpName = "KEY=VALUE" };
-        var cwd = new Option<string>("--cwd", "-w") { Description = "Working directory inside the container [default: /]", HelpName = "DIR" };
+        var env = new Option<string[]>("--env", "-e") { Description = "Environment variable over the image's (and PATH); repeatable", HelpName = "KEY=VALUE" };
+        var cwd = new Option<string>("--workdir", "-w", "--cwd") { Description = "Working directory inside the container [default: the image's, else /]", HelpName = "DIR" };
+        var user = new Option<string>("--user", "-u") { Description = "User to run as: name, uid, uid:gid or name:group [default: the image's, else root]", HelpName = "USER" };
+        var entrypoint = new Option<string>("--entrypoint") { Description = "Replace the image's Entrypoint (and its Cmd); \"\" clears it", HelpName = "CMD" };
 
-        var command = new Command("run",
-            "Create a container and its task, start it, print its output and exit with its exit status (255 when unknown)")
+        var command = new Command("run", """
+            Create a container and its task, start it, print its output and exit with its exit status (255 when unknown).
+            docker's form: run [OPTIONS] IMAGE [COMMAND] [ARG...] runs an image (loaded or pulled) with its Entrypoint, Cmd,
+            Env, WorkingDir and User. The older form run --snapshot NAME|--rootfs DIR [OPTIONS] ID -- CMD [ARG...] still works.
+            """)
         {
-            id, processArgs, remove, detach, labels, snapshot, rootfs, snapshotter, runtime, env, cwd,
+            target, processArgs, name, remove, detach, labels, snapshot, rootfs, snapshotter, runtime, env, cwd, user, entrypoint,
         };
         command.Validators.Add(result =>
         {
@@ -61,18 +72,25 @@ internal static class RunCommand
                 result.AddError("--rm cannot be used with -d/--detach: nothing would wait for the task to exit to remove the container");
             if (Given(snapshot) && Given(rootfs))
                 result.AddError("--snapshot and --rootfs cannot be used together: give one root filesystem");
-            else if (!Given(snapshot) && !Given(rootfs))
-                result.AddError("run needs a root filesystem: --snapshot NAME or --rootfs DIR");
-            if (Given(snapshotter) && !Given(snapshot))
-                result.AddError("--snapshotter applies to --snapshot only");
+            if (Given(snapshot) || Given(rootfs))
+            {
+                if (Given(name))
+                    result.AddError("--name applies to the image form; with --snapshot or --rootfs the id is the first argument");
+                if (Given(user) || Given(entrypoint))
+                    result.AddError("--user and --entrypoint apply to the image form (run IMAGE ...)");
+            }
+            if (Given(snapshotter) && Given(rootfs))
+                result.AddError("--snapshotter applies to images and --snapshot only");
         });
         context.SetAction(command, async run =>
         {
             var args = run.Get(processArgs) ?? [];
-            if (args.Length == 0 || !run.HasDoubleDash)
+            var legacy = run.Get(snapshot) is not null || run.Get(rootfs) is not null;
+            if (legacy && (args.Length == 0 || !run.HasDoubleDash))
                 return await run.UsageErrorAsync("run needs the command to run after '--', e.g. platformctl run --rootfs DIR ID -- sh -c 'echo hi'");
+            var image = legacy ? null : run.Get(target)!;
             var request = new Request(
-                run.Get(id)!,
+                legacy ? run.Get(target)! : run.Get(name) ?? GeneratedId(),
                 args,
                 KeyValues.Parse(run.Get(labels), "--label"),
                 ProcessSpec.ParseEnv(run.Get(env), "--env"),
@@ -82,7 +100,10 @@ internal static class RunCommand
                 run.Get(snapshotter),
                 run.Get(runtime) ?? DefaultRuntime,
                 run.Get(remove),
-                run.Get(detach));
+                run.Get(detach),
+                image,
+                run.Get(user),
+                run.Get(entrypoint) is { } e ? (e.Length == 0 ? [] : [e]) : null);
             var client = await run.ClientAsync();
             return await RunAsync(run, client, request);
         });
@@ -90,7 +111,11 @@ internal static class RunCommand
     }
 
     private sealed record Request(string Id, string[] Args, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Env, string? Cwd,
-        string? Snapshot, string? Rootfs, string? Snapshotter, string Runtime, bool Remove, bool Detach);
+        string? Snapshot, string? Rootfs, string? Snapshotter, string Runtime, bool Remove, bool Detach,
+        string? Image, string? User, IReadOnlyList<string>? Entrypoint);
+
+    /// <summary>A container id when --name is absent: 12 hex digits, as docker's short ids look.</summary>
+    private static string GeneratedId() => Guid.NewGuid().ToString("N")[..12];
 
     private static string RootfsFolder(string folder)
     {
@@ -156,6 +181,16 @@ internal static class RunCommand
     private static async Task CreateContainerAsync(Invocation run, PlatformClient client, Request request)
     {
         var ct = run.CancellationToken;
+        if (request.Image is not null)
+        {
+            await new ImageContainers(client).CreateAsync(new ContainerFromImage
+            {
+                Namespace = run.Namespace, Id = request.Id, Image = request.Image, Args = request.Args, Entrypoint = request.Entrypoint,
+                Env = request.Env, WorkingDir = request.Cwd, User = request.User, Runtime = request.Runtime, Snapshotter = request.Snapshotter,
+                Labels = request.Labels,
+            }, ct);
+            return;
+        }
         var spec = DefaultSpec.Create(new DefaultSpecOptions
         {
             Args = request.Args,
