@@ -9,12 +9,12 @@ namespace Platform.Cli.Input;
 internal static class ImportSource
 {
     /// <exception cref="PlatformException">InvalidArgument naming the path when it does not exist, can't be read or is no archive.</exception>
-    public static async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken)
+    public static async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken, string what = "--from")
     {
         if (Directory.Exists(path))
             return await DirectoryTar.CreateTempAsync(path, cancellationToken);
         if (!File.Exists(path))
-            throw PlatformException.InvalidArgument($"--from \"{path}\" does not exist");
+            throw PlatformException.InvalidArgument($"{what} \"{path}\" does not exist");
         FileStream file;
         try
         {
@@ -22,12 +22,12 @@ internal static class ImportSource
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw PlatformException.InvalidArgument($"--from \"{path}\" cannot be read: {e.Message}");
+            throw PlatformException.InvalidArgument($"{what} \"{path}\" cannot be read: {e.Message}");
         }
         try
         {
             if (!file.CanSeek || !ArchiveFormat.IsTar(file))
-                throw PlatformException.InvalidArgument($"--from \"{path}\" is neither a folder nor a tar or gzip-compressed tar archive");
+                throw PlatformException.InvalidArgument($"{what} \"{path}\" is neither a folder nor a tar or gzip-compressed tar archive");
             return file;
         }
         catch
