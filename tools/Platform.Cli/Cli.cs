@@ -3,6 +3,7 @@ using System.CommandLine.Invocation;
 using Platform.Cli.Commands.Containers;
 using Platform.Cli.Commands.Events;
 using Platform.Cli.Commands.Gc;
+using Platform.Cli.Commands.Images;
 using Platform.Cli.Commands.Leases;
 using Platform.Cli.Commands.Run;
 using Platform.Cli.Commands.Snapshots;
@@ -43,6 +44,7 @@ public static class Cli
         root.Subcommands.Add(ContainersCommand.Create(context));
         root.Subcommands.Add(TasksCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(ImagesCommand.Create(context));
         root.Subcommands.Add(SnapshotsCommand.Create(context));
         root.Subcommands.Add(LeasesCommand.Create(context));
         root.Subcommands.Add(GcCommand.Create(context));
