@@ -59,4 +59,25 @@ public sealed class When_events_are_filtered
                 EventId = Guid.NewGuid(), Timestamp = new DateTimeOffset(2025, 3, 4, 6, 6, 7, TimeSpan.FromHours(1)),
                 Namespace = "prod", Sequence = 2, Id = "web",
             }));
+
+    [Fact]
+    public void Image_and_content_events_are_about_the_name_and_the_digest()
+    {
+        var digest = "sha256:" + new string('a', 64);
+        var image = new Contracts.Images.Image
+        {
+            Namespace = "prod", Name = "docker.io/library/busybox:1.36",
+            Target = new Contracts.Images.Descriptor { MediaType = "application/vnd.oci.image.manifest.v1+json", Digest = digest, Size = 10 },
+            Labels = new Dictionary<string, string> { ["team"] = "base" },
+        };
+        var created = new Contracts.Images.ImageCreated { EventId = Guid.NewGuid(), Timestamp = DateTimeOffset.UtcNow, Namespace = "prod", Sequence = 1, Image = image };
+        var removed = new Contracts.Resources.ContentRemoved { EventId = Guid.NewGuid(), Timestamp = DateTimeOffset.UtcNow, Namespace = "prod", Sequence = 3, Digest = digest, Size = 10, Collected = true };
+
+        Assert.True(Matches(created, "type==ImageCreated,id==\"docker.io/library/busybox:1.36\",labels.team==base"));
+        Assert.True(Matches(removed, $"type==ContentRemoved,id==\"{digest}\""));
+        Assert.EndsWith($" ImageCreated prod docker.io/library/busybox:1.36 1 target={digest}", EventOutput.Line(created));
+        Assert.EndsWith($" ContentRemoved prod {digest} 3 size=10 collected", EventOutput.Line(removed));
+        var json = System.Text.Json.JsonDocument.Parse(EventOutput.JsonLine(created)).RootElement;
+        Assert.Equal(digest, json.GetProperty("image").GetProperty("target").GetProperty("digest").GetString());
+    }
 }

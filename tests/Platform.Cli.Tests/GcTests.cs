@@ -151,7 +151,7 @@ public sealed partial class When_a_user_collects_garbage(PlatformFixture fixture
 
         var missing = await ctl.RunAsync("gc", "explain", "snapshot/nothing-here");
         var malformed = await ctl.RunAsync("gc", "explain", "busybox");
-        var unknownKind = await ctl.RunAsync("gc", "explain", "image/busybox");
+        var unknownKind = await ctl.RunAsync("gc", "explain", "volume/data");
 
         Assert.Equal((4, ""), (missing.ExitCode, missing.Stdout));
         Assert.StartsWith("error: NotFound: ", missing.Stderr);
@@ -159,7 +159,7 @@ public sealed partial class When_a_user_collects_garbage(PlatformFixture fixture
         Assert.Equal((3, ""), (malformed.ExitCode, malformed.Stdout));
         Assert.Contains("KIND/KEY", malformed.Stderr);
         Assert.Equal((3, ""), (unknownKind.ExitCode, unknownKind.Stdout));
-        Assert.Contains("image", unknownKind.Stderr);
+        Assert.Contains("volume", unknownKind.Stderr);
     }
 
     [Theory]
@@ -168,6 +168,9 @@ public sealed partial class When_a_user_collects_garbage(PlatformFixture fixture
     [InlineData("snapshot/native/a/b", null, "snapshot", "native", "a/b")]
     [InlineData("snapshot/a/b", "overlayfs", "snapshot", "overlayfs", "a/b")]
     [InlineData("snapshot/sha256:abc/", null, "snapshot", null, "sha256:abc/")]
+    [InlineData("image/docker.io/library/busybox:1.36", null, "image", null, "docker.io/library/busybox:1.36")]
+    [InlineData("images/127.0.0.1:5000/acc/bb:1", null, "image", null, "127.0.0.1:5000/acc/bb:1")]
+    [InlineData("content/sha256:0123", null, "content", null, "sha256:0123")]
     public void Resource_names_are_kind_then_an_optional_snapshotter_then_the_key(string text, string? option, string kind, string? snapshotter, string key)
     {
         var parsed = ResourceName.Parse(text, option);
@@ -178,8 +181,14 @@ public sealed partial class When_a_user_collects_garbage(PlatformFixture fixture
     [InlineData("busybox")]
     [InlineData("/busybox")]
     [InlineData("snapshot/")]
+    [InlineData("image/")]
     public void A_name_without_kind_or_key_is_InvalidArgument(string text) =>
         Assert.Equal(Contracts.ErrorKind.InvalidArgument, Assert.Throws<PlatformException>(() => ResourceName.Parse(text, null)).Kind);
+
+    [Fact]
+    public void An_image_or_content_with_a_snapshotter_is_InvalidArgument() =>
+        Assert.Equal(Contracts.ErrorKind.InvalidArgument,
+            Assert.Throws<PlatformException>(() => ResourceName.Parse("content/sha256:0123", "overlayfs")).Kind);
 
     public void Dispose() => _files.Dispose();
 }

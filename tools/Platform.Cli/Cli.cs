@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using Platform.Cli.Commands.Containers;
+using Platform.Cli.Commands.Content;
+using Platform.Cli.Commands.Df;
 using Platform.Cli.Commands.Events;
 using Platform.Cli.Commands.Gc;
+using Platform.Cli.Commands.Images;
 using Platform.Cli.Commands.Leases;
 using Platform.Cli.Commands.Run;
 using Platform.Cli.Commands.Snapshots;
@@ -35,7 +38,7 @@ public static class Cli
     private static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand($"""
-            platformctl manages Platform containers, tasks, snapshots and leases, runs containers, collects garbage and watches events over RabbitMQ.
+            platformctl manages Platform containers, tasks, images, content, snapshots and leases, runs containers, collects garbage and watches events over RabbitMQ.
 
             {ExitCodes.Table}
             """);
@@ -43,9 +46,12 @@ public static class Cli
         root.Subcommands.Add(ContainersCommand.Create(context));
         root.Subcommands.Add(TasksCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(ImagesCommand.Create(context));
+        root.Subcommands.Add(ContentCommand.Create(context));
         root.Subcommands.Add(SnapshotsCommand.Create(context));
         root.Subcommands.Add(LeasesCommand.Create(context));
         root.Subcommands.Add(GcCommand.Create(context));
+        root.Subcommands.Add(DfCommand.Create(context));
         root.Subcommands.Add(EventsCommand.Create(context));
         return root;
     }

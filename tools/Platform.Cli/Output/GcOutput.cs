@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Platform.Cli.Input;
 using Platform.Contracts.Resources;
 
 namespace Platform.Cli.Output;
@@ -7,7 +8,7 @@ namespace Platform.Cli.Output;
 /// <summary>What a collection pass removed, and why a resource is alive: as text or as the reply's JSON.</summary>
 internal static class GcOutput
 {
-    /// <summary>The removed snapshots (a table, when there are any), then one summary line.</summary>
+    /// <summary>The removed snapshots and content (a table, when there are any; content has no snapshotter), then one summary line.</summary>
     public static async Task WriteTextAsync(TextWriter output, GarbageCollectionResult result)
     {
         var removed = result.Removed
@@ -18,7 +19,9 @@ internal static class GcOutput
         if (removed.Count > 0)
             await TextTable.WriteAsync(output, ["NAMESPACE", "SNAPSHOTTER", "KEY", "SIZE"],
                 removed.Select(r => new[] { r.Namespace, TextBlock.Or(r.Resource.Snapshotter), r.Resource.Key, Sizes.Human(r.Size) }));
-        var count = removed.Count == 1 ? "1 snapshot" : $"{removed.Count} snapshots";
+        var blobs = removed.Count(r => r.Resource.Kind == ResourceName.Content);
+        var snapshots = removed.Count - blobs;
+        var count = (snapshots == 1 ? "1 snapshot" : $"{snapshots} snapshots") + (blobs == 0 ? "" : blobs == 1 ? " and 1 content blob" : $" and {blobs} content blobs");
         var verb = result.DryRun ? "would remove" : "removed";
         var freed = result.DryRun ? "would free" : "freed";
         await output.WriteLineAsync(

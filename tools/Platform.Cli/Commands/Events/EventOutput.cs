@@ -26,8 +26,8 @@ internal static class EventOutput
     }
 
     /// <summary>
-    /// The envelope first, then the event's own fields; a container, snapshot or lease inside is shaped as
-    /// <c>containers get</c>, <c>snapshots stat</c> or <c>leases create</c> show it with <c>-o json</c>.
+    /// The envelope first, then the event's own fields; a container, snapshot, lease, image or content record inside is shaped as
+    /// <c>containers get</c>, <c>snapshots stat</c>, <c>leases create</c>, <c>images ls</c> or <c>content ls</c> show it with <c>-o json</c>.
     /// </summary>
     public static string JsonLine(IPlatformEvent e)
     {
@@ -50,6 +50,8 @@ internal static class EventOutput
                 Container container => ContainerJson.ToJson(container),
                 Snapshot snapshot => SnapshotJson.ToJson(snapshot),
                 Lease lease => LeaseJson.ToJson(lease),
+                Contracts.Images.Image image => ImageJson.ToJson(image),
+                Contracts.Resources.Content content => ContentJson.ToJson(content),
                 _ => body[name]?.DeepClone(),
             };
         }

@@ -1,5 +1,6 @@
 using Platform.Contracts;
 using Platform.Contracts.Containers;
+using Platform.Contracts.Images;
 using Platform.Contracts.Resources;
 using Platform.Contracts.Tasks;
 
@@ -8,7 +9,10 @@ namespace Platform.Cli.Commands.Events;
 /// <summary>What an event is about. A new event type shows up here or its id and labels stay absent to filters.</summary>
 internal static class EventSubject
 {
-    /// <summary>The container's id (also of task events), the snapshot's key or the lease's id; none for a collection pass.</summary>
+    /// <summary>
+    /// The container's id (also of task events), the snapshot's key, the lease's id, the image's name or the content's
+    /// digest; none for a collection pass.
+    /// </summary>
     public static string? Id(IPlatformEvent e) => e switch
     {
         ContainerCreated created => created.Container.Id,
@@ -26,6 +30,11 @@ internal static class EventSubject
         TaskPaused paused => paused.ContainerId,
         TaskResumed resumed => resumed.ContainerId,
         TaskDeleted deleted => deleted.ContainerId,
+        ImageCreated created => created.Image.Name,
+        ImageUpdated updated => updated.Image.Name,
+        ImageDeleted deleted => deleted.Name,
+        ContentCommitted committed => committed.Content.Digest,
+        ContentRemoved removed => removed.Digest,
         _ => null,
     };
 
@@ -37,6 +46,10 @@ internal static class EventSubject
         TaskExecStarted exec => $"exec={exec.ExecId} pid={exec.Pid}",
         TaskExited exited => (exited.ExecId is null ? "" : $"exec={exited.ExecId} ") + $"pid={exited.Pid} status={Status(exited.ExitStatus)}",
         TaskDeleted deleted => $"status={Status(deleted.ExitStatus)}",
+        ImageCreated created => $"target={created.Image.Target.Digest}",
+        ImageUpdated updated => $"target={updated.Image.Target.Digest}",
+        ContentCommitted committed => $"size={committed.Content.Size}",
+        ContentRemoved removed => $"size={removed.Size}" + (removed.Collected ? " collected" : ""),
         _ => null,
     };
 
@@ -50,6 +63,10 @@ internal static class EventSubject
         SnapshotPrepared prepared => prepared.Snapshot.Labels,
         SnapshotCommitted committed => committed.Snapshot.Labels,
         LeaseCreated created => created.Lease.Labels,
+        ImageCreated created => created.Image.Labels,
+        ImageUpdated updated => updated.Image.Labels,
+        ImageDeleted deleted => deleted.Labels,
+        ContentCommitted committed => committed.Content.Labels,
         _ => null,
     };
 }
