@@ -41,7 +41,7 @@ public sealed class When_images_race_the_collector(PlatformFixture fixture) : IC
             }
         }).ToList();
         await fixture.Client.Images.DeleteAsync(name, null, ns, Ct);
-        await fixture.Client.Gc.CollectAsync(dryRun: false, ns, Ct);
+        await fixture.Client.Gc.CollectAsync(false, Ct);
         var made = (await Task.WhenAll(creates)).Where(c => c is not null).ToList();
 
         // Every container that exists can mount its rootfs: its snapshot and every parent up the chain are there.
@@ -66,11 +66,11 @@ public sealed class When_images_race_the_collector(PlatformFixture fixture) : IC
         var passes = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
-                await fixture.Client.Gc.CollectAsync(dryRun: false, ns, stop.Token);
+                await fixture.Client.Gc.CollectAsync(false, stop.Token);
         }, stop.Token);
 
         var unpacked = await fixture.Client.Images.UnpackAsync(loaded.Image.Target.Digest, @namespace: ns, cancellationToken: Ct);
-        await fixture.Client.Gc.CollectAsync(dryRun: false, ns, Ct);
+        await fixture.Client.Gc.CollectAsync(false, Ct);
         await stop.CancelAsync();
         await passes.ContinueWith(_ => { }, TaskScheduler.Default);
 
@@ -118,7 +118,7 @@ public sealed class When_images_race_the_collector(PlatformFixture fixture) : IC
         Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
         Assert.Contains("diff id", error.Message);
         await Assert.ThrowsAsync<PlatformException>(() => fixture.Client.Images.GetAsync("broken:1", ns, Ct));
-        await fixture.Client.Gc.CollectAsync(dryRun: false, ns, Ct);
+        await fixture.Client.Gc.CollectAsync(false, Ct);
         Assert.False(await fixture.Client.Snapshots.ListAsync(@namespace: ns, cancellationToken: Ct).AnyAsync(Ct));
         Assert.False(await fixture.Client.Content.ListAsync(@namespace: ns, cancellationToken: Ct).AnyAsync(Ct));
     }

@@ -69,7 +69,8 @@ public sealed class ImageUnpacker(
             }
             if (!string.IsNullOrEmpty(request.LeaseId) && chain.Count > 0)
                 await leases.ChangeResourceAsync(ns, request.LeaseId, new ResourceRef { Kind = ResourceKinds.Snapshot, Snapshotter = driver.Name, Key = chain[^1] }, add: true, ct);
-            if (chain.Count > 0)
+            // Labelled once: a second unpack of the same chain changes nothing (not even the config's updatedAt).
+            if (chain.Count > 0 && (await content.InfoAsync(ns, configDigest, ct))?.Labels.GetValueOrDefault(GcLabels.SnapshotRef + driver.Name) != chain[^1])
                 await content.UpdateLabelsAsync(ns, configDigest, new Dictionary<string, string?> { [GcLabels.SnapshotRef + driver.Name] = chain[^1] }, ct);
             logger.LogInformation("Image {Manifest} unpacked into {Snapshotter}/{ChainId} in namespace {Namespace}: {Unpacked} of {Layers} layers new",
                 manifestDigest, driver.Name, chain.LastOrDefault(), ns, unpacked, chain.Count);
