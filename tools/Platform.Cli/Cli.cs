@@ -3,6 +3,7 @@ using System.CommandLine.Invocation;
 using Platform.Cli.Commands.Containers;
 using Platform.Cli.Commands.Events;
 using Platform.Cli.Commands.Gc;
+using Platform.Cli.Commands.Images;
 using Platform.Cli.Commands.Leases;
 using Platform.Cli.Commands.Run;
 using Platform.Cli.Commands.Snapshots;
@@ -47,6 +48,7 @@ public static class Cli
         root.Subcommands.Add(LeasesCommand.Create(context));
         root.Subcommands.Add(GcCommand.Create(context));
         root.Subcommands.Add(EventsCommand.Create(context));
+        root.Subcommands.Add(new Command("images") { PullCommand.Create(context), PushCommand.Create(context) });
         return root;
     }
 
