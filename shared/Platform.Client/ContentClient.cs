@@ -43,6 +43,12 @@ public sealed class ContentClient(PlatformClient client)
         return new ContentReadStream(this, digest, info.Size, client.Namespace(@namespace));
     }
 
+    /// <summary>
+    /// As <see cref="ReadAsync"/> for a blob whose size is known already (from <see cref="InfoAsync"/> or a descriptor): no
+    /// request is made until the stream is read, so it can be opened where only a synchronous factory fits (an HTTP body).
+    /// </summary>
+    public Stream OpenRead(string digest, long size, string? @namespace = null) => new ContentReadStream(this, digest, size, client.Namespace(@namespace));
+
     /// <summary>Copies the whole blob to <paramref name="destination"/>.</summary>
     public async Task CopyToAsync(string digest, Stream destination, string? @namespace = null, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Platform.Client.Images;
 using Platform.Client.Registry;
 using Platform.Registry.Tests.Support;
 using Xunit;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Platform.Client.Images;
 using Platform.Client.Registry;
 using Platform.Registry.Tests.Support;
 using Xunit;
@@ -80,7 +81,7 @@ public sealed class When_pulling_from_a_real_registry(RegistryFixture registry)
     {
         registry.Require();
         using var client = registry.Client();
-        var missing = new Descriptor(MediaTypes.OciLayerGzip, TestImage.Digest([1, 2, 3]), 3);
+        var missing = new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = TestImage.Digest([1, 2, 3]), Size = 3 };
 
         Assert.False(await client.BlobExistsAsync(Repo, missing.Digest, Ct));
         var e = await Assert.ThrowsAsync<RegistryException>(() => client.OpenBlobAsync(Repo, missing, Ct));

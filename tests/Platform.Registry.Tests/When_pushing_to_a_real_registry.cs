@@ -1,4 +1,5 @@
 using System.Text;
+using Platform.Client.Images;
 using Platform.Client.Registry;
 using Platform.Registry.Tests.Support;
 using Xunit;
@@ -74,7 +75,7 @@ public sealed class When_pushing_to_a_real_registry(RegistryFixture registry)
         registry.Require();
         using var client = registry.Client();
         var content = Encoding.UTF8.GetBytes("the real content");
-        var claimed = new Descriptor(MediaTypes.OciConfig, TestImage.Digest(Encoding.UTF8.GetBytes("other content!!!")), content.Length);
+        var claimed = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = TestImage.Digest(Encoding.UTF8.GetBytes("other content!!!")), Size = content.Length };
 
         var e = await Assert.ThrowsAsync<RegistryException>(() => client.PushBlobAsync("bad/app", claimed, () => new MemoryStream(content), Ct));
 

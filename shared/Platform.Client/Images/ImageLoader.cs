@@ -55,7 +55,7 @@ public sealed class ImageLoader(PlatformClient client)
         }, cancellationToken);
         try
         {
-            await ContentWrites.StoreAsync(client, archive.Blobs.Select(b => new BlobSource(b.Descriptor, (_, ct) => b.Open(ct))).ToList(),
+            await ContentWrites.StoreAsync(client, archive.Blobs.Select(b => new BlobSource(b.Descriptor, ContentWrites.Skipping(b.Open))).ToList(),
                 lease.Id, ns, "load", progress, cancellationToken);
             var loaded = new List<LoadedImage>();
             foreach (var (name, target) in named)

@@ -25,11 +25,17 @@ public static class MediaTypes
     public const string DockerSchema1Manifest = "application/vnd.docker.distribution.manifest.v1+json";
     public const string DockerSchema1SignedManifest = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
+    /// <summary>Manifest and index media types a registry is asked for when resolving a reference, in the order they are offered.</summary>
+    public static IReadOnlyList<string> Manifests { get; } = [OciManifest, OciIndex, DockerManifest, DockerManifestList];
+
     /// <summary>An image manifest: OCI, or Docker schema 2.</summary>
     public static bool IsManifest(string? mediaType) => mediaType is OciManifest or DockerManifest;
 
     /// <summary>An index: OCI, or a Docker manifest list.</summary>
     public static bool IsIndex(string? mediaType) => mediaType is OciIndex or DockerManifestList;
+
+    /// <summary>A document a registry serves under <c>/manifests/</c>: a manifest or an index.</summary>
+    public static bool IsManifestOrIndex(string? mediaType) => IsManifest(mediaType) || IsIndex(mediaType);
 
     public static bool IsSchema1(string? mediaType) => mediaType is DockerSchema1Manifest or DockerSchema1SignedManifest;
 }

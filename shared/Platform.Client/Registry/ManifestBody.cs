@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Platform.Client.Images;
 
 namespace Platform.Client.Registry;
 
@@ -44,14 +45,14 @@ internal static class ManifestBody
         if (root.ValueKind != JsonValueKind.Object)
             throw RegistryErrors.Invalid($"Registry {registry} sent {what} that is not a JSON object.");
         var declared = root.TryGetProperty("mediaType", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-        if (MediaTypes.IsManifest(contentType))
+        if (MediaTypes.IsManifestOrIndex(contentType))
         {
             // A body that says it is something else (an index served as a manifest) would be read wrongly.
-            if (MediaTypes.IsManifest(declared) && declared != contentType)
+            if (MediaTypes.IsManifestOrIndex(declared) && declared != contentType)
                 throw RegistryErrors.Invalid($"Registry {registry} sent {what} as {contentType}, but its content says {declared}.");
             return contentType!;
         }
-        if (MediaTypes.IsManifest(declared))
+        if (MediaTypes.IsManifestOrIndex(declared))
             return declared!;
         if (declared is null && root.TryGetProperty("schemaVersion", out var v) && v.ValueKind == JsonValueKind.Number && v.GetInt32() == 2)
         {

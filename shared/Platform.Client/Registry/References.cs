@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Platform.Client.Images;
 
 namespace Platform.Client.Registry;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using Platform.Client.Images;
 
 namespace Platform.Client.Registry;
 
@@ -68,7 +69,7 @@ public sealed class RegistryClient : IDisposable
             if (response.Headers.TryGetValues("Docker-Content-Digest", out var stated) && stated.FirstOrDefault() is { Length: > 0 } header && header != digest)
                 throw RegistryErrors.Invalid($"Registry {Host} states digest {header} for {what}, but its content has digest {digest}.");
             var mediaType = ManifestBody.MediaType(response.Content.Headers.ContentType?.MediaType, bytes, Host, what);
-            return new Manifest(new Descriptor(mediaType, digest, bytes.Length), bytes);
+            return new Manifest(new Descriptor { MediaType = mediaType, Digest = digest, Size = bytes.Length }, bytes);
         });
     }
 
@@ -209,9 +210,9 @@ public sealed class RegistryClient : IDisposable
         repository = Repository(repository);
         References.CheckReference(reference);
         ArgumentNullException.ThrowIfNull(bytes);
-        if (!MediaTypes.IsManifest(mediaType))
+        if (!MediaTypes.IsManifestOrIndex(mediaType))
             throw new ArgumentException($"'{mediaType}' is not a manifest media type this client pushes.", nameof(mediaType));
-        var descriptor = new Descriptor(mediaType, Sha256(bytes), bytes.Length);
+        var descriptor = new Descriptor { MediaType = mediaType, Digest = Sha256(bytes), Size = bytes.Length };
         if (References.IsDigest(reference) && reference != descriptor.Digest)
             throw new ArgumentException($"The manifest's digest is {descriptor.Digest}, not {reference}.", nameof(reference));
         var what = $"manifest {repository}{(References.IsDigest(reference) ? "@" : ":")}{reference}";

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Platform.Client.Images;
 
 namespace Platform.Client.Registry;
 

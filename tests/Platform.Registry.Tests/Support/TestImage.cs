@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Platform.Client.Images;
 using Platform.Client.Registry;
 
 namespace Platform.Registry.Tests.Support;
@@ -87,7 +88,7 @@ internal sealed class TestImage
 
     public static string Digest(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static Descriptor Describe(string mediaType, byte[] bytes) => new(mediaType, Digest(bytes), bytes.Length);
+    private static Descriptor Describe(string mediaType, byte[] bytes) => new() { MediaType = mediaType, Digest = Digest(bytes), Size = bytes.Length };
 
     private static object Json(Descriptor d) => new { mediaType = d.MediaType, digest = d.Digest, size = d.Size };
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace Platform.Registry.Tests.Support;
+namespace Platform.Testing.Registries;
 
 /// <summary>Runs the reference tools (skopeo) and says whether they and the registry are installed.</summary>
-internal static class Tools
+public static class RegistryTools
 {
     public const string RegistryBinary = "/usr/bin/docker-registry";
     public const string SkopeoBinary = "/usr/bin/skopeo";
@@ -22,12 +22,12 @@ internal static class Tools
         if (reason is null)
             return;
         var message = $"The real registry is needed: {reason}.";
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        if (Requirements.InCi)
             Assert.Fail(message);
         Assert.Skip(message);
     }
 
-    /// <summary>Runs skopeo with no credentials and no signature policy (a loopback registry of test images); its stdout, or an exception with its stderr.</summary>
+    /// <summary>Runs skopeo with no signature policy (a loopback registry of test images); its stdout, or an exception with its stderr.</summary>
     public static async Task<byte[]> SkopeoAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo(SkopeoBinary) { RedirectStandardOutput = true, RedirectStandardError = true };
