@@ -53,7 +53,6 @@ public static class Cli
         root.Subcommands.Add(GcCommand.Create(context));
         root.Subcommands.Add(DfCommand.Create(context));
         root.Subcommands.Add(EventsCommand.Create(context));
-        root.Subcommands.Add(new Command("images") { PullCommand.Create(context), PushCommand.Create(context) });
         return root;
     }
 

@@ -6,14 +6,15 @@ namespace Platform.Cli.Commands.Images;
 
 internal static class ImagesCommand
 {
-    public static Command Create(CliContext context) => new("images", "List, inspect, load, save, import, tag, remove and prune images")
+    public static Command Create(CliContext context) => new("images", "List, inspect, load, save, import, pull, push, tag, remove and prune images")
     {
         ListCommand.Create(context),
         InspectCommand.Create(context),
         LoadCommand.Create(context),
         SaveCommand.Create(context),
         ImportCommand.Create(context),
-        // Registry transfers (images pull / images push) are added here.
+        PullCommand.Create(context),
+        PushCommand.Create(context),
         TagCommand.Create(context),
         RemoveCommand.Create(context),
         PruneCommand.Create(context),
