@@ -11,13 +11,21 @@ public sealed class Containerd : IAsyncDisposable
     private readonly Process _process;
     private readonly string _folder;
     private readonly string _ctr;
+    private readonly bool _runFolderExisted;
+    private readonly HashSet<string> _runNamespaces = [];
 
-    private Containerd(Process process, string folder, string ctr)
+    private Containerd(Process process, string folder, string ctr, bool runFolderExisted)
     {
         _process = process;
         _folder = folder;
         _ctr = ctr;
+        _runFolderExisted = runFolderExisted;
     }
+
+    /// <summary>
+    /// Where the runc shim keeps what this config cannot move (1.6 fixes it): shim sockets, runc state and ctr's fifos.
+    /// </summary>
+    public const string RunFolder = "/run/containerd";
 
     public string Socket => Path.Combine(_folder, "containerd.sock");
 
@@ -60,7 +68,7 @@ public sealed class Containerd : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var daemon = new Containerd(process, folder, ctr);
+        var daemon = new Containerd(process, folder, ctr, Directory.Exists(RunFolder));
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -89,8 +97,13 @@ public sealed class Containerd : IAsyncDisposable
     }
 
     /// <summary><c>ctr --address SOCK -n NS ARGS</c>, whole process.</summary>
-    public Task<CommandResult> CtrAsync(string ns, params string[] args) =>
-        Commands.RunAsync(_ctr, ["--address", Socket, "-n", ns, .. args], TimeSpan.FromMinutes(10));
+    public Task<CommandResult> CtrAsync(string ns, params string[] args)
+    {
+        if (args is ["run", ..])
+            lock (_runNamespaces)
+                _runNamespaces.Add(ns);
+        return Commands.RunAsync(_ctr, ["--address", Socket, "-n", ns, .. args], TimeSpan.FromMinutes(10));
+    }
 
     /// <summary>Removes the image and waits for containerd's collector (<c>--sync</c>); then checks nothing is left of it.</summary>
     public async Task RemoveImageAsync(string ns, string name)
@@ -114,6 +127,29 @@ public sealed class Containerd : IAsyncDisposable
         _process.Dispose();
         Mounts.UnmountUnder(_folder);
         Mounts.DeleteFolder(_folder);
+        // What containers left outside the folder: the namespaces' (empty) cgroups, and the run folder if this started it.
+        foreach (var ns in _runNamespaces)
+            foreach (var controller in Directory.GetDirectories("/sys/fs/cgroup"))
+                RemoveEmptyFolders(Path.Combine(controller, ns));
+        if (!_runFolderExisted)
+            RemoveEmptyFolders(RunFolder);
+    }
+
+    /// <summary>Removes <paramref name="folder"/> and the folders under it, deepest first, as long as they are empty (rmdir only).</summary>
+    private static void RemoveEmptyFolders(string folder)
+    {
+        if (!Directory.Exists(folder))
+            return;
+        foreach (var child in Directory.GetDirectories(folder))
+            RemoveEmptyFolders(child);
+        try
+        {
+            Directory.Delete(folder, recursive: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"# left {folder}: {e.Message}");
+        }
     }
 
     private static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();

@@ -15,7 +15,8 @@ namespace Platform.Bench;
 public static class ImagesBenchmark
 {
     public const string Namespace = "bench-images";
-    public const string RunNamespace = "bench-run";
+    /// <summary>Per process: containerd names the containers' cgroups after it.</summary>
+    public static readonly string RunNamespace = $"bench-run-{Environment.ProcessId}";
     public const string ImageName = "docker.io/bench/app:1";
     public const string BusyboxName = "docker.io/library/busybox:latest";
     public const int RandomLayers = 4;
@@ -60,20 +61,36 @@ public static class ImagesBenchmark
                     else
                         Console.WriteLine($"# containerd: {(await containerd.CtrAsync("default", "version")).Stdout.Split('\n').FirstOrDefault(l => l.Contains("Version"))?.Trim()} pid {containerd.Pid}, root under {containerd.Root}, overlayfs snapshotter (as platformd's)");
                     var figures = new ImageFigures(new PlatformImages(client, service), service, containerd, options);
-                    await figures.LoadAndUnpackAsync(image);
-                    await figures.PullAsync(image, client, Path.Combine(work, "registry"), Path.Combine(work, "pulled"));
-                    await figures.RunAsync(busybox, vhost);
+                    var failed = !await SectionAsync("images.load", () => figures.LoadAndUnpackAsync(image, busybox));
+                    failed |= !await SectionAsync("images.pull", () => figures.PullAsync(image, client, Path.Combine(work, "registry"), Path.Combine(work, "pulled")));
+                    failed |= !await SectionAsync("images.run", () => figures.RunAsync(busybox, vhost));
                     figures.PrintGoals();
                     if (containerd is not null)
                         Console.WriteLine($"images.containerd.peak-memory: {containerd.PeakMemoryMiB():0} MiB (since it started, for reference)");
+                    return failed ? 1 : 0;
                 }
             }
-            return 0;
         }
         finally
         {
             Mounts.UnmountUnder(work);
             Mounts.DeleteFolder(work);
+        }
+    }
+
+    /// <summary>Runs one part; a failure is printed as that part's line (what it printed before stays) and the next part runs.</summary>
+    private static async Task<bool> SectionAsync(string name, Func<Task> part)
+    {
+        try
+        {
+            await part();
+            return true;
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"{name}: FAILED ({e.GetType().Name}: {e.Message})");
+            Console.Error.WriteLine(e);
+            return false;
         }
     }
 

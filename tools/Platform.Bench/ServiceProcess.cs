@@ -81,11 +81,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Resident memory of the service now (VmRSS), in MiB.</summary>
+    public double ResidentMemoryMiB() => StatusMiB(Pid, "VmRSS:");
+
     /// <summary>Peak resident memory (VmHWM) of process <paramref name="pid"/>, in MiB.</summary>
-    public static double PeakMemoryMiB(int pid)
+    public static double PeakMemoryMiB(int pid) => StatusMiB(pid, "VmHWM:");
+
+    private static double StatusMiB(int pid, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
         return double.NaN;
     }
