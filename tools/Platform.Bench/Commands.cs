@@ -55,15 +55,6 @@ public static class Commands
 
     public static Task<CommandResult> RunAsync(string file, params string[] arguments) => RunAsync(file, arguments, null);
 
-    /// <summary>Runs the command and throws with its stderr when it fails.</summary>
-    public static async Task<CommandResult> CheckAsync(string file, params string[] arguments)
-    {
-        var result = await RunAsync(file, arguments);
-        if (!result.Ok)
-            throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', arguments)} exited {result.ExitCode}: {result.FirstLine}");
-        return result;
-    }
-
     /// <summary>
     /// The path of <paramref name="binary"/>, installing Debian package <paramref name="package"/> with apt-get when it is missing
     /// (as root only); null when it is neither there nor installable, with the reason in <paramref name="why"/>.
