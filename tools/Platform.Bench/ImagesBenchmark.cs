@@ -27,8 +27,8 @@ public static class ImagesBenchmark
             Rounds: MetadataBenchmark.IntArg(args, "--image-rounds", 3),
             ImageMegabytes: MetadataBenchmark.IntArg(args, "--image-mb", 200),
             RunRounds: MetadataBenchmark.IntArg(args, "--run-rounds", 10),
-            Platformd: MetadataBenchmark.StringArg(args, "--platformd", MetadataBenchmark.FindPlatformd()),
-            Platformctl: MetadataBenchmark.StringArg(args, "--platformctl", FindPlatformctl()));
+            Platformd: Arg(args, "--platformd", MetadataBenchmark.FindPlatformd),
+            Platformctl: Arg(args, "--platformctl", FindPlatformctl));
         var bus = MetadataBenchmark.StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? "amqp://guest:guest@127.0.0.1:5672/");
         var work = Directory.CreateTempSubdirectory("platform-bench-images-").FullName;
         try
@@ -93,6 +93,10 @@ public static class ImagesBenchmark
             return false;
         }
     }
+
+    /// <summary>The argument's value; the fallback is only looked for when the argument is not given.</summary>
+    private static string Arg(string[] args, string name, Func<string> fallback) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback();
 
     private static string FindPlatformctl()
     {
