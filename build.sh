@@ -43,7 +43,10 @@ Commands:
                 container (platformctl run --rm ... -- sh -c 'echo hi; exit 3') and see it exit 3,
                 its task events and its snapshot collected; then walk a container through create,
                 label, list, update and delete
-  bench [ARGS]  build and run the benchmark (tools/Platform.Bench) with ARGS
+  bench [ARGS]  build and run the benchmark (tools/Platform.Bench) with ARGS: --only metadata|gc|tasks|images
+                runs one part (default all); images compares a ~200 MB OCI archive's load, unpack and
+                pull and run --rm with containerd 1.6 (ctr), skopeo and a registry on 127.0.0.1, installing
+                containerd when missing (--image-mb N, --image-rounds N, --run-rounds N)
   rootfs DIR    write a busybox root filesystem (Debian's busybox-static, a link per applet) into DIR
 
 Environment: PLATFORM_BUS / Bus__Uri (broker), MONGODB_URI / Store__MongoUri (MongoDB instead of

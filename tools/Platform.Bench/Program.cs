@@ -1,17 +1,19 @@
 using Platform.Bench;
 
 // Prints one line per figure, `name: value unit`. Not a test: figures vary with the machine.
-// `--only metadata|gc|tasks` runs one benchmark; without it, all three in that order.
+// `--only metadata|gc|tasks|images` runs one benchmark; without it, all four in that order.
 var only = MetadataBenchmark.StringArg(args, "--only", "all");
-if (only is not ("all" or "metadata" or "gc" or "tasks"))
+if (only is not ("all" or "metadata" or "gc" or "tasks" or "images"))
 {
-    Console.Error.WriteLine($"--only takes metadata, gc or tasks, not {only}");
+    Console.Error.WriteLine($"--only takes metadata, gc, tasks or images, not {only}");
     return 2;
 }
 if (only is "all" or "metadata" && await MetadataBenchmark.RunAsync(args) is var code and not 0)
     return code;
 if (only is "all" or "gc" && await GcBenchmark.RunAsync(args) is var gcCode and not 0)
     return gcCode;
-if (only is "all" or "tasks" && OperatingSystem.IsLinux())
-    return await TaskBenchmark.RunAsync(args);
+if (only is "all" or "tasks" && OperatingSystem.IsLinux() && await TaskBenchmark.RunAsync(args) is var taskCode and not 0)
+    return taskCode;
+if (only is "all" or "images" && OperatingSystem.IsLinux())
+    return await ImagesBenchmark.RunAsync(args);
 return 0;

@@ -30,9 +30,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <param name="settings">Extra configuration as environment variables (<c>Section__Key</c>).</param>
     /// <param name="dataRoot">A data root prepared beforehand (deleted on dispose); default a new empty one.</param>
-    public static ServiceProcess Start(string dll, string busUri, IReadOnlyDictionary<string, string>? settings = null, string? dataRoot = null)
+    /// <param name="prefix">The queue prefix; default a unique one. Empty only on a virtual host of the benchmark's own.</param>
+    public static ServiceProcess Start(string dll, string busUri, IReadOnlyDictionary<string, string>? settings = null, string? dataRoot = null,
+        string? prefix = null)
     {
-        var prefix = $"bench{Guid.NewGuid():N}"[..13] + "-";
+        prefix ??= $"bench{Guid.NewGuid():N}"[..13] + "-";
         dataRoot ??= NewDataRoot();
         var start = new ProcessStartInfo("dotnet", [dll])
         {
@@ -60,10 +62,35 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Peak resident memory of the service so far, in MiB.</summary>
-    public double PeakMemoryMiB()
+    public double PeakMemoryMiB() => PeakMemoryMiB(Pid);
+
+    /// <summary>
+    /// Starts the peak over from the current resident size (<c>echo 5 &gt; /proc/PID/clear_refs</c>), so the next
+    /// <see cref="PeakMemoryMiB()"/> is the peak of what runs in between. False when the kernel refuses.
+    /// </summary>
+    public bool ResetPeakMemory()
     {
-        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+        try
+        {
+            File.WriteAllText($"/proc/{Pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Resident memory of the service now (VmRSS), in MiB.</summary>
+    public double ResidentMemoryMiB() => StatusMiB(Pid, "VmRSS:");
+
+    /// <summary>Peak resident memory (VmHWM) of process <paramref name="pid"/>, in MiB.</summary>
+    public static double PeakMemoryMiB(int pid) => StatusMiB(pid, "VmHWM:");
+
+    private static double StatusMiB(int pid, string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith(field, StringComparison.Ordinal))
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
         return double.NaN;
     }
