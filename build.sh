@@ -4,6 +4,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CALLER_DIR="$PWD"  # paths the user gives (rootfs DIR) are relative to where they ran the script
 cd "$ROOT"
 RUN="$ROOT/.run"
 LOGS="$RUN/logs"
@@ -736,6 +737,7 @@ cmd_bench() {
 # over, and a root user. Installs busybox-static when missing.
 cmd_rootfs() {
     local dir="$1" busybox applet
+    [[ "$dir" == /* ]] || dir="$CALLER_DIR/$dir"
     local PACKAGES=(busybox-static)  # ensure_deps reads this list (bash locals are dynamically scoped)
     ensure_deps
     busybox="$(command -v busybox)" || die "busybox is not installed"

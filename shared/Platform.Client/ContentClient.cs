@@ -7,6 +7,9 @@ namespace Platform.Client;
 /// <summary>Content: immutable blobs by digest. Write through a resumable ingest, read in chunks, label, list and delete.</summary>
 public sealed class ContentClient(PlatformClient client)
 {
+    /// <summary>How many chunks of one blob are sent before the first reply is awaited.</summary>
+    public const int ChunksInFlight = 4;
+
     /// <summary>The record of <paramref name="digest"/>; NotFound when the namespace has none.</summary>
     public async Task<Content> InfoAsync(string digest, string? @namespace = null, CancellationToken cancellationToken = default) =>
         (await client.RequestAsync<GetContentInfo, ContentResult>(QueueNames.Of<GetContentInfo>(),
@@ -109,16 +112,34 @@ public sealed class ContentClient(PlatformClient client)
         if (sent < size)
         {
             await using var source = await openAt(sent, cancellationToken);
-            var buffer = new byte[Math.Max(1, status.ChunkSize)];
-            while (sent < size)
+            var chunkSize = Math.Max(1, status.ChunkSize);
+            // A few chunks in flight: the service appends them in order (a chunk ahead waits for its turn), and the round
+            // trips overlap instead of adding up.
+            var inFlight = new Queue<Task<ContentIngestStatus>>();
+            var offset = sent;
+            try
             {
-                var read = await source.ReadAtLeastAsync(buffer, (int)Math.Min(buffer.Length, size - sent), throwOnEndOfStream: true, cancellationToken);
-                status = await client.RequestAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(), new ContentIngestChunk
+                while (offset < size || inFlight.Count > 0)
                 {
-                    Namespace = ns, Ref = @ref, Offset = sent, Data = buffer.AsSpan(0, read).ToArray(),
-                }, cancellationToken);
-                sent = status.Offset;
-                progress?.Report((sent, size));
+                    while (offset < size && inFlight.Count < ChunksInFlight)
+                    {
+                        var data = new byte[(int)Math.Min(chunkSize, size - offset)];
+                        await source.ReadExactlyAsync(data, cancellationToken);
+                        inFlight.Enqueue(client.RequestAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(), new ContentIngestChunk
+                        {
+                            Namespace = ns, Ref = @ref, Offset = offset, Data = data,
+                        }, cancellationToken));
+                        offset += data.Length;
+                    }
+                    sent = (await inFlight.Dequeue()).Offset;
+                    progress?.Report((sent, size));
+                }
+            }
+            catch
+            {
+                // Let the others finish (or fail) before the caller retries: a retry begins where the service stopped.
+                await Task.WhenAll(inFlight).ContinueWith(_ => { }, TaskScheduler.Default);
+                throw;
             }
         }
         return (await client.RequestAsync<CommitContentIngest, ContentResult>(QueueNames.Of<CommitContentIngest>(),

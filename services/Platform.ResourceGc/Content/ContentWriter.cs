@@ -64,6 +64,11 @@ public sealed class ContentWriter(
         }, ct);
     }
 
+    /// <summary>
+    /// Appends a chunk. A client may keep several chunks of one ingest in flight (the bus delivers them to concurrent
+    /// consumers in any order): a chunk ahead of what was received waits, up to <see cref="ChunkTurnTimeout"/>, for the
+    /// chunks before it, then is appended in its turn. A chunk behind is FailedPrecondition, as before.
+    /// </summary>
     public async Task<ContentIngestStatus> AppendAsync(ContentIngestChunk chunk, CancellationToken ct)
     {
         var ns = SnapshotRules.Namespace(chunk.Namespace);
@@ -71,15 +76,43 @@ public sealed class ContentWriter(
         var data = chunk.Data ?? throw PlatformException.InvalidArgument("data must be set");
         if (data.Length > ChunkSize)
             throw PlatformException.InvalidArgument($"chunk of {data.Length} bytes is larger than the chunk size of {ChunkSize} bytes");
-        return await ingests.WithLockAsync(ns, reference, async files =>
+        var deadline = clock.GetUtcNow() + ChunkTurnTimeout;
+        while (true)
         {
-            var meta = await ContentIngests.ReadMetaAsync(files, ct) ?? throw IngestNotFound(ns, reference);
-            var received = ContentIngests.Offset(files);
-            ContentIngests.CheckChunk(meta, chunk.Offset, received, data.Length);
-            await ContentIngests.AppendAsync(files, data, ct);
-            return Status(meta, received + data.Length);
-        }, ct);
+            var turn = _appended.GetOrAdd((ns, reference), _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            var (status, ahead) = await ingests.WithLockAsync(ns, reference, async files =>
+            {
+                var meta = await ContentIngests.ReadMetaAsync(files, ct) ?? throw IngestNotFound(ns, reference);
+                var received = ContentIngests.Offset(files);
+                if (chunk.Offset > received && chunk.Offset + data.Length <= meta.Size && clock.GetUtcNow() < deadline)
+                    return (Status(meta, received), true);
+                ContentIngests.CheckChunk(meta, chunk.Offset, received, data.Length);
+                await ContentIngests.AppendAsync(files, data, ct);
+                return (Status(meta, received + data.Length), false);
+            }, ct);
+            if (!ahead)
+            {
+                if (_appended.TryRemove((ns, reference), out var appended))
+                    appended.TrySetResult();
+                return status;
+            }
+            // Ahead of the chunks before it: wait for the next append of this ingest (or the deadline), then look again.
+            try
+            {
+                var left = deadline - clock.GetUtcNow();
+                await turn.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, clock, ct);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
     }
+
+    /// <summary>How long a chunk that arrived ahead of its turn waits for the chunks before it.</summary>
+    public static readonly TimeSpan ChunkTurnTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Per ingest, completed (and replaced) after each append: what chunks ahead of their turn wait on.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), TaskCompletionSource> _appended = new();
 
     public async Task<Contracts.Resources.Content> CommitAsync(CommitContentIngest request, CancellationToken ct)
     {

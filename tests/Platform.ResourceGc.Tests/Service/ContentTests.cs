@@ -93,6 +93,26 @@ public sealed class When_content_is_written_and_read(PlatformFixture fixture) : 
     }
 
     [Fact]
+    public async Task Should_append_chunks_sent_ahead_of_their_turn_in_order_once_the_earlier_ones_arrive()
+    {
+        var client = fixture.Client;
+        var ns = Unique.Namespace("ahead");
+        var blob = Blob.Random(3000, 7);
+        await client.BeginAsync(ns, "a", blob);
+
+        // The last chunk first: it waits for the two before it instead of being refused.
+        var last = client.ChunkAsync(ns, "a", 2000, blob.Bytes[2000..]);
+        var middle = client.ChunkAsync(ns, "a", 1000, blob.Bytes[1000..2000]);
+        await Task.Delay(200, Ct); // both are at the service, waiting, before the first one leaves
+        Assert.False(last.IsCompleted);
+        await client.ChunkAsync(ns, "a", 0, blob.Bytes[..1000]);
+        await Task.WhenAll(last, middle);
+
+        var committed = await client.CommitIngestAsync(ns, "a");
+        Assert.Equal(blob.Digest, committed.Digest);
+    }
+
+    [Fact]
     public async Task Should_resume_an_ingest_begun_again_with_the_same_ref_after_a_client_restart()
     {
         var client = fixture.Client;
