@@ -42,7 +42,11 @@ public sealed class ImageImporter(PlatformClient client)
         {
             await ContentWrites.StoreAsync(client,
             [
-                new BlobSource(layer, (offset, _) => Task.FromResult<Stream>(new Slice(tar, start + offset))),
+                new BlobSource(layer, (offset, _) =>
+                {
+                    tar.Position = start + offset;
+                    return Task.FromResult<Stream>(new KeepOpenStream(tar));
+                }),
                 new BlobSource(configDescriptor, (offset, _) => Task.FromResult<Stream>(new MemoryStream(configBytes, (int)offset, configBytes.Length - (int)offset))),
                 new BlobSource(manifest, (offset, _) => Task.FromResult<Stream>(new MemoryStream(manifestBytes, (int)offset, manifestBytes.Length - (int)offset))),
             ], lease.Id, ns, "import", progress, ct);
@@ -69,29 +73,5 @@ public sealed class ImageImporter(PlatformClient client)
         await using var uncompressed = new GZipStream(tar, CompressionMode.Decompress, leaveOpen: true);
         var diffId = Digest.FromHash(await SHA256.HashDataAsync(uncompressed, ct));
         return (digest, diffId, size, true);
-    }
-
-    /// <summary>The caller's stream from an offset on, left open when disposed (the caller owns it).</summary>
-    private sealed class Slice : Stream
-    {
-        private readonly Stream _inner;
-
-        public Slice(Stream inner, long position)
-        {
-            _inner = inner;
-            _inner.Position = position;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(buffer, cancellationToken);
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
