@@ -33,7 +33,7 @@ public static class ContainerRules
         {
             Namespace = ns,
             Id = id,
-            Labels = WithoutEmpty(request.Labels),
+            Labels = Labels.WithoutEmpty(request.Labels),
             Image = EmptyToNull(request.Image),
             Runtime = new RuntimeInfo { Name = request.Runtime?.Name ?? "", Options = EmptyToNull(request.Runtime?.Options) },
             Spec = request.Spec ?? "",
@@ -85,7 +85,7 @@ public static class ContainerRules
             if (EmptyToNull(request.Snapshotter) != stored.Snapshotter)
                 throw PlatformException.InvalidArgument(
                     $"container {stored.Id}: snapshotter cannot be changed (stored \"{stored.Snapshotter}\", requested \"{request.Snapshotter}\")");
-            labels = WithoutEmpty(request.Labels);
+            labels = Labels.WithoutEmpty(request.Labels);
             // Unlike containerd, a full replace really replaces extensions: ones the request lacks are removed.
             extensions = request.Extensions is null ? [] : new Dictionary<string, string>(request.Extensions);
             spec = request.Spec ?? "";
@@ -99,7 +99,7 @@ public static class ContainerRules
                 switch (path)
                 {
                     case "labels":
-                        labels = WithoutEmpty(request.Labels);
+                        labels = Labels.WithoutEmpty(request.Labels);
                         break;
                     case var p when p.StartsWith("labels.", StringComparison.Ordinal):
                         var labelKey = p["labels.".Length..];
@@ -177,15 +177,6 @@ public static class ContainerRules
         {
             throw PlatformException.InvalidArgument($"{what} is not valid JSON: {e.Message}");
         }
-    }
-
-    private static Dictionary<string, string> WithoutEmpty(IReadOnlyDictionary<string, string>? labels)
-    {
-        var result = new Dictionary<string, string>();
-        if (labels is not null)
-            foreach (var (key, value) in labels)
-                Labels.Set(result, key, value);
-        return result;
     }
 
     private static string? EmptyToNull(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -37,7 +37,7 @@ public static class ImageRules
     public static Image ForCreate(CreateImage request, DateTimeOffset now)
     {
         var (ns, name) = Address(request.Namespace, request.Name);
-        var labels = WithoutEmpty(request.Labels);
+        var labels = Labels.WithoutEmpty(request.Labels);
         Labels.Validate(labels);
         ValidateTarget(request.Target, name);
         return new Image
@@ -76,7 +76,7 @@ public static class ImageRules
 
         if (request.UpdateMask is not { Count: > 0 } mask)
         {
-            labels = WithoutEmpty(request.Labels);
+            labels = Labels.WithoutEmpty(request.Labels);
             target = request.Target!;
             ValidateTarget(request.Target, stored.Name);
         }
@@ -91,7 +91,7 @@ public static class ImageRules
                         target = request.Target!;
                         break;
                     case "labels":
-                        labels = WithoutEmpty(request.Labels);
+                        labels = Labels.WithoutEmpty(request.Labels);
                         break;
                     case var p when p.StartsWith("labels.", StringComparison.Ordinal):
                         var key = p["labels.".Length..];
@@ -136,13 +136,4 @@ public static class ImageRules
 
     public static PlatformException ChangedConcurrently(string ns, string name) =>
         PlatformException.FailedPrecondition($"image {name} in namespace {ns} was changed concurrently; get it again and retry");
-
-    private static Dictionary<string, string> WithoutEmpty(IReadOnlyDictionary<string, string>? labels)
-    {
-        var result = new Dictionary<string, string>();
-        if (labels is not null)
-            foreach (var (key, value) in labels)
-                Labels.Set(result, key, value);
-        return result;
-    }
 }

@@ -56,6 +56,21 @@ public static class Labels
         }
     }
 
+    /// <summary>A copy of <paramref name="labels"/> without the keys whose value is empty or null (see <see cref="Set"/>).</summary>
+    public static Dictionary<string, string> WithoutEmpty(IReadOnlyDictionary<string, string>? labels)
+    {
+        var result = new Dictionary<string, string>();
+        if (labels is not null)
+        {
+            foreach (var (key, value) in labels)
+            {
+                Set(result, key, value);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The longest prefix of <paramref name="text"/> that fits in <paramref name="maxBytes"/> UTF-8 bytes
     /// without cutting a character in half.</summary>
     internal static string Prefix(string text, int maxBytes)
