@@ -25,7 +25,11 @@ public sealed class ResourceGcOptions
     /// </summary>
     public TimeSpan IngestGrace { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Largest import or content ingest chunk accepted, in bytes. Default 1 MiB.</summary>
+    /// <summary>
+    /// Largest import or content ingest chunk accepted, in bytes. Default 512 KiB: each chunk in flight costs the service a
+    /// few allocations of its size, and a load keeps a dozen in flight; 1 MiB chunks were a few percent faster here but
+    /// raised platformd's peak during a 200 MB load by about 30 MiB.
+    /// </summary>
     [Range(4096, 16 * 1024 * 1024)]
-    public int ImportChunkSize { get; set; } = 1024 * 1024;
+    public int ImportChunkSize { get; set; } = 512 * 1024;
 }

@@ -158,7 +158,7 @@ public sealed partial class When_a_user_imports_a_snapshot(PlatformFixture fixtu
     public async Task Progress_goes_to_stderr_a_line_per_tenth_ending_at_100_percent_and_stdout_holds_only_the_snapshot()
     {
         var ctl = PlatformCtl.For(fixture);
-        // Larger than two of the service's 1 MiB chunks, so it is sent in three.
+        // Several of the service's 512 KiB chunks, so progress is reported more than once.
         var tarball = _scratch.Write("big.tar", Archives.SmallRootfs(("blob", Archives.Random(2_600_000))));
 
         var result = await OkAsync(ctl, "snapshots", "import", "big", "--from", tarball);
