@@ -101,21 +101,6 @@ public sealed class ContentService(IResourceStore store, ContentBlobs blobs, Tim
         return removed.ToContract();
     }
 
-    private static IReadOnlyDictionary<string, string> ApplyLabelMask(ContentRecord stored, UpdateContent request)
-    {
-        if (request.UpdateMask is not { Count: > 0 } mask)
-            return SnapshotRules.Labels(request.Labels);
-        var labels = new Dictionary<string, string>(stored.Labels);
-        foreach (var path in mask)
-        {
-            if (path == "labels")
-                labels = SnapshotRules.Labels(request.Labels);
-            else if (path.StartsWith("labels.", StringComparison.Ordinal))
-                Common.Labels.Labels.Set(labels, path["labels.".Length..], request.Labels?.GetValueOrDefault(path["labels.".Length..]));
-            else
-                throw PlatformException.InvalidArgument($"content {stored.Digest}: cannot update {path}; updatable paths are labels and labels.<key>");
-        }
-        Common.Labels.Labels.Validate(labels);
-        return labels;
-    }
+    private static IReadOnlyDictionary<string, string> ApplyLabelMask(ContentRecord stored, UpdateContent request) =>
+        SnapshotRules.ApplyLabelMask(stored.Labels, request.UpdateMask, request.Labels, $"content {stored.Digest}");
 }

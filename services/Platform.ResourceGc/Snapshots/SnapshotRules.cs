@@ -37,4 +37,28 @@ public static class SnapshotRules
         Common.Labels.Labels.Validate(result);
         return result;
     }
+
+    /// <summary>
+    /// A labels update of a snapshot or a blob, as containerd's masks work: no mask replaces all labels; <c>labels</c>
+    /// replaces them; <c>labels.KEY</c> sets (or, empty, removes) that key of <paramref name="stored"/>. Any other path is
+    /// InvalidArgument naming <paramref name="what"/>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ApplyLabelMask(IReadOnlyDictionary<string, string> stored, IReadOnlyList<string>? mask,
+        IReadOnlyDictionary<string, string>? given, string what)
+    {
+        if (mask is not { Count: > 0 })
+            return Labels(given);
+        var labels = new Dictionary<string, string>(stored);
+        foreach (var path in mask)
+        {
+            if (path == "labels")
+                labels = Labels(given);
+            else if (path.StartsWith("labels.", StringComparison.Ordinal))
+                Common.Labels.Labels.Set(labels, path["labels.".Length..], given?.GetValueOrDefault(path["labels.".Length..]));
+            else
+                throw PlatformException.InvalidArgument($"{what}: cannot update {path}; updatable paths are labels and labels.<key>");
+        }
+        Common.Labels.Labels.Validate(labels);
+        return labels;
+    }
 }

@@ -183,21 +183,6 @@ public sealed class SnapshotService(IResourceStore store, Snapshotters snapshott
         return chain;
     }
 
-    private static IReadOnlyDictionary<string, string> ApplyLabelMask(SnapshotRecord stored, UpdateSnapshot request)
-    {
-        if (request.UpdateMask is not { Count: > 0 } mask)
-            return SnapshotRules.Labels(request.Labels);
-        var labels = new Dictionary<string, string>(stored.Labels);
-        foreach (var path in mask)
-        {
-            if (path == "labels")
-                labels = SnapshotRules.Labels(request.Labels);
-            else if (path.StartsWith("labels.", StringComparison.Ordinal))
-                Common.Labels.Labels.Set(labels, path["labels.".Length..], request.Labels?.GetValueOrDefault(path["labels.".Length..]));
-            else
-                throw PlatformException.InvalidArgument($"snapshot {stored.Key}: cannot update {path}; updatable paths are labels and labels.<key>");
-        }
-        Common.Labels.Labels.Validate(labels);
-        return labels;
-    }
+    private static IReadOnlyDictionary<string, string> ApplyLabelMask(SnapshotRecord stored, UpdateSnapshot request) =>
+        SnapshotRules.ApplyLabelMask(stored.Labels, request.UpdateMask, request.Labels, $"snapshot {stored.Key}");
 }
