@@ -1,3 +1,4 @@
+using Platform.Common.Errors;
 using System.Runtime.CompilerServices;
 using Platform.Contracts;
 using Platform.Contracts.Resources;
@@ -38,6 +39,21 @@ public sealed class ContentClient(PlatformClient client)
     public Task<ContentData> ReadChunkAsync(string digest, long offset, int length = 0, string? @namespace = null, CancellationToken cancellationToken = default) =>
         client.RequestAsync<ReadContent, ContentData>(QueueNames.Of<ReadContent>(),
             new ReadContent { Namespace = client.Namespace(@namespace), Digest = digest, Offset = offset, Length = length }, cancellationToken);
+
+    /// <summary>
+    /// A manifest, index or config, whole: InvalidArgument when the blob is larger than such a document may be
+    /// (<see cref="Images.OciJson.MaxDocumentBytes"/>), so a layer named by mistake is never read into memory.
+    /// </summary>
+    public async Task<byte[]> ReadDocumentAsync(string digest, string? @namespace = null, CancellationToken cancellationToken = default)
+    {
+        var info = await InfoAsync(digest, @namespace, cancellationToken);
+        if (info.Size > Images.OciJson.MaxDocumentBytes)
+            throw PlatformException.InvalidArgument($"{digest}: {info.Size} bytes, more than a JSON document may have");
+        await using var stream = OpenRead(digest, info.Size, client.Namespace(@namespace));
+        var bytes = new byte[info.Size];
+        await stream.ReadExactlyAsync(bytes, cancellationToken);
+        return bytes;
+    }
 
     /// <summary>A stream over the blob that fetches it chunk by chunk as it is read (memory stays at one chunk).</summary>
     public async Task<Stream> ReadAsync(string digest, string? @namespace = null, CancellationToken cancellationToken = default)

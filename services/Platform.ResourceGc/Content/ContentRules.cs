@@ -17,10 +17,9 @@ public static class ContentRules
     /// <summary><c>sha256:</c> followed by 64 lower-case hex digits; InvalidArgument otherwise.</summary>
     public static string Digest(string? digest, string what = "digest")
     {
-        if (digest is null || !digest.StartsWith(DigestPrefix, StringComparison.Ordinal) || digest.Length != DigestPrefix.Length + 64
-            || digest.AsSpan(DigestPrefix.Length).ContainsAnyExcept("0123456789abcdef"))
+        if (!Common.References.Digests.IsValid(digest))
             throw PlatformException.InvalidArgument($"{what} \"{digest}\" must be sha256: followed by 64 lower-case hex digits");
-        return digest;
+        return digest!;
     }
 
     /// <summary>The hex part of a valid digest (the blob's file name).</summary>

@@ -138,11 +138,9 @@ public sealed class ImportSessions(
 
     private static string ParseDigest(string? digest)
     {
-        const string prefix = "sha256:";
-        if (digest is null || !digest.StartsWith(prefix, StringComparison.Ordinal) || digest.Length != prefix.Length + 64
-            || !digest[prefix.Length..].All(char.IsAsciiHexDigitLower))
+        if (!Common.References.Digests.IsValid(digest))
             throw PlatformException.InvalidArgument($"digest \"{digest}\" must be sha256: followed by 64 lower-case hex digits");
-        return digest[prefix.Length..];
+        return digest![Common.References.Digests.Sha256Prefix.Length..];
     }
 
     private sealed class Session(string id, string ns, string snapshotter, string name, string? parent,

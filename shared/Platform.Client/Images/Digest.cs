@@ -10,17 +10,7 @@ public static class Digest
 {
     public const string Sha256Prefix = "sha256:";
 
-    public static bool IsValid(string? digest)
-    {
-        if (digest is null || digest.Length != Sha256Prefix.Length + 64 || !digest.StartsWith(Sha256Prefix, StringComparison.Ordinal))
-            return false;
-        foreach (var c in digest.AsSpan(Sha256Prefix.Length))
-        {
-            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
-                return false;
-        }
-        return true;
-    }
+    public static bool IsValid(string? digest) => Common.References.Digests.IsValid(digest);
 
     /// <summary>Returns <paramref name="digest"/> when valid; otherwise InvalidArgument naming <paramref name="what"/>.</summary>
     public static string Validate(string? digest, string what = "digest")

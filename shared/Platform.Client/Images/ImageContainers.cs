@@ -98,11 +98,6 @@ public sealed class ImageContainers(PlatformClient client)
         }
     }
 
-    private async Task<ImageConfig> ReadConfigAsync(string digest, string ns, CancellationToken ct)
-    {
-        await using var stream = await client.Content.ReadAsync(digest, ns, ct);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, ct);
-        return OciJson.ParseConfig(buffer.ToArray(), $"config {digest}");
-    }
+    private async Task<ImageConfig> ReadConfigAsync(string digest, string ns, CancellationToken ct) =>
+        OciJson.ParseConfig(await client.Content.ReadDocumentAsync(digest, ns, ct), $"config {digest}");
 }

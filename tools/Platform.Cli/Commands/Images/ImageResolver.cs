@@ -39,7 +39,7 @@ internal static class ImageResolver
         var descriptor = new Descriptor { MediaType = image.Target.MediaType, Digest = image.Target.Digest, Size = image.Target.Size };
         for (var depth = 0; depth < MaxDepth; depth++)
         {
-            var document = await ReadDocumentAsync(client, descriptor.Digest, ns, ct);
+            var document = await client.Content.ReadDocumentAsync(descriptor.Digest, ns, ct);
             if (MediaTypes.IsManifest(descriptor.MediaType))
             {
                 var manifest = OciJson.ParseManifest(document, $"manifest {descriptor.Digest}");
@@ -58,18 +58,7 @@ internal static class ImageResolver
     public static async Task<ImageConfig> ConfigAsync(PlatformClient client, ResolvedImage resolved, string ns, CancellationToken ct)
     {
         var digest = resolved.Parsed.Config!.Digest;
-        return OciJson.ParseConfig(await ReadDocumentAsync(client, digest, ns, ct), $"config {digest}");
-    }
-
-    /// <summary>A small JSON document from the content store, whole.</summary>
-    public static async Task<byte[]> ReadDocumentAsync(PlatformClient client, string digest, string ns, CancellationToken ct)
-    {
-        await using var stream = await client.Content.ReadAsync(digest, ns, ct);
-        if (stream.Length > OciJson.MaxDocumentBytes)
-            throw PlatformException.InvalidArgument($"{digest}: {stream.Length} bytes, more than a JSON document may have");
-        using var buffer = new MemoryStream((int)stream.Length);
-        await stream.CopyToAsync(buffer, ct);
-        return buffer.ToArray();
+        return OciJson.ParseConfig(await client.Content.ReadDocumentAsync(digest, ns, ct), $"config {digest}");
     }
 }
 
