@@ -57,7 +57,11 @@ public sealed class PlatformClient : IAsyncDisposable
     public static async Task<PlatformClient> ConnectAsync(PlatformClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PlatformClientOptions();
-        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(options.BusUri));
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(options.BusUri);
+            cfg.StampUserId(options.BusUri);
+        });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
         try

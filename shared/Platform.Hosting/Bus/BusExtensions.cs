@@ -2,7 +2,9 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Platform.Client;
 using Platform.Hosting.Options;
+using Platform.Hosting.Security;
 
 namespace Platform.Hosting.Bus;
 
@@ -42,6 +44,9 @@ public static class BusExtensions
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
                 cfg.UseMessageRetry(r => r.Exponential(3, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300)));
                 cfg.UseConsumeFilter(typeof(PlatformErrorFilter<>), context);
+                // Inside the error filter, so a refusal becomes an error reply like any other expected failure.
+                cfg.UseConsumeFilter(typeof(AuthorizationFilter<>), context);
+                cfg.StampUserId(options.Uri);
                 foreach (var queue in endpoints.All.GroupBy(e => e.Queue, e => e.Consumer))
                 {
                     cfg.ReceiveEndpoint(options.EndpointPrefix + queue.Key, e =>
