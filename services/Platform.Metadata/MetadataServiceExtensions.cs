@@ -11,13 +11,16 @@ using Platform.Hosting.Outbox;
 using Platform.Metadata.Containers;
 using Platform.Metadata.Images;
 using Platform.Metadata.Store;
+using Platform.Metadata.Users;
+using Platform.Contracts.Users;
+using Platform.Hosting.Security;
 
 namespace Platform.Metadata;
 
 public static class MetadataServiceExtensions
 {
     /// <summary>
-    /// The metadata service's logic and stores (containers and images, in one database): MongoDB when <c>Store:MongoUri</c>
+    /// The metadata service's logic and stores (containers, images and users, in one database): MongoDB when <c>Store:MongoUri</c>
     /// (or <c>MONGODB_URI</c>) is set, otherwise the embedded SQLite file <c>{DataRoot}/metadata.db</c>.
     /// </summary>
     public static IServiceCollection AddMetadataService(this IServiceCollection services, IConfiguration configuration)
@@ -33,6 +36,9 @@ public static class MetadataServiceExtensions
         services.TryAddSingleton<IImageReferences, BusImageReferences>();
         services.AddSingleton<ImageService>();
 
+        services.AddSingleton<UserService>();
+        services.AddSingleton<IUserDirectory, StoreUserDirectory>();
+
         services.AddSingleton(sp => MetadataDatabase.Open(sp.GetRequiredService<IOptions<StoreOptions>>().Value));
         services.AddSingleton<IContainerStore>(sp =>
         {
@@ -46,11 +52,17 @@ public static class MetadataServiceExtensions
             var signal = sp.GetRequiredService<OutboxSignal>();
             return database.Mongo is { } mongo ? new MongoImageStore(mongo, signal) : new SqliteImageStore(database.Sqlite!, signal);
         });
+        services.AddSingleton<IUserStore>(sp =>
+        {
+            var database = sp.GetRequiredService<MetadataDatabase>();
+            return database.Mongo is { } mongo ? new MongoUserStore(mongo) : new SqliteUserStore(database.Sqlite!);
+        });
         // Containers and images append to one outbox in one database; one relay source reads it all. Registering the
         // image store here too would start a second relay loop over the same records and publish each event twice.
         services.AddSingleton(sp => (IOutboxStore)sp.GetRequiredService<IContainerStore>());
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IContainerStore>());
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IImageStore>());
+        services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IUserStore>());
         return services;
     }
 
@@ -65,5 +77,11 @@ public static class MetadataServiceExtensions
         .Add<GetImageConsumer, GetImage>()
         .Add<ListImagesConsumer, ListImages>()
         .Add<UpdateImageConsumer, UpdateImage>()
-        .Add<DeleteImageConsumer, DeleteImage>();
+        .Add<DeleteImageConsumer, DeleteImage>()
+        .Add<CreateUserConsumer, CreateUser>()
+        .Add<GetUserConsumer, GetUser>()
+        .Add<ListUsersConsumer, ListUsers>()
+        .Add<DeleteUserConsumer, DeleteUser>()
+        .Add<GrantNamespaceConsumer, GrantNamespace>()
+        .Add<RevokeNamespaceConsumer, RevokeNamespace>();
 }

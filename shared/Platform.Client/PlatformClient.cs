@@ -32,6 +32,7 @@ public sealed class PlatformClient : IAsyncDisposable
         Content = new ContentClient(this);
         Gc = new GcClient(this);
         Tasks = new TasksClient(this);
+        Users = new UsersClient(this);
         Events = new EventsClient(bus, options);
     }
 
@@ -52,6 +53,8 @@ public sealed class PlatformClient : IAsyncDisposable
     public TasksClient Tasks { get; }
 
     public EventsClient Events { get; }
+
+    public UsersClient Users { get; }
 
     /// <summary>Connects its own bus to the broker. Unavailable when the broker can't be reached in time.</summary>
     public static async Task<PlatformClient> ConnectAsync(PlatformClientOptions? options = null, CancellationToken cancellationToken = default)

@@ -39,7 +39,7 @@ public sealed class When_the_contracts_change
     }
 
     private static IEnumerable<Type> MessageTypes(Assembly assembly) =>
-        assembly.GetExportedTypes().Where(t => t is { IsClass: true, IsAbstract: false });
+        assembly.GetExportedTypes().Where(t => t is { IsClass: true, IsAbstract: false } && !typeof(Attribute).IsAssignableFrom(t));
 
     private static string Describe(Assembly assembly)
     {
@@ -55,7 +55,8 @@ public sealed class When_the_contracts_change
             }
             var urn = type.GetCustomAttribute<MessageUrnAttribute>()?.Urn.ToString();
             var kind = type.IsInterface ? "interface" : type.IsAbstract && type.IsSealed ? "static" : "record";
-            text.Append($"{kind} {type.FullName}{(urn is null ? "" : " " + urn)}\n");
+            var access = type.GetCustomAttribute<RequiresAttribute>() is { } requires ? " requires " + requires.Access : "";
+            text.Append($"{kind} {type.FullName}{(urn is null ? "" : " " + urn)}{access}\n");
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
                          .Where(p => p.Name != "EqualityContract"))
             {

@@ -4,6 +4,7 @@ namespace Platform.Contracts.Containers;
 
 /// <summary>Query: one container. Replies <see cref="GetContainerResult"/> or <see cref="ErrorReply"/> (NotFound).</summary>
 [MessageUrn("platform:containers:GetContainer")]
+[Requires(Access.Read)]
 public sealed record GetContainer
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

@@ -7,6 +7,7 @@ namespace Platform.Contracts.Containers;
 /// Replies <see cref="ListContainersResult"/> or <see cref="ErrorReply"/> (InvalidArgument for a bad filter).
 /// </summary>
 [MessageUrn("platform:containers:ListContainers")]
+[Requires(Access.Read)]
 public sealed record ListContainers
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

@@ -4,6 +4,7 @@ namespace Platform.Contracts.Images;
 
 /// <summary>Query: one image. Replies <see cref="ImageResult"/> or <see cref="ErrorReply"/> (NotFound).</summary>
 [MessageUrn("platform:images:GetImage")]
+[Requires(Access.Read)]
 public sealed record GetImage
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

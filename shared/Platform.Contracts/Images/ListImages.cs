@@ -7,6 +7,7 @@ namespace Platform.Contracts.Images;
 /// Replies <see cref="ListImagesResult"/> or <see cref="ErrorReply"/> (InvalidArgument for a bad filter).
 /// </summary>
 [MessageUrn("platform:images:ListImages")]
+[Requires(Access.Read)]
 public sealed record ListImages
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

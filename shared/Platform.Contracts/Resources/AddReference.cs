@@ -4,6 +4,7 @@ namespace Platform.Contracts.Resources;
 
 /// <summary>Command: record that an owner (a container, a task or an image) references a resource. NotFound when the resource does not exist. Replies <see cref="ReferenceResult"/>.</summary>
 [MessageUrn("platform:resources:AddReference")]
+[Requires(Access.Service)]
 public sealed record AddReference
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

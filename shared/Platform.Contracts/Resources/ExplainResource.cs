@@ -4,6 +4,7 @@ namespace Platform.Contracts.Resources;
 
 /// <summary>Query: why a resource is alive, or that it is garbage. Replies <see cref="ResourceExplanation"/>.</summary>
 [MessageUrn("platform:resources:ExplainResource")]
+[Requires(Access.Read)]
 public sealed record ExplainResource
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

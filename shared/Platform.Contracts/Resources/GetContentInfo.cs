@@ -4,6 +4,7 @@ namespace Platform.Contracts.Resources;
 
 /// <summary>Query: one content record. NotFound naming the namespace and digest. Replies <see cref="ContentResult"/>.</summary>
 [MessageUrn("platform:resources:GetContentInfo")]
+[Requires(Access.Read)]
 public sealed record GetContentInfo
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

@@ -4,6 +4,7 @@ namespace Platform.Contracts.Resources;
 
 /// <summary>Query: the mounts of an active snapshot or view (committed: FailedPrecondition). Replies <see cref="SnapshotMountsResult"/>.</summary>
 [MessageUrn("platform:resources:GetSnapshotMounts")]
+[Requires(Access.Read)]
 public sealed record GetSnapshotMounts
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

@@ -4,6 +4,7 @@ namespace Platform.Contracts.Resources;
 
 /// <summary>Query: disk usage of one snapshot, excluding its parents. Replies <see cref="SnapshotUsageResult"/>.</summary>
 [MessageUrn("platform:resources:GetSnapshotUsage")]
+[Requires(Access.Read)]
 public sealed record GetSnapshotUsage
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

@@ -4,6 +4,7 @@ namespace Platform.Contracts.Resources;
 
 /// <summary>Query: a page of content matching filters (<c>digest</c>, <c>size</c>, <c>labels.KEY</c>), ordered by digest. Replies <see cref="ListContentResult"/>.</summary>
 [MessageUrn("platform:resources:ListContent")]
+[Requires(Access.Read)]
 public sealed record ListContent
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

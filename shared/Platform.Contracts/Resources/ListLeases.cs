@@ -4,6 +4,7 @@ namespace Platform.Contracts.Resources;
 
 /// <summary>Query: a page of leases matching filters (<c>id</c>, <c>labels.KEY</c>), ordered by id. Replies <see cref="ListLeasesResult"/>.</summary>
 [MessageUrn("platform:resources:ListLeases")]
+[Requires(Access.Read)]
 public sealed record ListLeases
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

@@ -4,6 +4,7 @@ namespace Platform.Contracts.Resources;
 
 /// <summary>Query: a page of snapshots matching filters (<c>kind</c>, <c>name</c>, <c>parent</c>, <c>labels.KEY</c>), ordered by key. Replies <see cref="ListSnapshotsResult"/>.</summary>
 [MessageUrn("platform:resources:ListSnapshots")]
+[Requires(Access.Read)]
 public sealed record ListSnapshots
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

@@ -4,6 +4,7 @@ namespace Platform.Contracts.Resources;
 
 /// <summary>Query: a range of a content blob's bytes. Replies <see cref="ContentData"/>.</summary>
 [MessageUrn("platform:resources:ReadContent")]
+[Requires(Access.Read)]
 public sealed record ReadContent
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

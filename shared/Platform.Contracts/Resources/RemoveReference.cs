@@ -4,6 +4,7 @@ namespace Platform.Contracts.Resources;
 
 /// <summary>Command: drop an owner's reference; the resource is collected promptly if nothing else holds it. Replies <see cref="ReferenceResult"/>.</summary>
 [MessageUrn("platform:resources:RemoveReference")]
+[Requires(Access.Service)]
 public sealed record RemoveReference
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

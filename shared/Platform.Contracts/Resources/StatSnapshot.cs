@@ -4,6 +4,7 @@ namespace Platform.Contracts.Resources;
 
 /// <summary>Query: one snapshot. Replies <see cref="SnapshotResult"/>.</summary>
 [MessageUrn("platform:resources:StatSnapshot")]
+[Requires(Access.Read)]
 public sealed record StatSnapshot
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

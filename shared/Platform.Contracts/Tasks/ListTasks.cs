@@ -8,6 +8,7 @@ namespace Platform.Contracts.Tasks;
 /// Replies <see cref="ListTasksResult"/>.
 /// </summary>
 [MessageUrn("platform:tasks:ListTasks")]
+[Requires(Access.Read)]
 public sealed record ListTasks
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

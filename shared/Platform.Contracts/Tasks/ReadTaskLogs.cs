@@ -8,6 +8,7 @@ namespace Platform.Contracts.Tasks;
 /// time is up, so following a log costs one request per chunk. Replies <see cref="TaskLogsResult"/>.
 /// </summary>
 [MessageUrn("platform:tasks:ReadTaskLogs")]
+[Requires(Access.Read)]
 public sealed record ReadTaskLogs
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

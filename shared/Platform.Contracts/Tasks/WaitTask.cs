@@ -9,6 +9,7 @@ namespace Platform.Contracts.Tasks;
 /// NotFound when there is neither a task nor a retained exit.
 /// </summary>
 [MessageUrn("platform:tasks:WaitTask")]
+[Requires(Access.Read)]
 public sealed record WaitTask
 {
     /// <summary>Optional; <c>default</c> when absent.</summary>

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Client;
 using Platform.Hosting.Options;
@@ -26,6 +27,12 @@ public static class BusExtensions
                     o.Uri = new Uri(env);
             })
             .ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section));
+        services.AddServiceClient();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IUserDirectory, BusUserDirectory>();
+        services.TryAddSingleton<CallerResolver>();
 
         // Before MassTransit's own hosted service: hosted services start in registration order.
         services.AddHostedService<BrokerGate>();

@@ -1,27 +1,62 @@
+using System.Reflection;
 using MassTransit;
-using Microsoft.Extensions.Options;
-using Platform.Client;
-using Platform.Hosting.Options;
+using Platform.Common.Errors;
+using Platform.Contracts;
+using Platform.Contracts.Users;
 
 namespace Platform.Hosting.Security;
 
 /// <summary>
-/// Establishes who sent each message before its consumer runs: the AMQP <c>user_id</c> property, which RabbitMQ
-/// checks against the connection's user. The services' own user is the user of their bus address.
+/// Authorises each message before its consumer runs. The sender is the AMQP <c>user_id</c> property, which RabbitMQ
+/// checks against the connection's user; nothing in the body is trusted. What the message needs is on its type
+/// (<see cref="RequiresAttribute"/>): events and internal commands only from the services' own user, user management
+/// from administrators, everything else a read or read-write grant in the message's namespace. A refusal is a
+/// PermissionDenied reply naming the user, the namespace and the action; the consumer never sees the message.
 /// </summary>
-public sealed class AuthorizationFilter<T>(IOptions<BusOptions> bus) : IFilter<ConsumeContext<T>>
+public sealed class AuthorizationFilter<T>(CallerResolver callers) : IFilter<ConsumeContext<T>>
     where T : class
 {
-    private readonly string _serviceUser = BusIdentity.UserOf(bus.Value.Uri);
+    private static readonly Access Required = RequiresAttribute.Of(typeof(T));
+    private static readonly string Action = QueueNames.Of(typeof(T));
+    private static readonly Func<T, string?>? NamespaceOf = NamespaceReader();
 
-    public Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
+    public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
-        var user = SenderOf(context);
-        var caller = user == _serviceUser
-            ? new Caller { User = user, IsService = true }
-            : new Caller { User = user ?? "" };
+        var user = SenderOf(context)
+            ?? throw PlatformException.PermissionDenied(
+                $"{Action} refused: the message has no AMQP user_id property; publish it with user_id set to your broker user");
+        var caller = await callers.ResolveAsync(user, context.CancellationToken);
+        Authorise(caller, context.Message);
         context.GetOrAddPayload(() => caller);
-        return next.Send(context);
+        await next.Send(context);
+    }
+
+    private static void Authorise(Caller caller, T message)
+    {
+        if (caller.IsService)
+            return;
+        switch (Required)
+        {
+            case Access.Service:
+                throw PlatformException.PermissionDenied($"user \"{caller.User}\" may not send {Action}: only Platform's services send it");
+            case Access.Admin when !caller.IsAdmin:
+                throw PlatformException.PermissionDenied($"user \"{caller.User}\" may not {Action}: it needs an administrator");
+            case Access.Admin:
+                return;
+        }
+        if (NamespaceOf is null)
+        {
+            // A message bound to a session (an import chunk) rather than a namespace: the consumer checks the session's owner.
+            if (caller.IsAdmin || caller.Grants.Values.Any(g => g.Role == NamespaceRole.ReadWrite))
+                return;
+            throw PlatformException.PermissionDenied($"user \"{caller.User}\" may not {Action}: it has no read-write grant in any namespace");
+        }
+        var ns = NamespaceOf(message) is { Length: > 0 } named ? named : Namespaces.Default;
+        var role = caller.RoleIn(ns);
+        if (role is null)
+            throw PlatformException.PermissionDenied($"user \"{caller.User}\" may not {Action} in namespace \"{ns}\": no grant there");
+        if (Required == Access.Write && role == NamespaceRole.Read)
+            throw PlatformException.PermissionDenied($"user \"{caller.User}\" may not {Action} in namespace \"{ns}\": the grant there is read-only");
     }
 
     /// <summary>The <c>user_id</c> property of the delivery, or null when the publisher set none.</summary>
@@ -29,6 +64,12 @@ public sealed class AuthorizationFilter<T>(IOptions<BusOptions> bus) : IFilter<C
         context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) && !string.IsNullOrEmpty(rabbit.Properties.UserId)
             ? rabbit.Properties.UserId
             : null;
+
+    private static Func<T, string?>? NamespaceReader()
+    {
+        var property = typeof(T).GetProperty("Namespace", BindingFlags.Public | BindingFlags.Instance);
+        return property?.PropertyType == typeof(string) ? m => (string?)property.GetValue(m) : null;
+    }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("platformAuthorization");
 }

@@ -1,17 +1,7 @@
 using MassTransit;
+using Platform.Contracts.Users;
 
 namespace Platform.Hosting.Security;
-
-/// <summary>What a user may do in one namespace.</summary>
-public enum NamespaceAccess
-{
-    None = 0,
-    Read = 1,
-    ReadWrite = 2,
-}
-
-/// <summary>One namespace a user is granted: read or read-write, and whether the runtime policy is lifted there.</summary>
-public sealed record NamespaceGrant(NamespaceAccess Access, bool Privileged);
 
 /// <summary>
 /// Who sent the message being consumed, as the authorisation filter established it from the AMQP <c>user_id</c>
@@ -30,13 +20,13 @@ public sealed record Caller
     public bool IsAdmin { get; init; }
 
     /// <summary>Granted namespaces, by name.</summary>
-    public IReadOnlyDictionary<string, NamespaceGrant> Grants { get; init; } = new Dictionary<string, NamespaceGrant>();
+    public IReadOnlyDictionary<string, UserGrant> Grants { get; init; } = new Dictionary<string, UserGrant>();
 
-    /// <summary>What the caller may do in <paramref name="namespace"/>.</summary>
-    public NamespaceAccess AccessTo(string @namespace) =>
-        IsService || IsAdmin ? NamespaceAccess.ReadWrite
-        : Grants.TryGetValue(@namespace, out var grant) ? grant.Access
-        : NamespaceAccess.None;
+    /// <summary>What the caller may do in <paramref name="namespace"/>; null when nothing.</summary>
+    public NamespaceRole? RoleIn(string @namespace) =>
+        IsService || IsAdmin ? NamespaceRole.ReadWrite
+        : Grants.TryGetValue(@namespace, out var grant) ? grant.Role
+        : null;
 
     /// <summary>Whether the runtime policy and archive rules are lifted for this caller in <paramref name="namespace"/>.</summary>
     public bool IsPrivilegedIn(string @namespace) =>
