@@ -164,6 +164,7 @@ start_rabbitmq_node() {
 ensure_rabbitmq() {
     if rabbitmq_running; then
         say "RabbitMQ is running"
+        enable_management
         return 0
     fi
     mkdir -p "$LOGS"
@@ -181,6 +182,13 @@ ensure_rabbitmq() {
         start_rabbitmq_node || { report_rabbitmq_failure; die "RabbitMQ did not start on fresh state either (see the errors above)"; }
     fi
     say "RabbitMQ is ready"
+    enable_management
+}
+
+# RabbitMQ's management API: how `platformctl admin users` makes broker users. Applies live, no restart.
+enable_management() {
+    rabbitmq-plugins -q enable rabbitmq_management >/dev/null 2>&1 \
+        || echo "warning: could not enable rabbitmq_management ('admin users add' needs it)" >&2
 }
 
 # Each test run gets a virtual host of its own, deleted when the run ends: whatever a test leaves behind (the
@@ -188,10 +196,11 @@ ensure_rabbitmq() {
 # other's events. Hosts of earlier runs whose build.sh is gone are deleted first. Skipped when PLATFORM_BUS
 # names a broker of the caller's choosing.
 TEST_VHOST=""
+TEST_USER=""
 
 open_test_vhost() {
     [[ -z "${PLATFORM_BUS:-}" ]] || { say "Testing against PLATFORM_BUS as given"; return 0; }
-    local vhost owner
+    local vhost owner user
     while read -r vhost; do
         [[ "$vhost" == platform-test-* ]] || continue
         owner="${vhost#platform-test-}"
@@ -199,17 +208,32 @@ open_test_vhost() {
         kill -0 "$owner" 2>/dev/null && continue
         rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
     done < <(rabbitmqctl -q list_vhosts name --no-table-headers 2>/dev/null)
+    while read -r user; do
+        [[ "$user" == platform-test-* ]] || continue
+        owner="${user#platform-test-}"
+        kill -0 "$owner" 2>/dev/null && continue
+        rabbitmqctl -q delete_user "$user" >/dev/null 2>&1 || true
+    done < <(rabbitmqctl -q list_users --no-table-headers 2>/dev/null | awk '{print $1}')
     TEST_VHOST="platform-test-$$-$(date +%s)"
     rabbitmqctl -q add_vhost "$TEST_VHOST" >/dev/null
-    rabbitmqctl -q set_permissions -p "$TEST_VHOST" guest '.*' '.*' '.*' >/dev/null
+    # A broker user of the run's own (guest may be gone after './build.sh up'): the services and the tests'
+    # clients act as it; the administrator tag lets the user-management tests use the management API.
+    TEST_USER="platform-test-$$"
+    local password
+    password="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    rabbitmqctl -q delete_user "$TEST_USER" >/dev/null 2>&1 || true
+    printf '%s\n' "$password" | rabbitmqctl -q add_user "$TEST_USER" >/dev/null
+    rabbitmqctl -q set_user_tags "$TEST_USER" administrator >/dev/null
+    rabbitmqctl -q set_permissions -p "$TEST_VHOST" "$TEST_USER" '.*' '.*' '.*' >/dev/null
     trap close_test_vhost EXIT
-    export PLATFORM_BUS="amqp://guest:guest@127.0.0.1:5672/$TEST_VHOST"
-    say "Testing in virtual host $TEST_VHOST (deleted afterwards)"
+    export PLATFORM_BUS="amqp://$TEST_USER:$password@127.0.0.1:5672/$TEST_VHOST"
+    say "Testing in virtual host $TEST_VHOST as broker user $TEST_USER (both deleted afterwards)"
 }
 
 close_test_vhost() {
     [[ -n "$TEST_VHOST" ]] || return 0
     rabbitmqctl -q delete_vhost "$TEST_VHOST" >/dev/null 2>&1 || true
+    rabbitmqctl -q delete_user "$TEST_USER" >/dev/null 2>&1 || true
     TEST_VHOST=""
 }
 
@@ -394,6 +418,43 @@ wait_daemon_ready() {
     done
 }
 
+# ---------------------------------------------------------------------------------------------------
+# identities (issue 9): the services and the administrator are broker users of their own, and guest is gone.
+# Each address (with its password) lives in a 0600 file under .run/: platformd reads services.bus through
+# PLATFORM_BUS_FILE and ./platformctl reads admin.bus, so no password appears in a process's arguments.
+SERVICES_USER=platform-services
+ADMIN_USER=platform-admin
+
+# broker_user NAME FILE [TAG]: makes sure broker user NAME exists with the password in FILE (a new random one,
+# and a new FILE, when either is missing) and may do everything on vhost "/".
+broker_user() {
+    local name="$1" file="$2" tag="${3:-}" password
+    if [[ -f "$file" ]] && rabbitmqctl -q list_users --no-table-headers 2>/dev/null | awk '{print $1}' | grep -qx "$name"; then
+        return 0
+    fi
+    password="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    if rabbitmqctl -q list_users --no-table-headers 2>/dev/null | awk '{print $1}' | grep -qx "$name"; then
+        printf '%s\n' "$password" | rabbitmqctl -q change_password "$name" >/dev/null
+    else
+        printf '%s\n' "$password" | rabbitmqctl -q add_user "$name" >/dev/null
+    fi
+    rabbitmqctl -q set_user_tags "$name" $tag >/dev/null
+    rabbitmqctl -q set_permissions -p / "$name" '.*' '.*' '.*' >/dev/null
+    (umask 077 && printf 'amqp://%s:%s@127.0.0.1:5672/\n' "$name" "$password" >"$file")
+    chmod 600 "$file"
+}
+
+ensure_identities() {
+    mkdir -p "$RUN"
+    chmod 700 "$RUN"
+    broker_user "$SERVICES_USER" "$RUN/services.bus"
+    broker_user "$ADMIN_USER" "$RUN/admin.bus" administrator
+    if rabbitmqctl -q list_users --no-table-headers 2>/dev/null | awk '{print $1}' | grep -qx guest; then
+        rabbitmqctl -q delete_user guest >/dev/null
+        say "Broker user guest removed: platformd runs as $SERVICES_USER, ./platformctl as $ADMIN_USER (.run/admin.bus)"
+    fi
+}
+
 cmd_up() {
     ensure_deps
     ensure_rabbitmq
@@ -419,7 +480,12 @@ cmd_up() {
     say "Starting platformd (data root $data_root, log .run/logs/platformd.log)"
     # Its own session: it outlives this script and a Ctrl-C here. The content root is its build folder
     # so that its appsettings.json applies.
-    (cd "$DAEMON_COPY" && PLATFORM_DATA_ROOT="$data_root" exec setsid dotnet platformd.dll \
+    local identity=()
+    if [[ -z "${PLATFORM_BUS:-}" && -z "${PLATFORM_BUS_FILE:-}" ]]; then
+        ensure_identities
+        identity=(PLATFORM_BUS_FILE="$RUN/services.bus" Security__Admins__0="$ADMIN_USER")
+    fi
+    (cd "$DAEMON_COPY" && exec env PLATFORM_DATA_ROOT="$data_root" "${identity[@]}" setsid dotnet platformd.dll \
         </dev/null >>"$DAEMON_LOG" 2>&1) &
     pid=$!
     echo "$pid" >"$PID_FILE"
@@ -730,6 +796,10 @@ cmd_bench() {
     ensure_rabbitmq
     build_solution || exit 1
     [[ -f "$BENCH_DLL" ]] || die "no $BENCH_DLL after the build"
+    # After './build.sh up' guest is gone: the bench acts as the administrator unless told otherwise.
+    if [[ -z "${PLATFORM_BUS:-}" && -z "${PLATFORM_BUS_FILE:-}" && -r "$RUN/admin.bus" ]]; then
+        export PLATFORM_BUS_FILE="$RUN/admin.bus"
+    fi
     exec dotnet "$BENCH_DLL" "$@"
 }
 

@@ -20,7 +20,7 @@ public sealed class BrokerUser : IAsyncDisposable
     /// <summary>The bus address with this user's credentials.</summary>
     public Uri BusUri { get; }
 
-    public async ValueTask DisposeAsync() => await BrokerUsers.RabbitMqCtlAsync("delete_user", Name);
+    public async ValueTask DisposeAsync() => await BrokerUsers.RabbitMqCtlAsync(null, "delete_user", Name);
 }
 
 public static class BrokerUsers
@@ -44,19 +44,22 @@ public static class BrokerUsers
         Requirements.RabbitMq();
         var name = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-        await RabbitMqCtlAsync("add_user", name, password);
-        await RabbitMqCtlAsync("set_permissions", "-p", VirtualHost, name, configure, write, read);
+        await RabbitMqCtlAsync(password + "\n", "add_user", name);
+        await RabbitMqCtlAsync(null, "set_permissions", "-p", VirtualHost, name, configure, write, read);
         var uri = new UriBuilder(Requirements.BusUri) { UserName = name, Password = password }.Uri;
         return new BrokerUser(name, uri);
     }
 
-    internal static async Task RabbitMqCtlAsync(params string[] args)
+    /// <summary>Runs rabbitmqctl; a password goes on its stdin, never in its arguments.</summary>
+    internal static async Task RabbitMqCtlAsync(string? stdin, params string[] args)
     {
-        var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         start.ArgumentList.Add("-q");
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("rabbitmqctl did not start");
+        await process.StandardInput.WriteAsync(stdin ?? "");
+        process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();

@@ -29,7 +29,7 @@ public static class ImagesBenchmark
             RunRounds: MetadataBenchmark.IntArg(args, "--run-rounds", 10),
             Platformd: Arg(args, "--platformd", MetadataBenchmark.FindPlatformd),
             Platformctl: Arg(args, "--platformctl", FindPlatformctl));
-        var bus = MetadataBenchmark.StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? "amqp://guest:guest@127.0.0.1:5672/");
+        var bus = MetadataBenchmark.StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? Platform.Client.BusFile.Read("PLATFORM_BUS_FILE") ?? "amqp://guest:guest@127.0.0.1:5672/");
         var work = Directory.CreateTempSubdirectory("platform-bench-images-").FullName;
         try
         {

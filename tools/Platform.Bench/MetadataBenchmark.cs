@@ -19,7 +19,7 @@ public static class MetadataBenchmark
     {
         var count = IntArg(args, "--count", 5000);
         var concurrency = IntArg(args, "--concurrency", 16);
-        var bus = StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? "amqp://guest:guest@127.0.0.1:5672/");
+        var bus = StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? Platform.Client.BusFile.Read("PLATFORM_BUS_FILE") ?? "amqp://guest:guest@127.0.0.1:5672/");
         var dll = StringArg(args, "--platformd", FindPlatformd());
 
         await using var service = ServiceProcess.Start(dll, bus);

@@ -26,7 +26,7 @@ public static class TaskBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var runs = MetadataBenchmark.IntArg(args, "--task-runs", 200);
-        var bus = MetadataBenchmark.StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? "amqp://guest:guest@127.0.0.1:5672/");
+        var bus = MetadataBenchmark.StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? Platform.Client.BusFile.Read("PLATFORM_BUS_FILE") ?? "amqp://guest:guest@127.0.0.1:5672/");
         var dll = MetadataBenchmark.StringArg(args, "--platformd", MetadataBenchmark.FindPlatformd());
         var runc = File.Exists("/usr/sbin/runc") ? "/usr/sbin/runc" : "/usr/bin/runc";
 

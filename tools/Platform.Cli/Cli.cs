@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Platform.Cli.Commands.Admin;
 using Platform.Cli.Commands.Containers;
 using Platform.Cli.Commands.Content;
 using Platform.Cli.Commands.Df;
@@ -53,6 +54,7 @@ public static class Cli
         root.Subcommands.Add(GcCommand.Create(context));
         root.Subcommands.Add(DfCommand.Create(context));
         root.Subcommands.Add(EventsCommand.Create(context));
+        root.Subcommands.Add(AdminCommand.Create(context));
         return root;
     }
 

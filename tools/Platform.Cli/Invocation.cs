@@ -53,7 +53,8 @@ internal sealed class Invocation(CliContext context, ParseResult result, Cancell
             EndpointPrefix = defaults.EndpointPrefix,
         };
         var bus = result.GetValue(context.Globals.Bus)
-            ?? (Environment.GetEnvironmentVariable("PLATFORM_BUS") is { Length: > 0 } env ? env : null);
+            ?? (Environment.GetEnvironmentVariable("PLATFORM_BUS") is { Length: > 0 } env ? env : null)
+            ?? BusFile.Read("PLATFORM_BUS_FILE");
         if (bus is not null)
             options.BusUri = Uri.TryCreate(bus, UriKind.Absolute, out var uri)
                 ? uri

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Platform.Common.Errors;
 using Platform.Common.Identifiers;
@@ -11,7 +10,7 @@ namespace Platform.Metadata.Users;
 /// Users and grants: validate, then write. Grant and revoke read, change and write back under the store's
 /// updated-at check, retrying when another change got there first.
 /// </summary>
-public sealed partial class UserService(IUserStore store, TimeProvider clock, ILogger<UserService> logger)
+public sealed class UserService(IUserStore store, TimeProvider clock, ILogger<UserService> logger)
 {
     private const int MaxWriteAttempts = 8;
 
@@ -101,17 +100,7 @@ public sealed partial class UserService(IUserStore store, TimeProvider clock, IL
 
     private static List<UserGrant> Sorted(IEnumerable<UserGrant> grants) => grants.OrderBy(g => g.Namespace, StringComparer.Ordinal).ToList();
 
-    private static string ValidName(string? name, string field)
-    {
-        if (string.IsNullOrEmpty(name))
-            throw PlatformException.InvalidArgument($"{field}: required");
-        if (!UserName().IsMatch(name))
-            throw PlatformException.InvalidArgument($"{field}: \"{name}\" must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        return name;
-    }
+    private static string ValidName(string? name, string field) => UserNames.Validate(name, field);
 
     private static PlatformException NotFound(string name) => PlatformException.NotFound($"user \"{name}\" not found");
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-    private static partial Regex UserName();
 }

@@ -22,7 +22,7 @@ public static class BusExtensions
         services.AddOptions<BusOptions>().Bind(configuration.GetSection(BusOptions.Section))
             .PostConfigure(o =>
             {
-                var env = Environment.GetEnvironmentVariable("PLATFORM_BUS");
+                var env = Environment.GetEnvironmentVariable("PLATFORM_BUS") is { Length: > 0 } given ? given : BusFile.Read("PLATFORM_BUS_FILE");
                 if (!string.IsNullOrWhiteSpace(env) && configuration[$"{BusOptions.Section}:Uri"] is null)
                     o.Uri = new Uri(env);
             })

@@ -7,7 +7,7 @@ public sealed class BusOptions
 {
     public const string Section = "Bus";
 
-    /// <summary>Broker address with credentials. Default <c>amqp://guest:guest@127.0.0.1:5672/</c>; env <c>Bus__Uri</c> or <c>PLATFORM_BUS</c>.</summary>
+    /// <summary>Broker address with credentials. Default <c>amqp://guest:guest@127.0.0.1:5672/</c>; env <c>Bus__Uri</c>, <c>PLATFORM_BUS</c>, or a file named by <c>PLATFORM_BUS_FILE</c> (keeps the password out of process arguments).</summary>
     [Required]
     public Uri Uri { get; set; } = new("amqp://guest:guest@127.0.0.1:5672/");
 
