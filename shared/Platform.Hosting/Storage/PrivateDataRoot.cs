@@ -15,8 +15,17 @@ internal sealed class PrivateDataRoot(IOptions<StoreOptions> options, ILogger<Pr
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(options.Value.DataRoot);
-        if (PrivateFiles.EnsureFolder(root))
-            logger.LogWarning("The data root {DataRoot} was readable by other users; it is now 0700", root);
+        try
+        {
+            if (PrivateFiles.EnsureFolder(root))
+                logger.LogWarning("The data root {DataRoot} was readable by other users; it is now 0700", root);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            // A data root that belongs to another user (docker-compose's shared volume, made by a root service, seen by
+            // the metadata service's unprivileged user) is that owner's to close; this service keeps working in it.
+            logger.LogWarning(e, "The data root {DataRoot} belongs to another user and stays as it is; its owner makes it 0700", root);
+        }
         return Task.CompletedTask;
     }
 
