@@ -3,14 +3,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Platform.Hosting.Options;
+using Platform.Hosting.Storage;
 
 namespace Platform.Hosting;
 
 public static class HostingExtensions
 {
     /// <summary>
-    /// Store options (with <c>MONGODB_URI</c> and <c>PLATFORM_DATA_ROOT</c> as fallbacks) and the start-up
-    /// store initialiser. Call before <c>AddPlatformBus</c> so stores are ready before any message arrives.
+    /// Store options (with <c>MONGODB_URI</c> and <c>PLATFORM_DATA_ROOT</c> as fallbacks), the start-up tightening of
+    /// the data root to 0700 and the start-up store initialiser. Call before <c>AddPlatformBus</c> so stores are ready before any message arrives.
     /// </summary>
     public static IServiceCollection AddPlatformStores(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +25,8 @@ public static class HostingExtensions
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataRoot), "Store:DataRoot must name a folder")
             .ValidateOnStart();
+        if (!services.Any(d => d.ImplementationType == typeof(PrivateDataRoot)))
+            services.AddHostedService<PrivateDataRoot>();
         if (!services.Any(d => d.ImplementationType == typeof(StoreInitializer)))
             services.AddHostedService<StoreInitializer>();
         return services;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Hosting.Options;
-using Platform.ResourceGc.Drivers;
+using Platform.Hosting.Storage;
 using Platform.ResourceGc.Store;
 
 namespace Platform.ResourceGc.Content;
@@ -29,12 +29,11 @@ public sealed class ContentBlobs(IResourceStore store, IOptions<StoreOptions> st
     /// <summary>Where the blob of <paramref name="digest"/> (<c>sha256:HEX</c>) is, whether or not it exists.</summary>
     public string PathOf(string digest) => Path.Combine(BlobsFolder, ContentRules.Hex(digest));
 
-    /// <summary>Creates the content folders (0700) if missing.</summary>
+    /// <summary>Creates the content folders 0700, or tightens them to 0700 when something left them readable.</summary>
     public void EnsureFolders()
     {
         foreach (var folder in new[] { Root, Path.Combine(Root, "blobs"), BlobsFolder, IngestFolder })
-            if (!Directory.Exists(folder))
-                DriverFolders.CreateFolder(folder, FolderMode);
+            PrivateFiles.EnsureFolder(folder);
     }
 
     /// <summary>Runs <paramref name="action"/> holding the lock of <paramref name="digest"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Platform.Hosting.Storage;
 
 namespace Platform.ResourceGc.Drivers;
 
@@ -41,17 +42,13 @@ internal sealed class DriverFolders
 
     public bool Exists(long id) => Directory.Exists(SnapshotPath(id));
 
-    /// <summary>Creates the root (owner-only, as containerd does) when it is missing.</summary>
-    public void EnsureRoot()
-    {
-        if (!Directory.Exists(Root))
-            CreateFolder(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
+    /// <summary>Makes the root owner-only, as containerd does: created so, or tightened when something left it readable.</summary>
+    public void EnsureRoot() => PrivateFiles.EnsureFolder(Root);
 
-    /// <summary>Creates a folder (and its missing ancestors) and gives it exactly <paramref name="mode"/>, whatever the umask.</summary>
+    /// <summary>Creates a folder (its missing ancestors owner-only) and gives it exactly <paramref name="mode"/>, whatever the umask.</summary>
     public static void CreateFolder(string path, UnixFileMode mode)
     {
-        Directory.CreateDirectory(path);
+        PrivateFiles.CreateFolder(path);
         LinuxCalls.SetMode(path, mode);
     }
 

@@ -33,5 +33,8 @@ public static class DriverSelector
         return OverlayDriver.IsSupported(RootFor(OverlayName, dataRoot)) ? OverlayName : NativeName;
     }
 
-    private static string RootFor(string name, string dataRoot) => Path.Combine(Path.GetFullPath(dataRoot), "snapshots", name);
+    /// <summary>The folder above every driver's root: <c>{dataRoot}/snapshots</c>.</summary>
+    public static string SnapshotsFolder(string dataRoot) => Path.Combine(Path.GetFullPath(dataRoot), "snapshots");
+
+    private static string RootFor(string name, string dataRoot) => Path.Combine(SnapshotsFolder(dataRoot), name);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Platform.Common.Errors;
 using Platform.Contracts.Resources;
 using Platform.Hosting.Options;
+using Platform.Hosting.Storage;
 using Platform.ResourceGc.Snapshots;
 using Platform.ResourceGc.Store;
 
@@ -53,7 +54,7 @@ public sealed class ImportSessions(
             _ = await records.ListLeaseResourcesAsync(ns, request.LeaseId, ct);
         var id = Guid.NewGuid().ToString("N");
         var folder = FolderUnder(store.Value.DataRoot);
-        Directory.CreateDirectory(folder);
+        PrivateFiles.EnsureFolder(folder); // the archive is a container's files: 0700, and tightened if an older version made it 0755
         var session = new Session(id, ns, driver.Name, name, parent, labels, request.LeaseId, request.Size, digest, Path.Combine(folder, id + ".part"));
         _sessions[id] = session;
         logger.LogInformation("Import {ImportId} of {Snapshotter}/{Name} ({Size} bytes) started", id, driver.Name, name, request.Size);
@@ -73,7 +74,7 @@ public sealed class ImportSessions(
                 throw PlatformException.FailedPrecondition($"import {session.Id}: chunk at offset {chunk.Offset}, but {session.Received} bytes were received; send the next chunk in order");
             if (session.Received + data.Length > session.Size)
                 throw PlatformException.InvalidArgument($"import {session.Id}: more data than the announced {session.Size} bytes");
-            await using (var file = new FileStream(session.Path, FileMode.Append, FileAccess.Write, FileShare.None))
+            await using (var file = PrivateFiles.Open(session.Path, FileMode.Append, FileShare.None))
                 await file.WriteAsync(data, ct);
             session.Hash.AppendData(data);
             session.Received += data.Length;

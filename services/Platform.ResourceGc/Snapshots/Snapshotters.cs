@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Platform.Common.Errors;
 using Platform.Hosting.Options;
+using Platform.Hosting.Storage;
 using Platform.ResourceGc.Drivers;
 
 namespace Platform.ResourceGc.Snapshots;
@@ -13,6 +14,8 @@ public sealed class Snapshotters
     public Snapshotters(IOptions<StoreOptions> store, IOptions<ResourceGcOptions> options)
     {
         var root = store.Value.DataRoot;
+        // Owner-only like each driver's root below it; an older version made it 0755.
+        PrivateFiles.EnsureFolder(DriverSelector.SnapshotsFolder(root));
         _drivers = new[] { "overlayfs", "native" }.ToDictionary(name => name, name => DriverSelector.Create(name, root));
         Default = options.Value.DefaultSnapshotter ?? DriverSelector.DefaultName(root);
         if (!_drivers.ContainsKey(Default))

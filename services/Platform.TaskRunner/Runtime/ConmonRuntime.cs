@@ -9,6 +9,7 @@ using Platform.Common.Errors;
 using Platform.Common.Identifiers;
 using Platform.Contracts.Resources;
 using Platform.Hosting.Options;
+using Platform.Hosting.Storage;
 
 namespace Platform.TaskRunner.Runtime;
 
@@ -24,6 +25,8 @@ namespace Platform.TaskRunner.Runtime;
 /// <item><c>logs/&lt;ns&gt;/&lt;id&gt;/init.log</c> and <c>exec-&lt;execId&gt;.log</c>: output, kept until <see cref="RemoveLogs"/>.</item>
 /// <item><c>s/</c>: conmon's attach sockets (short paths).</item>
 /// </list>
+/// The root and every folder and file made here are the runner's alone (0700, 0600: see <see cref="PrivateFiles"/>): a
+/// bundle's config.json holds the task's environment. What conmon and runc write takes their own modes inside them.
 /// </summary>
 public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
 {
@@ -47,6 +50,7 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
         _options = options.Value;
         _logger = logger;
         _root = Path.GetFullPath(_options.Root ?? Path.Combine(store.Value.DataRoot, "tasks"));
+        PrivateFiles.EnsureFolder(_root); // it may lie outside the data root, and an older version left it 0755
         _conmon = _options.Conmon ?? new[] { "/usr/bin/conmon", "/usr/libexec/podman/conmon" }.FirstOrDefault(File.Exists);
         var runtimes = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (new[] { "/usr/sbin/runc", "/usr/bin/runc" }.FirstOrDefault(File.Exists) is { } runc)
@@ -95,10 +99,9 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
             CheckRootPath(spec);
         try
         {
-            Directory.CreateDirectory(taskDir);
-            await File.WriteAllTextAsync(Path.Combine(taskDir, "runtime"), runtime, cancellationToken);
-            var bundle = BundleDir(task.Namespace, task.ContainerId);
-            Directory.CreateDirectory(bundle);
+            PrivateFiles.CreateFolder(taskDir);
+            await PrivateFiles.WriteAllTextAsync(Path.Combine(taskDir, "runtime"), runtime, cancellationToken);
+            var bundle = PrivateFiles.CreateFolder(BundleDir(task.Namespace, task.ContainerId));
             if (launch.RootfsMounts is { } mounts)
             {
                 var rootfs = Path.Combine(bundle, "rootfs");
@@ -114,11 +117,12 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
                 spec["linux"] = linux = [];
             if (linux["cgroupsPath"] is null || linux["cgroupsPath"]!.GetValueKind() != JsonValueKind.String || string.IsNullOrEmpty((string?)linux["cgroupsPath"]))
                 linux["cgroupsPath"] = $"/platform/{task.Namespace}/{task.ContainerId}";
-            await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), spec.ToJsonString(), cancellationToken);
+            await PrivateFiles.WriteAllTextAsync(Path.Combine(bundle, "config.json"), spec.ToJsonString(), cancellationToken);
 
             var log = LogPath(task.Namespace, task.ContainerId, null);
-            Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+            PrivateFiles.CreateFolder(Path.GetDirectoryName(log)!);
             File.Delete(log);
+            PrivateFiles.CreateFile(log); // conmon appends to it; made here, it is 0600 rather than conmon's 0640
             lock (_cgroupLock)
                 _creating[task.Namespace] = _creating.GetValueOrDefault(task.Namespace) + 1;
             try
@@ -263,13 +267,12 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
     {
         if (_conmon is null)
             throw PlatformException.FailedPrecondition("conmon is not installed here (looked for /usr/bin/conmon and /usr/libexec/podman/conmon)");
-        Directory.CreateDirectory(Path.Combine(dir, "exited"));
-        Directory.CreateDirectory(Path.Combine(dir, "persist"));
-        Directory.CreateDirectory(SocketDir);
-        var runtimeRoot = RuntimeRoot(runtime, task.Namespace);
-        Directory.CreateDirectory(runtimeRoot);
+        PrivateFiles.CreateFolder(Path.Combine(dir, "exited"));
+        PrivateFiles.CreateFolder(Path.Combine(dir, "persist"));
+        PrivateFiles.CreateFolder(SocketDir);
+        var runtimeRoot = PrivateFiles.CreateFolder(RuntimeRoot(runtime, task.Namespace));
         var cuuid = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
-        await File.WriteAllTextAsync(Path.Combine(dir, "cuuid"), cuuid, cancellationToken);
+        await PrivateFiles.WriteAllTextAsync(Path.Combine(dir, "cuuid"), cuuid, cancellationToken);
 
         // conmon daemonizes by itself: it forks, the child starts its own session (so signals to the runner's
         // process group never reach it) and points its stdio at /dev/null, and the parent exits. So it is started
@@ -306,7 +309,7 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
             await launcher.WaitForExitAsync(cancellationToken);
             var printed = (await output + await errors).Trim();
             if (printed.Length > 0)
-                await File.AppendAllTextAsync(Path.Combine(dir, "monitor.log"), printed + "\n", CancellationToken.None);
+                await PrivateFiles.AppendAllTextAsync(Path.Combine(dir, "monitor.log"), printed + "\n", CancellationToken.None);
             if (launcher.ExitCode != 0)
                 throw PlatformException.Internal($"conmon failed (exit {launcher.ExitCode}): {Shorten(printed)}");
         }
@@ -422,14 +425,15 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
         var dir = ProcessDir(task, execId);
         if (Directory.Exists(dir))
             throw PlatformException.AlreadyExists($"exec '{execId}' already exists in task {task.Namespace}/{task.ContainerId}");
-        Directory.CreateDirectory(dir);
+        PrivateFiles.CreateFolder(dir);
         try
         {
             var spec = Path.Combine(dir, "process.json");
-            await File.WriteAllTextAsync(spec, process.ToJsonString(), cancellationToken);
+            await PrivateFiles.WriteAllTextAsync(spec, process.ToJsonString(), cancellationToken);
             var log = LogPath(task.Namespace, task.ContainerId, execId);
-            Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+            PrivateFiles.CreateFolder(Path.GetDirectoryName(log)!);
             File.Delete(log);
+            PrivateFiles.CreateFile(log);
             return await LaunchMonitorAsync(task, runtime, binary, dir, log, ["--exec", "--exec-process-spec", spec], cancellationToken);
         }
         catch
@@ -563,7 +567,7 @@ public sealed partial class ConmonRuntime : ITaskRuntime, IDisposable
         {
             if (_watcher is not null || _disposed)
                 return;
-            Directory.CreateDirectory(StateDir);
+            PrivateFiles.CreateFolder(StateDir);
             var watcher = new FileSystemWatcher(StateDir)
             {
                 IncludeSubdirectories = true,

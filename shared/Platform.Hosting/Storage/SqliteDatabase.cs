@@ -16,7 +16,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
     public SqliteDatabase(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        PrivateFiles.CreateFolder(System.IO.Path.GetDirectoryName(Path)!);
+        // SQLite gives the -wal and -shm files it creates the database file's mode, so an empty file made 0600 here (which
+        // SQLite takes as a new database) keeps all three private; files left readable by an older version are tightened.
+        PrivateFiles.CreateFile(Path);
+        foreach (var file in (string[])[Path, Path + "-wal", Path + "-shm", Path + "-journal"])
+            PrivateFiles.Tighten(file);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
