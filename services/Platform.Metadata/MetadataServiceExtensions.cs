@@ -33,6 +33,8 @@ public static class MetadataServiceExtensions
         services.AddServiceClient();
         services.TryAddSingleton<ISnapshotReferences, BusSnapshotReferences>();
         services.TryAddSingleton<ITaskGuard, BusTaskGuard>();
+        services.AddOptions<SpecPolicyOptions>().Bind(configuration.GetSection(SpecPolicyOptions.Section));
+        services.AddSingleton<SpecPolicy>();
         services.AddSingleton<ContainerService>();
 
         services.TryAddSingleton<IImageReferences, BusImageReferences>();

@@ -25,4 +25,18 @@ public sealed class TaskRunnerOptions
     /// <summary>How long a forced DeleteTask waits for the killed task to exit and be cleaned up. Default 15 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ForcedDeleteTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Host folders an unprivileged spec may bind-mount from (a source equal to one of them or below it, symlinks
+    /// followed). Default none. The metadata service reads the same key, so CreateContainer refuses what the runner would.
+    /// </summary>
+    public List<string> AllowedBindSources { get; set; } = [];
+
+    /// <summary>
+    /// The seccomp profile (docker's format) applied to every task whose spec has no <c>linux.seccomp</c>. Default
+    /// <c>/usr/share/containers/seccomp.json</c> (Debian's golang-github-containers-common). When it is missing,
+    /// unprivileged tasks are refused rather than run unconfined.
+    /// </summary>
+    [Required]
+    public string SeccompProfile { get; set; } = "/usr/share/containers/seccomp.json";
 }

@@ -8,6 +8,7 @@ using Platform.Hosting.Bus;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
+using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
 using Platform.TaskRunner.Tasks;
@@ -32,6 +33,8 @@ public static class TaskRunnerServiceExtensions
         services.AddSingleton<ExitSignals>();
         services.AddSingleton<ExitWatch>();
         services.AddSingleton<TaskReferences>();
+        services.AddSingleton<DefaultSeccompProfile>();
+        services.AddSingleton<TaskPolicy>();
         services.AddSingleton<TaskService>();
         services.AddSingleton<TaskReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());

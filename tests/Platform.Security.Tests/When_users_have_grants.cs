@@ -45,7 +45,8 @@ public sealed class When_users_have_grants(SecuredFixture fixture) : IClassFixtu
         var mine = Ns("mine");
         var theirs = Ns("theirs");
         await fixture.Client.Containers.CreateAsync(Container(theirs, "secret"), Ct);
-        await fixture.Client.Users.CreateAsync(new CreateUser { Name = user.Name, Grants = [new UserGrant { Namespace = mine, Role = NamespaceRole.ReadWrite }] }, Ct);
+        // Privileged, so the bare test spec passes the runtime policy: this test is about namespaces.
+        await fixture.Client.Users.CreateAsync(new CreateUser { Name = user.Name, Grants = [new UserGrant { Namespace = mine, Role = NamespaceRole.ReadWrite, Privileged = true }] }, Ct);
         await using var client = await fixture.ConnectAsync(user);
 
         var created = await client.Containers.CreateAsync(Container(mine, "c1"), Ct);
@@ -81,7 +82,7 @@ public sealed class When_users_have_grants(SecuredFixture fixture) : IClassFixtu
     {
         await using var user = await BrokerUsers.CreateAsync("leaver");
         var ns = Ns("rev");
-        await fixture.Client.Users.CreateAsync(new CreateUser { Name = user.Name, Grants = [new UserGrant { Namespace = ns, Role = NamespaceRole.ReadWrite }] }, Ct);
+        await fixture.Client.Users.CreateAsync(new CreateUser { Name = user.Name, Grants = [new UserGrant { Namespace = ns, Role = NamespaceRole.ReadWrite, Privileged = true }] }, Ct);
         await using var client = await fixture.ConnectAsync(user);
         await client.Containers.CreateAsync(Container(ns, "c1"), Ct);
 

@@ -14,7 +14,7 @@ namespace Platform.Metadata.Containers;
 /// No lock is held on anything: concurrent writers meet at the store's version check.
 /// </summary>
 public sealed class ContainerService(
-    IContainerStore store, ISnapshotReferences references, ITaskGuard tasks, TimeProvider clock, ILogger<ContainerService> logger,
+    IContainerStore store, ISnapshotReferences references, ITaskGuard tasks, SpecPolicy policy, TimeProvider clock, ILogger<ContainerService> logger,
     IOptions<ObjectLimits>? limits = null)
 {
     private readonly ObjectLimits _limits = limits?.Value ?? new ObjectLimits();
@@ -27,10 +27,12 @@ public sealed class ContainerService(
     // A write that lost a race (no expected version given) re-reads and re-applies this many times.
     private const int MaxWriteAttempts = 8;
 
-    public async Task<Container> CreateAsync(CreateContainer request, CancellationToken cancellationToken)
+    /// <param name="privileged">The caller holds a privileged grant in the namespace: the runtime policy is lifted.</param>
+    public async Task<Container> CreateAsync(CreateContainer request, bool privileged, CancellationToken cancellationToken)
     {
         var container = ContainerRules.ForCreate(request, clock.GetUtcNow());
         CheckLimits(container);
+        policy.Check(container, privileged);
         // Checked early only when a snapshot reference would be taken for nothing; the store refuses duplicates anyway.
         if (container.SnapshotKey is not null && await store.GetAsync(container.Namespace, container.Id, cancellationToken) is not null)
             throw ContainerRules.AlreadyExists(container.Namespace, container.Id);
@@ -75,7 +77,8 @@ public sealed class ContainerService(
         return new ListContainersResult { Containers = page.Containers, ContinuationToken = ContinuationTokens.Encode(TokenTag, page.After) };
     }
 
-    public async Task<Container> UpdateAsync(UpdateContainer request, CancellationToken cancellationToken)
+    /// <param name="privileged">The caller holds a privileged grant in the namespace: the runtime policy is lifted.</param>
+    public async Task<Container> UpdateAsync(UpdateContainer request, bool privileged, CancellationToken cancellationToken)
     {
         var (ns, id) = ContainerRules.Address(request.Namespace, request.Id);
         for (var attempt = 1; ; attempt++)
@@ -84,6 +87,9 @@ public sealed class ContainerService(
             ContainerRules.CheckExpectedVersion(stored, request.ExpectedVersion);
             var updated = ContainerRules.ApplyUpdate(stored, request, clock.GetUtcNow());
             CheckLimits(updated);
+            // What the policy judges is the spec and whether there is a snapshot; a label change needs no grant.
+            if (updated.Spec != stored.Spec || (updated.SnapshotKey is null) != (stored.SnapshotKey is null))
+                policy.Check(updated, privileged);
             var snapshotMoved = updated.SnapshotKey != stored.SnapshotKey;
             if (snapshotMoved)
                 await references.AddAsync(updated, cancellationToken);

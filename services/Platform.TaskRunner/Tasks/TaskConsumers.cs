@@ -1,6 +1,7 @@
 using MassTransit;
 using Platform.Contracts.Tasks;
 using Platform.Hosting.Bus;
+using Platform.Hosting.Security;
 
 namespace Platform.TaskRunner.Tasks;
 
@@ -9,8 +10,11 @@ namespace Platform.TaskRunner.Tasks;
 
 public sealed class CreateTaskConsumer(TaskService tasks) : IConsumer<CreateTask>
 {
-    public async Task Consume(ConsumeContext<CreateTask> context) =>
-        await context.ReplyAsync(new TaskResult { Task = await tasks.CreateAsync(context.Message, context.CancellationToken) });
+    public async Task Consume(ConsumeContext<CreateTask> context)
+    {
+        var privileged = context.GetCaller().IsPrivilegedIn(TaskRules.NamespaceOf(context.Message.Namespace));
+        await context.ReplyAsync(new TaskResult { Task = await tasks.CreateAsync(context.Message, privileged, context.CancellationToken) });
+    }
 }
 
 public sealed class StartTaskConsumer(TaskService tasks) : IConsumer<StartTask>
@@ -33,8 +37,11 @@ public sealed class DeleteTaskConsumer(TaskService tasks) : IConsumer<DeleteTask
 
 public sealed class ExecProcessConsumer(TaskService tasks) : IConsumer<ExecProcess>
 {
-    public async Task Consume(ConsumeContext<ExecProcess> context) =>
-        await context.ReplyAsync(await tasks.ExecAsync(context.Message, context.CancellationToken));
+    public async Task Consume(ConsumeContext<ExecProcess> context)
+    {
+        var privileged = context.GetCaller().IsPrivilegedIn(TaskRules.NamespaceOf(context.Message.Namespace));
+        await context.ReplyAsync(await tasks.ExecAsync(context.Message, privileged, context.CancellationToken));
+    }
 }
 
 public sealed class PauseTaskConsumer(TaskService tasks) : IConsumer<PauseTask>
