@@ -1,13 +1,14 @@
 using MassTransit;
 using Platform.Contracts.Resources;
 using Platform.Hosting.Bus;
+using Platform.Hosting.Security;
 
 namespace Platform.ResourceGc.Import;
 
 public sealed class BeginSnapshotImportConsumer(ImportSessions imports) : IConsumer<BeginSnapshotImport>
 {
     public async Task Consume(ConsumeContext<BeginSnapshotImport> context) =>
-        await context.ReplyAsync(await imports.BeginAsync(context.Message, context.CancellationToken));
+        await context.ReplyAsync(await imports.BeginAsync(context.Message, context.GetCaller(), context.CancellationToken));
 }
 
 public sealed class SnapshotImportChunkConsumer(ImportSessions imports) : IConsumer<SnapshotImportChunk>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Platform.Common.Errors;
 using Platform.Contracts.Resources;
 using Platform.Hosting.Options;
+using Platform.Hosting.Security;
 using Platform.ResourceGc.Snapshots;
 using Platform.ResourceGc.Store;
 
@@ -29,7 +30,11 @@ public sealed class ImportSessions(
 
     public static string FolderUnder(string dataRoot) => Path.Combine(dataRoot, "imports");
 
-    public async Task<SnapshotImportStarted> BeginAsync(BeginSnapshotImport request, CancellationToken ct)
+    /// <summary>
+    /// Starts an import for <paramref name="caller"/>, whose privilege in the namespace decides what the archive may
+    /// hold (device nodes). It is the one who begins who counts: the announced digest pins the archive's bytes then.
+    /// </summary>
+    public async Task<SnapshotImportStarted> BeginAsync(BeginSnapshotImport request, Caller caller, CancellationToken ct)
     {
         var ns = SnapshotRules.Namespace(request.Namespace);
         var driver = snapshotters.Get(request.Snapshotter);
@@ -54,7 +59,8 @@ public sealed class ImportSessions(
         var id = Guid.NewGuid().ToString("N");
         var folder = FolderUnder(store.Value.DataRoot);
         Directory.CreateDirectory(folder);
-        var session = new Session(id, ns, driver.Name, name, parent, labels, request.LeaseId, request.Size, digest, Path.Combine(folder, id + ".part"));
+        var rules = ArchiveRules.For(options.Value, caller.IsPrivilegedIn(ns));
+        var session = new Session(id, ns, driver.Name, name, parent, labels, request.LeaseId, request.Size, digest, rules, Path.Combine(folder, id + ".part"));
         _sessions[id] = session;
         logger.LogInformation("Import {ImportId} of {Snapshotter}/{Name} ({Size} bytes) started", id, driver.Name, name, request.Size);
         return new SnapshotImportStarted { ImportId = id, ChunkSize = options.Value.ImportChunkSize };
@@ -99,7 +105,7 @@ public sealed class ImportSessions(
 
             var driver = snapshotters.Get(session.Snapshotter);
             var record = await snapshots.CreateFilledAsync(session.Namespace, driver, session.Name, session.Parent, session.Labels, session.LeaseId,
-                SnapshotKind.Committed, dirId => TarUnpacker.UnpackAsync(session.Path, driver.FilesPath(dirId), TarUnpacker.WhiteoutsFor(driver, session.Parent), ct), ct);
+                SnapshotKind.Committed, dirId => TarUnpacker.UnpackAsync(session.Path, driver.FilesPath(dirId), TarUnpacker.WhiteoutsFor(driver, session.Parent), session.Rules, ct), ct);
             logger.LogInformation("Import {ImportId} committed as {Snapshotter}/{Name}", session.Id, session.Snapshotter, session.Name);
             return record.ToContract();
         }
@@ -144,7 +150,7 @@ public sealed class ImportSessions(
     }
 
     private sealed class Session(string id, string ns, string snapshotter, string name, string? parent,
-        IReadOnlyDictionary<string, string> labels, string? leaseId, long size, string digest, string path)
+        IReadOnlyDictionary<string, string> labels, string? leaseId, long size, string digest, ArchiveRules rules, string path)
     {
         public string Id { get; } = id;
         public string Namespace { get; } = ns;
@@ -155,6 +161,7 @@ public sealed class ImportSessions(
         public string? LeaseId { get; } = leaseId;
         public long Size { get; } = size;
         public string Digest { get; } = digest;
+        public ArchiveRules Rules { get; } = rules;
         public string Path { get; } = path;
         public long Received { get; set; }
         public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
