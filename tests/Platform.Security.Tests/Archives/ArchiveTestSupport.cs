@@ -59,6 +59,9 @@ internal sealed class SnapshotFolders(PlatformFixture fixture, string snapshotte
         return Path.Combine(Root, made, "fs");
     }
 
+    /// <summary>The <c>fs</c> of every snapshot folder made since this was created.</summary>
+    public List<string> NewFsList() => Entries(fixture, snapshotter).Except(_before).Select(made => Path.Combine(Root, made, "fs")).ToList();
+
     /// <summary>Nothing was made or left beside the snapshot folders, nor beside the snapshotters' folders.</summary>
     public void AssertUnchanged() => Assert.Equal(_before, Entries(fixture, snapshotter));
 
