@@ -189,7 +189,9 @@ internal sealed class LayerWriter : IDisposable
             int read;
             while ((read = await data.ReadAsync(buffer, ct)) > 0)
             {
-                await RandomAccess.WriteAsync(file, buffer.AsMemory(0, read), offset, ct);
+                // Synchronously: the handle is not opened for async I/O, so WriteAsync would only move the same write to a
+                // thread-pool thread, once per chunk.
+                RandomAccess.Write(file, buffer.AsSpan(0, read), offset);
                 offset += read;
             }
         }
