@@ -42,6 +42,7 @@ public static class BusExtensions
                 cfg.Host(options.Uri);
                 cfg.PrefetchCount = options.PrefetchCount;
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                cfg.UsePlatformJson();
                 cfg.UseMessageRetry(r => r.Exponential(3, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300)));
                 cfg.UseConsumeFilter(typeof(PlatformErrorFilter<>), context);
                 // Inside the error filter, so a refusal becomes an error reply like any other expected failure.
