@@ -64,6 +64,7 @@ public sealed class PlatformClient : IAsyncDisposable
         {
             cfg.Host(options.BusUri);
             cfg.StampUserId(options.BusUri);
+            cfg.UsePlatformJson();
         });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
