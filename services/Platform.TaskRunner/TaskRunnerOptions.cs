@@ -11,6 +11,14 @@ public sealed class TaskRunnerOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan ExitRetention { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Waits and waiting log reads one user may have held at once (the services' user is not counted). Default 64.</summary>
+    [Range(1, 100_000)]
+    public int HeldRequestsPerUser { get; set; } = 64;
+
+    /// <summary>Exec processes (running or exited, each with its log file) one task may have. Default 128.</summary>
+    [Range(1, 100_000)]
+    public int MaxExecsPerTask { get; set; } = 128;
+
     /// <summary>How often retained exits and the logs of long-gone tasks are pruned. Default 1 minute.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(1);

@@ -30,6 +30,7 @@ public static class TaskRunnerServiceExtensions
         services.AddServiceClient();
         services.AddConmonRuntime(configuration);
         services.AddSingleton<TaskLocks>();
+        services.AddSingleton<HeldRequests>();
         services.AddSingleton<ExitSignals>();
         services.AddSingleton<ExitWatch>();
         services.AddSingleton<TaskReferences>();

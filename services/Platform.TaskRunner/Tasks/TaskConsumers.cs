@@ -74,14 +74,21 @@ public sealed class ListPidsConsumer(TaskService tasks) : IConsumer<ListPids>
         await context.ReplyAsync(new ListPidsResult { Processes = await tasks.ListPidsAsync(context.Message, context.CancellationToken) });
 }
 
-public sealed class WaitTaskConsumer(TaskService tasks) : IConsumer<WaitTask>
+public sealed class WaitTaskConsumer(TaskService tasks, HeldRequests held) : IConsumer<WaitTask>
 {
-    public async Task Consume(ConsumeContext<WaitTask> context) =>
+    public async Task Consume(ConsumeContext<WaitTask> context)
+    {
+        using var slot = held.Enter(context.GetCaller(), "wait");
         await context.ReplyAsync(await tasks.WaitAsync(context.Message, context.CancellationToken));
+    }
 }
 
-public sealed class ReadTaskLogsConsumer(TaskService tasks) : IConsumer<ReadTaskLogs>
+public sealed class ReadTaskLogsConsumer(TaskService tasks, HeldRequests held) : IConsumer<ReadTaskLogs>
 {
-    public async Task Consume(ConsumeContext<ReadTaskLogs> context) =>
+    public async Task Consume(ConsumeContext<ReadTaskLogs> context)
+    {
+        // Only a read that may wait for output is held; an immediate read is like any query.
+        using var slot = context.Message.WaitSeconds > 0 ? held.Enter(context.GetCaller(), "read logs") : null;
         await context.ReplyAsync(await tasks.ReadLogsAsync(context.Message, context.CancellationToken));
+    }
 }

@@ -206,6 +206,9 @@ public sealed class TaskService(
                 throw TaskRules.Illegal(task, "exec in");
             if (task.Execs.Any(e => e.ExecId == execId))
                 throw PlatformException.AlreadyExists($"task of container {id} already has an exec process {execId}");
+            if (task.Execs.Count >= options.Value.MaxExecsPerTask)
+                throw PlatformException.ResourceExhausted(
+                    $"task of container {id} has {task.Execs.Count} exec processes (running or exited, each with its log), the limit (TaskRunner:MaxExecsPerTask); delete and start the task again for more");
             policy.AdmitExec(ns, id, execId, request.Process!, task.Privileged, privileged);
             var handle = Handle(task);
             var pid = await runtime.ExecAsync(handle, execId, request.Process, cancellationToken);

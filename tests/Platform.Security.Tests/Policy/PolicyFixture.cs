@@ -29,6 +29,17 @@ public sealed class PolicyFixture : PlatformFixture
 
     public string Namespace { get; } = $"policy-{Guid.NewGuid():N}"[..15];
 
+    /// <summary>Small per-user and per-task limits, so the limit tests reach them quickly.</summary>
+    public const int HeldRequestsPerUser = 3;
+
+    public const int MaxExecsPerTask = 4;
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["TaskRunner:HeldRequestsPerUser"] = HeldRequestsPerUser.ToString(),
+        ["TaskRunner:MaxExecsPerTask"] = MaxExecsPerTask.ToString(),
+    };
+
     public ConcurrentQueue<IPlatformEvent> Events { get; } = new();
 
     /// <summary>The unprivileged client, after checking that real containers can run here.</summary>
