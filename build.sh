@@ -188,9 +188,15 @@ ensure_rabbitmq() {
 }
 
 # RabbitMQ's management API: how `platformctl admin users` makes broker users. Applies live, no restart.
+# And the largest message the broker accepts (RabbitMQ's default is 128 MiB): Platform's own limits keep its
+# messages under a few MiB (import chunks 512 KiB, list pages 4 MiB), so 16 MiB stops a runaway publisher early.
+# Set live for new channels; PLATFORM_BROKER_MAX_MESSAGE (bytes) changes it.
+BROKER_MAX_MESSAGE="${PLATFORM_BROKER_MAX_MESSAGE:-16777216}"
 enable_management() {
     rabbitmq-plugins -q enable rabbitmq_management >/dev/null 2>&1 \
         || echo "warning: could not enable rabbitmq_management ('admin users add' needs it)" >&2
+    rabbitmqctl -q eval "application:set_env(rabbit, max_message_size, $BROKER_MAX_MESSAGE)." >/dev/null 2>&1 \
+        || echo "warning: could not set the broker's max_message_size" >&2
 }
 
 # Each test run gets a virtual host of its own, deleted when the run ends: whatever a test leaves behind (the
