@@ -1,4 +1,6 @@
+using System.Formats.Tar;
 using System.Runtime.Versioning;
+using Platform.Client;
 
 namespace Platform.Testing;
 
@@ -30,5 +32,18 @@ public static class BusyboxRootfs
         }
         File.WriteAllText(Path.Combine(directory, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\n");
         return directory;
+    }
+
+    /// <summary>
+    /// Builds the root filesystem under <paramref name="scratch"/> and imports it as committed snapshot
+    /// <paramref name="name"/> in <paramref name="namespace"/>, labelled a GC root so it outlives the containers on it.
+    /// </summary>
+    public static async Task ImportAsync(PlatformClient client, string scratch, string @namespace, string name = "busybox")
+    {
+        var rootfs = Create(scratch);
+        using var archive = new MemoryStream();
+        await TarFile.CreateFromDirectoryAsync(rootfs, archive, includeBaseDirectory: false);
+        archive.Position = 0;
+        await client.Snapshots.ImportAsync(archive, name, labels: new Dictionary<string, string> { ["platform.io/gc.root"] = "true" }, @namespace: @namespace);
     }
 }

@@ -8,7 +8,7 @@ namespace Platform.ResourceGc.Import;
 /// times the compressed bytes read so far (a tar bomb), once past <see cref="ArchiveRules.RatioCheckedAfter"/>.
 /// Checked as the bytes come, so a bomb is stopped long before it fills the disk.
 /// </summary>
-internal sealed class GzipLimitStream : Stream
+internal sealed class GzipLimitStream : ReadOnlyStream
 {
     private readonly CountingStream _compressed;
     private readonly GZipStream _gzip;
@@ -41,15 +41,7 @@ internal sealed class GzipLimitStream : Stream
         return read;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _expanded; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -65,7 +57,7 @@ internal sealed class GzipLimitStream : Stream
     }
 
     /// <summary>Counts the compressed bytes the gzip decoder took.</summary>
-    private sealed class CountingStream(Stream inner) : Stream
+    private sealed class CountingStream(Stream inner) : ReadOnlyStream
     {
         public long Total { get; private set; }
 
@@ -82,14 +74,6 @@ internal sealed class GzipLimitStream : Stream
             return read;
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => Total; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
+                        public override long Position { get => Total; set => throw new NotSupportedException(); }
+                    }
 }

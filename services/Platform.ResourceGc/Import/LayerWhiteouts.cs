@@ -46,7 +46,7 @@ internal sealed class LayerWhiteouts(RootedTree tree, Whiteouts mode)
         }
         tree.Remove(folder, hidden);
         // The 0/0 character device is overlayfs's own whiteout, made here for every caller: it is not an archive's device node.
-        if (mode == Whiteouts.Overlay && !Native.TryMakeNodeAt(folder, hidden, Native.CharDevice, 0, 0))
+        if (mode == Whiteouts.Overlay && !Native.TryMakeNodeAt(folder, hidden, Drivers.LinuxCalls.CharDevice, 0, 0))
             throw PlatformException.FailedPrecondition(
                 $"archive entry {EntryNames.Show(entry)} hides {hidden} in {where}, which needs a 0/0 character device (mknod needs root)");
     }
@@ -59,7 +59,7 @@ internal sealed class LayerWhiteouts(RootedTree tree, Whiteouts mode)
             var child = path.Length == 0 ? name : path + "/" + name;
             if (!_written.Contains(child))
                 tree.Remove(folder, name);
-            else if (Native.TypeAt(folder, name) is Native.Directory)
+            else if (Native.TypeAt(folder, name) is Drivers.LinuxCalls.Directory)
                 using (var inner = Native.TryOpenFolderAt(folder, name, out var errno) ?? throw Native.Failure("open", child, errno))
                     Prune(inner, child);
         }

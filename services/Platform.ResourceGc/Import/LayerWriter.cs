@@ -72,7 +72,7 @@ internal sealed class LayerWriter : IDisposable
             case TarEntryType.Directory:
                 using (var folder = Folder(parts, entry))
                 {
-                    if (Native.TypeAt(folder, name) is not Native.Directory)
+                    if (Native.TypeAt(folder, name) is not Drivers.LinuxCalls.Directory)
                     {
                         ReplaceAt(folder, name);
                         if (Native.MakeFolderAt(folder, name) is var errno and not 0)
@@ -110,12 +110,12 @@ internal sealed class LayerWriter : IDisposable
             ?? throw PlatformException.InvalidArgument($"{what} is a hard link to the snapshot's root folder");
         using var sourceFolder = _tree.Folder(source, source.Length - 1, entry.Name, create: false);
         var type = sourceFolder is null ? null : Native.TypeAt(sourceFolder, source[^1]);
-        if (type is not Native.Regular)
+        if (type is not Drivers.LinuxCalls.Regular)
             throw PlatformException.InvalidArgument(type switch
             {
                 null => $"{what} is a hard link to {EntryNames.Show(entry.LinkName)}, which is not a file the archive made before it",
-                Native.Symlink => $"{what} is a hard link to the symlink {EntryNames.Show(entry.LinkName)}; only regular files may be hard linked",
-                Native.Directory => $"{what} is a hard link to the folder {EntryNames.Show(entry.LinkName)}; only regular files may be hard linked",
+                Drivers.LinuxCalls.Symlink => $"{what} is a hard link to the symlink {EntryNames.Show(entry.LinkName)}; only regular files may be hard linked",
+                Drivers.LinuxCalls.Directory => $"{what} is a hard link to the folder {EntryNames.Show(entry.LinkName)}; only regular files may be hard linked",
                 _ => $"{what} is a hard link to the special file {EntryNames.Show(entry.LinkName)}; only regular files may be hard linked",
             });
         if (source.SequenceEqual(parts))
@@ -129,14 +129,14 @@ internal sealed class LayerWriter : IDisposable
     {
         var type = entry.EntryType switch
         {
-            TarEntryType.CharacterDevice => Native.CharDevice,
-            TarEntryType.BlockDevice => Native.BlockDevice,
-            _ => Native.Fifo,
+            TarEntryType.CharacterDevice => Drivers.LinuxCalls.CharDevice,
+            TarEntryType.BlockDevice => Drivers.LinuxCalls.BlockDevice,
+            _ => Drivers.LinuxCalls.Fifo,
         };
         var (major, minor) = entry is PosixTarEntry posix ? ((uint)posix.DeviceMajor, (uint)posix.DeviceMinor) : (0u, 0u);
-        if (type != Native.Fifo && !_rules.AllowDevices)
+        if (type != Drivers.LinuxCalls.Fifo && !_rules.AllowDevices)
             throw PlatformException.PermissionDenied(
-                $"{what} is a {(type == Native.CharDevice ? "character" : "block")} device node ({major}:{minor}); only a caller privileged in the namespace may import device nodes");
+                $"{what} is a {(type == Drivers.LinuxCalls.CharDevice ? "character" : "block")} device node ({major}:{minor}); only a caller privileged in the namespace may import device nodes");
         using var folder = Folder(parts, entry);
         ReplaceAt(folder, parts[^1]);
         if (!Native.TryMakeNodeAt(folder, parts[^1], type, major, minor))
@@ -164,7 +164,7 @@ internal sealed class LayerWriter : IDisposable
         // A later entry may have replaced the folder or one above it (by a symlink, a file, a whiteout): then its mode
         // no longer belongs to anything, and the symlink now at its name must not receive it.
         using var folder = _tree.ExistingFolderOrNull(parts, parts.Length - 1);
-        if (folder is null || Native.TypeAt(folder, parts[^1]) is not Native.Directory)
+        if (folder is null || Native.TypeAt(folder, parts[^1]) is not Drivers.LinuxCalls.Directory)
             return;
         if (KeepOwners)
             Native.ChownAt(folder, parts[^1], metadata.Uid, metadata.Gid);

@@ -16,13 +16,7 @@ internal static class Native
     public const int ENAMETOOLONG = 36;
     public const int ELOOP = 40;
 
-    public const uint TypeMask = 0xF000;
-    public const uint Fifo = 0x1000;
-    public const uint CharDevice = 0x2000;
-    public const uint Directory = 0x4000;
-    public const uint BlockDevice = 0x6000;
-    public const uint Regular = 0x8000;
-    public const uint Symlink = 0xA000;
+    // File types (st_mode & TypeMask) are LinuxCalls' (TypeMask, Fifo, CharDevice, Directory, ...), shared with the drivers.
 
     private const int AtSymlinkNoFollow = 0x100;
     private const int AtRemoveDir = 0x200;
@@ -82,11 +76,11 @@ internal static class Native
         return names;
     }
 
-    /// <summary>The file type bits (<see cref="TypeMask"/>) of <paramref name="name"/> itself, or null when nothing has that name.</summary>
+    /// <summary>The file type bits (<see cref="Drivers.LinuxCalls.TypeMask"/>) of <paramref name="name"/> itself, or null when nothing has that name.</summary>
     public static uint? TypeAt(Fd folder, string name)
     {
         if (statx(folder.Value, name, AtSymlinkNoFollow, StatxType, out var buffer) == 0)
-            return buffer.Mode & TypeMask;
+            return buffer.Mode & Drivers.LinuxCalls.TypeMask;
         var errno = Marshal.GetLastPInvokeError();
         return errno == ENOENT ? null : throw Failure("stat", name, errno);
     }

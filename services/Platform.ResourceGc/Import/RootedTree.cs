@@ -27,7 +27,7 @@ internal sealed class RootedTree : IDisposable
     /// is set, else null when missing. A symlink or a non-folder on the way is InvalidArgument naming it.
     /// </summary>
     public Native.Fd? Folder(IReadOnlyList<string> parts, int count, string entry, bool create) =>
-        Walk(parts, count, create, (part, type) => PlatformException.InvalidArgument(type == Native.Symlink
+        Walk(parts, count, create, (part, type) => PlatformException.InvalidArgument(type == Drivers.LinuxCalls.Symlink
             ? $"archive entry {EntryNames.Show(entry)} goes through the symlink {EntryNames.Join(parts, part + 1)}, which may lead outside the snapshot"
             : $"archive entry {EntryNames.Show(entry)} needs the folder {EntryNames.Join(parts, part + 1)}, but the archive made something else there"));
 
@@ -41,7 +41,7 @@ internal sealed class RootedTree : IDisposable
         {
             case null:
                 return;
-            case Native.Directory:
+            case Drivers.LinuxCalls.Directory:
                 using (var inner = Native.TryOpenFolderAt(folder, name, out var errno) ?? throw Native.Failure("open", name, errno))
                     foreach (var child in Native.ListNames(inner))
                         Remove(inner, child);

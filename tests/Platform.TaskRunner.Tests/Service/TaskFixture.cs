@@ -42,12 +42,8 @@ public class TaskFixture : PlatformFixture
         {
             return; // each test reports what is missing
         }
-        var rootfs = BusyboxRootfs.Create(Path.Combine(DataRoot, "busybox-src"));
-        using var archive = new MemoryStream();
-        await TarFile.CreateFromDirectoryAsync(rootfs, archive, includeBaseDirectory: false);
-        archive.Position = 0;
         // A root: the collector keeps it when the last container on top of it goes.
-        await Client.Snapshots.ImportAsync(archive, "busybox", labels: new Dictionary<string, string> { ["platform.io/gc.root"] = "true" }, @namespace: Namespace);
+        await BusyboxRootfs.ImportAsync(Client, Path.Combine(DataRoot, "busybox-src"), Namespace);
         _subscription = await Client.Events.SubscribeAsync((e, _) =>
         {
             if (e.Namespace == Namespace && _seen.TryAdd(e.EventId, true))
