@@ -47,6 +47,7 @@ public static class BusExtensions
             {
                 var options = context.GetRequiredService<IOptions<BusOptions>>().Value;
                 cfg.Host(options.Uri);
+                cfg.UsePlatformEvents();
                 cfg.PrefetchCount = options.PrefetchCount;
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
                 cfg.UseMessageRetry(r => r.Exponential(3, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300)));
@@ -63,6 +64,7 @@ public static class BusExtensions
                             e.PrefetchCount = limit;
                             e.ConcurrentMessageLimit = limit;
                         }
+                        e.BindEventConsumers(queue);
                         foreach (var consumer in queue)
                             e.ConfigureConsumer(context, consumer);
                     });
