@@ -58,13 +58,21 @@ internal sealed class ClientRoutes(Uri busUri) : IAsyncDisposable
                     await channel.QueueBindAsync(queue, exchange, key, cancellationToken: cancellationToken);
             }
         }, $"subscribe to the events of {string.Join(", ", routingKeys.Select(k => k == EventTopology.EveryNamespace ? "every namespace" : $"namespace \"{k}\""))}",
-            "the event exchanges do not exist yet; is platformd running?", cancellationToken);
+            "the event exchanges do not exist yet; is platformd running?", cancellationToken, freshChannel: true);
 
-    private async Task RunAsync(Func<IChannel, Task> action, string what, string missing, CancellationToken cancellationToken = default)
+    /// <param name="freshChannel">On a new channel: RabbitMQ caches a channel's successful authorisations, so a
+    /// channel that bound a namespace before a revoke could bind it again.</param>
+    private async Task RunAsync(Func<IChannel, Task> action, string what, string missing, CancellationToken cancellationToken = default,
+        bool freshChannel = false)
     {
         await _lock.WaitAsync(cancellationToken);
         try
         {
+            if (freshChannel && _channel is not null)
+            {
+                await _channel.DisposeAsync();
+                _channel = null;
+            }
             await action(await ChannelAsync(cancellationToken));
         }
         catch (OperationInterruptedException e)
