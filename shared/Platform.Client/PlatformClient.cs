@@ -13,17 +13,19 @@ public sealed class PlatformClient : IAsyncDisposable
 {
     private readonly IBus _bus;
     private readonly IBusControl? _owned;
+    private readonly ClientRoutes? _routes;
 
     /// <summary>Uses a bus the caller owns (a service host, a test harness).</summary>
     public PlatformClient(IBus bus, PlatformClientOptions? options = null)
-        : this(bus, null, options ?? new PlatformClientOptions())
+        : this(bus, null, null, options ?? new PlatformClientOptions())
     {
     }
 
-    private PlatformClient(IBus bus, IBusControl? owned, PlatformClientOptions options)
+    private PlatformClient(IBus bus, IBusControl? owned, ClientRoutes? routes, PlatformClientOptions options)
     {
         _bus = bus;
         _owned = owned;
+        _routes = routes;
         Options = options;
         Containers = new ContainersClient(this);
         Images = new ImagesClient(this);
@@ -33,7 +35,7 @@ public sealed class PlatformClient : IAsyncDisposable
         Gc = new GcClient(this);
         Tasks = new TasksClient(this);
         Users = new UsersClient(this);
-        Events = new EventsClient(bus, options);
+        Events = new EventsClient(bus, routes, options);
     }
 
     public PlatformClientOptions Options { get; }
@@ -56,15 +58,22 @@ public sealed class PlatformClient : IAsyncDisposable
 
     public UsersClient Users { get; }
 
-    /// <summary>Connects its own bus to the broker. Unavailable when the broker can't be reached in time.</summary>
+    /// <summary>
+    /// Connects its own bus to the broker. Unavailable when the broker can't be reached in time. Everything it
+    /// declares is named <c>client:USER:…</c> (<see cref="ClientNames"/>): its commands go out through an exchange of
+    /// its own and its replies come back to a queue of its own, so a user needs no rights on the services' queues
+    /// beyond writing the commands it may send (<see cref="ClientPermissions"/>).
+    /// </summary>
     public static async Task<PlatformClient> ConnectAsync(PlatformClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PlatformClientOptions();
+        var routes = new ClientRoutes(options.BusUri);
         var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(options.BusUri);
             cfg.StampUserId(options.BusUri);
             cfg.UsePlatformJson();
+            cfg.OverrideDefaultBusEndpointQueueName(ClientNames.BusEndpoint(routes.User));
         });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
@@ -75,10 +84,11 @@ public sealed class PlatformClient : IAsyncDisposable
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             await bus.StopAsync(CancellationToken.None);
+            await routes.DisposeAsync();
             throw PlatformException.Unavailable(
                 $"cannot reach RabbitMQ at {options.BusUri.Host}:{(options.BusUri.Port > 0 ? options.BusUri.Port : 5672)} within {options.ConnectTimeout.TotalSeconds:0} s: {e.GetBaseException().Message}", e);
         }
-        return new PlatformClient(bus, bus, options);
+        return new PlatformClient(bus, bus, routes, options);
     }
 
     internal string Namespace(string? requested) => string.IsNullOrEmpty(requested) ? Options.Namespace : requested;
@@ -98,14 +108,13 @@ public sealed class PlatformClient : IAsyncDisposable
         where TResult : class
     {
         var timeout = Options.Timeout + held;
-        var address = new Uri($"queue:{Options.EndpointPrefix}{queue}");
-        var client = _bus.CreateRequestClient<TRequest>(address, RequestTimeout.After(ms: (int)timeout.TotalMilliseconds));
+        var destination = Options.EndpointPrefix + queue;
         // The request timeout starts once the message is sent; this one also bounds the send itself.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
-            var response = await client.GetResponse<TResult, ErrorReply>(request, deadline.Token);
+            var response = await SendRequestAsync<TRequest, TResult>(destination, request, timeout, deadline.Token);
             if (response.Is(out Response<TResult>? result))
                 return result.Message;
             response.Is(out Response<ErrorReply>? error);
@@ -114,6 +123,8 @@ public sealed class PlatformClient : IAsyncDisposable
         }
         catch (Exception e) when (e is RequestTimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // Bound again next time, in case the route went with a deleted exchange.
+            _routes?.Forget(destination);
             throw PlatformException.Unavailable(
                 $"no reply from {queue} within {timeout.TotalSeconds:0} s; is platformd (or the service owning {queue}) running?", e);
         }
@@ -125,9 +136,29 @@ public sealed class PlatformClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Over its own bus, through the client's send exchange with the queue's name as the routing key; over a bus it
+    /// was given (a service's, a test harness's), straight to the queue, which MassTransit declares.
+    /// </summary>
+    private async Task<Response<TResult, ErrorReply>> SendRequestAsync<TRequest, TResult>(string destination, TRequest request, TimeSpan timeout,
+        CancellationToken cancellationToken)
+        where TRequest : class
+        where TResult : class
+    {
+        var requestTimeout = RequestTimeout.After(ms: (int)timeout.TotalMilliseconds);
+        if (_routes is null)
+            return await _bus.CreateRequestClient<TRequest>(new Uri($"queue:{destination}"), requestTimeout)
+                .GetResponse<TResult, ErrorReply>(request, cancellationToken);
+        await _routes.RouteAsync(destination, cancellationToken);
+        return await _bus.CreateRequestClient<TRequest>(_routes.SendAddress, requestTimeout)
+            .GetResponse<TResult, ErrorReply>(request, x => x.UseExecute(context => context.SetRoutingKey(destination)), cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_owned is not null)
             await _owned.StopAsync(CancellationToken.None);
+        if (_routes is not null)
+            await _routes.DisposeAsync();
     }
 }

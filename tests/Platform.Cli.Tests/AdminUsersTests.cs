@@ -90,6 +90,41 @@ public sealed class When_an_administrator_manages_users(PlatformFixture fixture)
     }
 
     [Fact]
+    public async Task A_user_watches_the_events_of_its_namespace_but_not_of_every_namespace()
+    {
+        var ctl = PlatformCtl.For(fixture);
+        var name = "cli-watch-" + Guid.NewGuid().ToString("N")[..8];
+        var added = await ctl.RunAsync("-o", "json", "admin", "users", "add", name, "--namespace", ctl.Namespace, "--read-only");
+        Assert.True(added.ExitCode == 0, added.Stderr);
+        var uri = JsonDocument.Parse(added.Stdout).RootElement.GetProperty("uri").GetString()!;
+        try
+        {
+            // Without a namespace, events binds every namespace's, which the broker's topic permissions refuse a user.
+            var stderr = new StringWriter();
+            var code = await Cli.RunAsync(["--bus", uri, "events"], new StringWriter(), stderr, TextReader.Null, fixture.ClientOptions, Ct);
+            Assert.Equal(ExitCodes.For(ErrorKind.PermissionDenied), code);
+            Assert.Contains("--namespace", stderr.ToString());
+
+            // With its namespace (PlatformCtl passes -n), it sees what happens there.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var output = new SharedOutput();
+            var errors = new SharedOutput();
+            var events = ctl.Start(output, errors, stop.Token, "--bus", uri, "events");
+            await Eventually.TrueAsync(() => errors.ToString().Contains(Commands.Events.EventsCommand.Listening) || events.IsCompleted, Ct,
+                because: "events should subscribe");
+            Assert.False(events.IsCompleted, errors.ToString());
+            await fixture.Client.Containers.CreateAsync(new CreateContainer { Namespace = ctl.Namespace, Id = "web", Runtime = new RuntimeInfo { Name = "runc" }, Spec = Spec }, Ct);
+            await Eventually.TrueAsync(() => output.ToString().Contains(" ContainerCreated "), Ct, because: "its namespace's event should be printed");
+            await stop.CancelAsync();
+            Assert.Equal(0, await events);
+        }
+        finally
+        {
+            await ctl.RunAsync("admin", "users", "rm", name);
+        }
+    }
+
+    [Fact]
     public async Task A_bad_name_is_refused_before_any_broker_user_exists()
     {
         var ctl = PlatformCtl.For(fixture);

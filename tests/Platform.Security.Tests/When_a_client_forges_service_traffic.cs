@@ -85,6 +85,8 @@ public sealed class When_a_client_forges_service_traffic(SecuredFixture fixture)
         {
             cfg.Host(busUri);
             cfg.StampUserId(busUri);
+            // Where the services publish (and the resource GC listens): without it the event would go nowhere.
+            cfg.UsePlatformEventTopology();
         });
         await bus.StartAsync(Ct);
         try

@@ -20,7 +20,15 @@ public sealed class BrokerUser : IAsyncDisposable
     /// <summary>The bus address with this user's credentials.</summary>
     public Uri BusUri { get; }
 
-    public async ValueTask DisposeAsync() => await BrokerUsers.RabbitMqCtlAsync(null, "delete_user", Name);
+    public async ValueTask DisposeAsync()
+    {
+        await BrokerUsers.RabbitMqCtlAsync(null, "delete_user", Name);
+        // The exchange its clients sent through is durable; nothing else of its own outlives its connections.
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = Requirements.BusUri };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeleteAsync(Platform.Client.ClientNames.Send(Name));
+    }
 }
 
 public static class BrokerUsers

@@ -49,6 +49,7 @@ public static class BusExtensions
             {
                 var options = context.GetRequiredService<IOptions<BusOptions>>().Value;
                 cfg.Host(options.Uri);
+                cfg.UsePlatformEvents();
                 cfg.PrefetchCount = options.PrefetchCount;
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
                 cfg.UsePlatformJson();
@@ -67,6 +68,7 @@ public static class BusExtensions
                             e.PrefetchCount = limit;
                             e.ConcurrentMessageLimit = limit;
                         }
+                        e.BindEventConsumers(queue);
                         foreach (var consumer in queue)
                             e.ConfigureConsumer(context, consumer);
                     });

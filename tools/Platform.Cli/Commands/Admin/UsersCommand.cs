@@ -16,7 +16,7 @@ internal static class UsersCommand
 {
     public static Command Create(CliContext context) => new("users", "Add, list and remove users and change their grants")
     {
-        Add(context), List(context), Grant(context), Revoke(context), Remove(context),
+        Add(context), List(context), Grant(context), Revoke(context), Remove(context), Sync(context),
     };
 
     private static Option<string[]> NamespacesOption() =>
@@ -54,6 +54,7 @@ internal static class UsersCommand
             try
             {
                 recorded = await client.Users.CreateAsync(new CreateUser { Name = user, Admin = run.Get(admin), Grants = grants }, run.CancellationToken);
+                await broker.SetPermissionsAsync(recorded, run.CancellationToken);
             }
             catch (Exception)
             {
@@ -99,13 +100,25 @@ internal static class UsersCommand
         namespaces.Required = true;
         var readOnly = ReadOnlyOption();
         var privileged = PrivilegedOption();
-        var command = new Command("grant", "Grant namespaces to a user (replacing an earlier grant of each)") { name, namespaces, readOnly, privileged };
+        var management = ManagementOption();
+        var command = new Command("grant", "Grant namespaces to a user (replacing an earlier grant of each)") { name, namespaces, readOnly, privileged, management };
         context.SetAction(command, async run =>
         {
             var client = await run.ClientAsync();
+            using var broker = Broker(run, run.Get(management));
             PlatformUser? user = null;
-            foreach (var ns in run.Get(namespaces)!)
-                user = await client.Users.GrantAsync(run.Get(name)!, Grant(ns, run.Get(readOnly), run.Get(privileged)), run.CancellationToken);
+            try
+            {
+                foreach (var ns in run.Get(namespaces)!)
+                    user = await client.Users.GrantAsync(run.Get(name)!, Grant(ns, run.Get(readOnly), run.Get(privileged)), run.CancellationToken);
+            }
+            finally
+            {
+                // The broker's permissions follow the grants (the new namespaces' events, commands with a first
+                // read-write grant), also when a later namespace failed.
+                if (user is not null)
+                    await broker.SetPermissionsAsync(user, CancellationToken.None);
+            }
             await Write(run, [user!]);
             return ExitCodes.Ok;
         });
@@ -117,14 +130,46 @@ internal static class UsersCommand
         var name = new Argument<string>("NAME") { Description = "The user" };
         var namespaces = NamespacesOption();
         namespaces.Required = true;
-        var command = new Command("revoke", "Take namespaces away from a user") { name, namespaces };
+        var management = ManagementOption();
+        var command = new Command("revoke", "Take namespaces away from a user") { name, namespaces, management };
         context.SetAction(command, async run =>
         {
             var client = await run.ClientAsync();
+            using var broker = Broker(run, run.Get(management));
             PlatformUser? user = null;
-            foreach (var ns in run.Get(namespaces)!)
-                user = await client.Users.RevokeAsync(run.Get(name)!, ns, run.CancellationToken);
+            try
+            {
+                foreach (var ns in run.Get(namespaces)!)
+                    user = await client.Users.RevokeAsync(run.Get(name)!, ns, run.CancellationToken);
+            }
+            finally
+            {
+                // Also when a later namespace failed: what was revoked must not stay open on the broker. This also
+                // unbinds the user's subscriptions from the revoked namespaces' events.
+                if (user is not null)
+                    await broker.SetPermissionsAsync(user, CancellationToken.None);
+            }
             await Write(run, [user!]);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Sync(CliContext context)
+    {
+        var management = ManagementOption();
+        var command = new Command("sync", "Set every user's broker permissions from its grants (users made by an older version have broader ones)")
+        {
+            management,
+        };
+        context.SetAction(command, async run =>
+        {
+            var client = await run.ClientAsync();
+            using var broker = Broker(run, run.Get(management));
+            var users = await client.Users.ListAsync(run.CancellationToken);
+            foreach (var user in users)
+                await broker.SetPermissionsAsync(user, run.CancellationToken);
+            await Write(run, users);
             return ExitCodes.Ok;
         });
         return command;
@@ -166,7 +211,8 @@ internal static class UsersCommand
         Uri? uri = null;
         if (given is not null && !Uri.TryCreate(given, UriKind.Absolute, out uri))
             throw PlatformException.InvalidArgument($"--management: \"{given}\" is not a URL");
-        return new BrokerAdministration(run.ClientOptions().BusUri, uri);
+        var options = run.ClientOptions();
+        return new BrokerAdministration(options.BusUri, uri) { EndpointPrefix = options.EndpointPrefix };
     }
 
     private static Task Write(Invocation run, IReadOnlyList<PlatformUser> users) =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Threading.Channels;
+using Platform.Common.Errors;
 using Platform.Common.Filters;
 using Platform.Contracts;
 
@@ -17,18 +18,35 @@ internal static class EventsCommand
             Description = "Filter over type, namespace, id and labels.<key>, e.g. 'type==ContainerCreated,namespace==default'; repeatable, any may match",
             HelpName = "FILTER",
         };
-        var command = new Command("events", "Print events of every namespace as they happen, one per line, until Ctrl-C") { filters };
+        var command = new Command("events",
+            "Print events as they happen, one per line, until Ctrl-C: of the namespace given with --namespace (or $PLATFORM_NAMESPACE), else of every namespace (administrators only)")
+        {
+            filters,
+        };
         context.SetAction(command, async run =>
         {
             var match = FilterSet.Parse(run.Get(filters));
+            // The broker lets a user bind only its namespaces' events, so a user names one; administrators may watch all.
+            string[]? namespaces = run.Has(context.Globals.Namespace) || Environment.GetEnvironmentVariable("PLATFORM_NAMESPACE") is { Length: > 0 }
+                ? [run.Namespace]
+                : null;
             var client = await run.ClientAsync();
             // Handlers run concurrently on the bus; one reader keeps lines whole and in arrival order.
             var received = Channel.CreateUnbounded<IPlatformEvent>(new UnboundedChannelOptions { SingleReader = true });
-            await using (await client.Events.SubscribeAsync((e, _) =>
-                         {
-                             received.Writer.TryWrite(e);
-                             return Task.CompletedTask;
-                         }, cancellationToken: run.CancellationToken))
+            IAsyncDisposable subscription;
+            try
+            {
+                subscription = await client.Events.SubscribeAsync((e, _) =>
+                {
+                    received.Writer.TryWrite(e);
+                    return Task.CompletedTask;
+                }, namespaces: namespaces, cancellationToken: run.CancellationToken);
+            }
+            catch (PlatformException e) when (e.Kind == ErrorKind.PermissionDenied && namespaces is null)
+            {
+                throw PlatformException.PermissionDenied($"{e.Message}; name a namespace of yours with --namespace", e);
+            }
+            await using (subscription)
             {
                 await run.Err.WriteLineAsync(Listening);
                 try

@@ -1,0 +1,69 @@
+using System.Reflection;
+using MassTransit;
+using Platform.Contracts;
+using RabbitMQ.Client;
+
+namespace Platform.Client;
+
+/// <summary>
+/// Where events go on the broker: one durable topic exchange per event type, named
+/// <c>platform.events:</c> + its message URN without <c>platform:</c> (<c>platform.events:containers:ContainerCreated</c>),
+/// and the event's namespace as the routing key. A subscriber binds the namespaces it wants (the services bind
+/// <c>#</c>), and RabbitMQ's topic permissions decide which namespaces a user may bind.
+/// </summary>
+/// <remarks>
+/// These exchanges replaced MassTransit's default fanout exchanges (named after the .NET type,
+/// <c>Platform.Contracts.Containers:ContainerCreated</c>): an exchange's type can't change, so the new ones needed new
+/// names. The old exchanges stay on a broker that had them, unused; delete them once no older version publishes.
+/// </remarks>
+public static class EventTopology
+{
+    /// <summary>What every event exchange's name starts with.</summary>
+    public const string ExchangePrefix = "platform.events:";
+
+    /// <summary>The binding key of a subscription to every namespace.</summary>
+    public const string EveryNamespace = "#";
+
+    private static readonly Type[] Types = typeof(IPlatformEvent).Assembly.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IPlatformEvent).IsAssignableFrom(t))
+        .OrderBy(t => t.Name, StringComparer.Ordinal)
+        .ToArray();
+
+    private static readonly MethodInfo ConfigureMethod =
+        typeof(EventTopology).GetMethod(nameof(Configure), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    /// <summary>Every event type Platform publishes.</summary>
+    public static IReadOnlyList<Type> EventTypes => Types;
+
+    /// <summary>Every event exchange.</summary>
+    public static IEnumerable<string> Exchanges => Types.Select(ExchangeOf);
+
+    /// <summary>The exchange events of <paramref name="eventType"/> are published to.</summary>
+    public static string ExchangeOf(Type eventType)
+    {
+        var urn = eventType.GetCustomAttribute<MessageUrnAttribute>()?.Urn.ToString();
+        var name = urn is null ? eventType.FullName! : urn[MessageUrn.Prefix.Length..];
+        return ExchangePrefix + (name.StartsWith("platform:", StringComparison.Ordinal) ? name["platform:".Length..] : name);
+    }
+
+    /// <summary>The routing key of an event of namespace <paramref name="namespace"/> (never empty).</summary>
+    public static string RoutingKeyOf(string? @namespace) => string.IsNullOrEmpty(@namespace) ? Namespaces.Default : @namespace;
+
+    /// <summary>
+    /// Publishes events as above from the bus being configured. Call it first, before any endpoint, so that no
+    /// event type's topology exists under its default name already.
+    /// </summary>
+    public static void UsePlatformEventTopology(this IRabbitMqBusFactoryConfigurator cfg)
+    {
+        foreach (var type in Types)
+            ConfigureMethod.MakeGenericMethod(type).Invoke(null, [cfg]);
+    }
+
+    private static void Configure<T>(IRabbitMqBusFactoryConfigurator cfg)
+        where T : class, IPlatformEvent
+    {
+        cfg.Message<T>(m => m.SetEntityName(ExchangeOf(typeof(T))));
+        cfg.Publish<T>(p => p.ExchangeType = ExchangeType.Topic);
+        cfg.Send<T>(s => s.UseRoutingKeyFormatter(context => RoutingKeyOf(context.Message.Namespace)));
+    }
+}
