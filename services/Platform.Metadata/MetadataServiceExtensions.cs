@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Images;
+using Platform.Common.Limits;
 using Platform.Hosting;
 using Platform.Hosting.Bus;
 using Platform.Hosting.Options;
@@ -26,11 +27,14 @@ public static class MetadataServiceExtensions
     public static IServiceCollection AddMetadataService(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPlatformStores(configuration);
+        services.AddOptions<ObjectLimits>().Bind(configuration.GetSection(ObjectLimits.Section));
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddServiceClient();
         services.TryAddSingleton<ISnapshotReferences, BusSnapshotReferences>();
         services.TryAddSingleton<ITaskGuard, BusTaskGuard>();
+        services.AddOptions<SpecPolicyOptions>().Bind(configuration.GetSection(SpecPolicyOptions.Section));
+        services.AddSingleton<SpecPolicy>();
         services.AddSingleton<ContainerService>();
 
         services.TryAddSingleton<IImageReferences, BusImageReferences>();

@@ -32,4 +32,24 @@ public sealed class ResourceGcOptions
     /// </summary>
     [Range(4096, 16 * 1024 * 1024)]
     public int ImportChunkSize { get; set; } = 512 * 1024;
+
+    public const long DefaultMaxUnpackedBytes = 64L * 1024 * 1024 * 1024;
+    public const int DefaultMaxExpansionRatio = 100;
+
+    /// <summary>
+    /// Most bytes one archive (a snapshot import, or one image layer) may unpack to, in bytes: the sizes its file entries
+    /// declare, added up and checked at each header before its data is written. Past it the import or unpack stops with
+    /// ResourceExhausted and leaves nothing. Default 64 GiB: more than any layer worth running, far less than a forged
+    /// header may claim.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long MaxUnpackedBytes { get; set; } = DefaultMaxUnpackedBytes;
+
+    /// <summary>
+    /// How many times its compressed size a gzip archive may expand to before the import or unpack stops with
+    /// ResourceExhausted (a tar bomb) and leaves nothing; checked once 16 MiB are unpacked. Default 100: real layers
+    /// compress 2-10x; only long runs of one byte (zero-filled files) go past 100x.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxExpansionRatio { get; set; } = DefaultMaxExpansionRatio;
 }

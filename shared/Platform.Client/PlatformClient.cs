@@ -65,6 +65,7 @@ public sealed class PlatformClient : IAsyncDisposable
         {
             cfg.Host(options.BusUri, h => tls?.Apply(h));
             cfg.StampUserId(options.BusUri);
+            cfg.UsePlatformJson();
         });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);

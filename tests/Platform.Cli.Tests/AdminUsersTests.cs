@@ -25,7 +25,7 @@ public sealed class When_an_administrator_manages_users(PlatformFixture fixture)
         var name = "cli-user-" + Guid.NewGuid().ToString("N")[..8];
         var ns = "team-" + Guid.NewGuid().ToString("N")[..8];
 
-        var added = await ctl.RunAsync("-o", "json", "admin", "users", "add", name, "--namespace", ns);
+        var added = await ctl.RunAsync("-o", "json", "admin", "users", "add", name, "--namespace", ns, "--privileged");
         Assert.True(added.ExitCode == 0, added.Stderr);
         using var printed = JsonDocument.Parse(added.Stdout);
         Assert.Equal(name, printed.RootElement.GetProperty("user").GetString());
@@ -45,14 +45,14 @@ public sealed class When_an_administrator_manages_users(PlatformFixture fixture)
         }
 
         var listed = await ctl.RunAsync("admin", "users", "ls");
-        Assert.Contains(listed.Stdout.Split('\n'), l => l.StartsWith(name + " ") && l.Contains($"{ns}:rw"));
+        Assert.Contains(listed.Stdout.Split('\n'), l => l.StartsWith(name + " ") && l.Contains($"{ns}:rw+privileged"));
 
         var granted = await ctl.RunAsync("admin", "users", "grant", name, "--namespace", "other", "--read-only");
         Assert.True(granted.ExitCode == 0, granted.Stderr);
         Assert.Contains("other:ro", granted.Stdout);
         var revoked = await ctl.RunAsync("admin", "users", "revoke", name, "--namespace", ns);
         Assert.True(revoked.ExitCode == 0, revoked.Stderr);
-        Assert.DoesNotContain($"{ns}:rw", revoked.Stdout);
+        Assert.DoesNotContain($"{ns}:", revoked.Stdout);
 
         var removed = await ctl.RunAsync("admin", "users", "rm", name);
         Assert.True(removed.ExitCode == 0, removed.Stderr);

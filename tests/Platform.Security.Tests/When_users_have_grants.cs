@@ -1,5 +1,6 @@
 using Platform.Contracts;
 using Platform.Contracts.Containers;
+using Platform.Contracts.Resources;
 using Platform.Contracts.Users;
 using Platform.Security.Tests.Support;
 using Platform.Testing;
@@ -45,7 +46,8 @@ public sealed class When_users_have_grants(SecuredFixture fixture) : IClassFixtu
         var mine = Ns("mine");
         var theirs = Ns("theirs");
         await fixture.Client.Containers.CreateAsync(Container(theirs, "secret"), Ct);
-        await fixture.Client.Users.CreateAsync(new CreateUser { Name = user.Name, Grants = [new UserGrant { Namespace = mine, Role = NamespaceRole.ReadWrite }] }, Ct);
+        // Privileged, so the bare test spec passes the runtime policy: this test is about namespaces.
+        await fixture.Client.Users.CreateAsync(new CreateUser { Name = user.Name, Grants = [new UserGrant { Namespace = mine, Role = NamespaceRole.ReadWrite, Privileged = true }] }, Ct);
         await using var client = await fixture.ConnectAsync(user);
 
         var created = await client.Containers.CreateAsync(Container(mine, "c1"), Ct);
@@ -81,7 +83,7 @@ public sealed class When_users_have_grants(SecuredFixture fixture) : IClassFixtu
     {
         await using var user = await BrokerUsers.CreateAsync("leaver");
         var ns = Ns("rev");
-        await fixture.Client.Users.CreateAsync(new CreateUser { Name = user.Name, Grants = [new UserGrant { Namespace = ns, Role = NamespaceRole.ReadWrite }] }, Ct);
+        await fixture.Client.Users.CreateAsync(new CreateUser { Name = user.Name, Grants = [new UserGrant { Namespace = ns, Role = NamespaceRole.ReadWrite, Privileged = true }] }, Ct);
         await using var client = await fixture.ConnectAsync(user);
         await client.Containers.CreateAsync(Container(ns, "c1"), Ct);
 
@@ -143,5 +145,32 @@ public sealed class When_users_have_grants(SecuredFixture fixture) : IClassFixtu
         var name = "dup-" + Guid.NewGuid().ToString("N")[..6];
         await fixture.Client.Users.CreateAsync(new CreateUser { Name = name }, Ct);
         await Expect.ErrorAsync(ErrorKind.AlreadyExists, () => fixture.Client.Users.CreateAsync(new CreateUser { Name = name }, Ct));
+    }
+
+    [Fact]
+    public async Task An_import_belongs_to_the_user_who_began_it()
+    {
+        await using var owner = await BrokerUsers.CreateAsync("importer");
+        await using var other = await BrokerUsers.CreateAsync("meddler");
+        var ns = Ns("imp");
+        var otherNs = Ns("oth");
+        await fixture.Client.Users.CreateAsync(new CreateUser { Name = owner.Name, Grants = [new UserGrant { Namespace = ns, Role = NamespaceRole.ReadWrite }] }, Ct);
+        await fixture.Client.Users.CreateAsync(new CreateUser { Name = other.Name, Grants = [new UserGrant { Namespace = otherNs, Role = NamespaceRole.ReadWrite }] }, Ct);
+        await using var ownerClient = await fixture.ConnectAsync(owner);
+        await using var otherClient = await fixture.ConnectAsync(other);
+
+        var data = new byte[] { 1, 2, 3 };
+        var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data));
+        var started = await ownerClient.RequestAsync<BeginSnapshotImport, SnapshotImportStarted>(QueueNames.Of<BeginSnapshotImport>(),
+            new BeginSnapshotImport { Namespace = ns, Snapshotter = "native", Name = "mine", Size = data.Length, Digest = digest }, Ct);
+
+        // Another user who guessed or saw the id can neither write into the import nor finish it.
+        var chunk = new SnapshotImportChunk { ImportId = started.ImportId, Offset = 0, Data = data };
+        await Expect.ErrorAsync(ErrorKind.NotFound, () => otherClient.RequestAsync<SnapshotImportChunk, SnapshotImportProgress>(QueueNames.Of<SnapshotImportChunk>(), chunk, Ct));
+        await Expect.ErrorAsync(ErrorKind.NotFound, () => otherClient.RequestAsync<CompleteSnapshotImport, SnapshotResult>(QueueNames.Of<CompleteSnapshotImport>(),
+            new CompleteSnapshotImport { ImportId = started.ImportId }, Ct));
+        // Its owner still can.
+        var progress = await ownerClient.RequestAsync<SnapshotImportChunk, SnapshotImportProgress>(QueueNames.Of<SnapshotImportChunk>(), chunk, Ct);
+        Assert.Equal(data.Length, progress.Received);
     }
 }

@@ -1,15 +1,17 @@
 using Platform.Bench;
 
 // Prints one line per figure, `name: value unit`. Not a test: figures vary with the machine.
-// `--only metadata|gc|tasks|images` runs one benchmark; without it, all four in that order.
+// `--only metadata|authz|gc|tasks|images` runs one benchmark; without it, all five in that order.
 var only = MetadataBenchmark.StringArg(args, "--only", "all");
-if (only is not ("all" or "metadata" or "gc" or "tasks" or "images"))
+if (only is not ("all" or "metadata" or "authz" or "gc" or "tasks" or "images"))
 {
-    Console.Error.WriteLine($"--only takes metadata, gc, tasks or images, not {only}");
+    Console.Error.WriteLine($"--only takes metadata, authz, gc, tasks or images, not {only}");
     return 2;
 }
 if (only is "all" or "metadata" && await MetadataBenchmark.RunAsync(args) is var code and not 0)
     return code;
+if (only is "all" or "authz" && await AuthorizationBenchmark.RunAsync(args) is var authzCode and not 0)
+    return authzCode;
 if (only is "all" or "gc" && await GcBenchmark.RunAsync(args) is var gcCode and not 0)
     return gcCode;
 if (only is "all" or "tasks" && OperatingSystem.IsLinux() && await TaskBenchmark.RunAsync(args) is var taskCode and not 0)

@@ -1,6 +1,7 @@
 using MassTransit;
 using Platform.Contracts.Containers;
 using Platform.Hosting.Bus;
+using Platform.Hosting.Security;
 
 namespace Platform.Metadata.Containers;
 
@@ -11,7 +12,8 @@ public sealed class CreateContainerConsumer(ContainerService containers) : ICons
 {
     public async Task Consume(ConsumeContext<CreateContainer> context)
     {
-        var container = await containers.CreateAsync(context.Message, context.CancellationToken);
+        var privileged = context.GetCaller().IsPrivilegedIn(ContainerRules.NamespaceOf(context.Message.Namespace));
+        var container = await containers.CreateAsync(context.Message, privileged, context.CancellationToken);
         await context.ReplyAsync(new CreateContainerResult { Container = container });
     }
 }
@@ -35,7 +37,8 @@ public sealed class UpdateContainerConsumer(ContainerService containers) : ICons
 {
     public async Task Consume(ConsumeContext<UpdateContainer> context)
     {
-        var container = await containers.UpdateAsync(context.Message, context.CancellationToken);
+        var privileged = context.GetCaller().IsPrivilegedIn(ContainerRules.NamespaceOf(context.Message.Namespace));
+        var container = await containers.UpdateAsync(context.Message, privileged, context.CancellationToken);
         await context.ReplyAsync(new UpdateContainerResult { Container = container });
     }
 }

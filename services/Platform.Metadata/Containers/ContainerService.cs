@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Platform.Common.Limits;
 using Microsoft.Extensions.Logging;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
@@ -12,8 +14,11 @@ namespace Platform.Metadata.Containers;
 /// No lock is held on anything: concurrent writers meet at the store's version check.
 /// </summary>
 public sealed class ContainerService(
-    IContainerStore store, ISnapshotReferences references, ITaskGuard tasks, TimeProvider clock, ILogger<ContainerService> logger)
+    IContainerStore store, ISnapshotReferences references, ITaskGuard tasks, SpecPolicy policy, TimeProvider clock, ILogger<ContainerService> logger,
+    IOptions<ObjectLimits>? limits = null)
 {
+    private readonly ObjectLimits _limits = limits?.Value ?? new ObjectLimits();
+
     public const int DefaultPageSize = PageLimits.Default;
     public const int MaxPageSize = PageLimits.Max;
 
@@ -22,9 +27,12 @@ public sealed class ContainerService(
     // A write that lost a race (no expected version given) re-reads and re-applies this many times.
     private const int MaxWriteAttempts = 8;
 
-    public async Task<Container> CreateAsync(CreateContainer request, CancellationToken cancellationToken)
+    /// <param name="privileged">The caller holds a privileged grant in the namespace: the runtime policy is lifted.</param>
+    public async Task<Container> CreateAsync(CreateContainer request, bool privileged, CancellationToken cancellationToken)
     {
         var container = ContainerRules.ForCreate(request, clock.GetUtcNow());
+        CheckLimits(container);
+        policy.Check(container, privileged);
         // Checked early only when a snapshot reference would be taken for nothing; the store refuses duplicates anyway.
         if (container.SnapshotKey is not null && await store.GetAsync(container.Namespace, container.Id, cancellationToken) is not null)
             throw ContainerRules.AlreadyExists(container.Namespace, container.Id);
@@ -62,10 +70,15 @@ public sealed class ContainerService(
         Common.Identifiers.Identifiers.Validate(ns, "namespace");
         var filters = FilterSet.Parse(request.Filters);
         var page = await store.ListAsync(ns, filters, PageLimits.Of(request.Limit), ContinuationTokens.Decode(TokenTag, request.ContinuationToken), cancellationToken);
+        // A page of big containers stops early, so the reply stays a size the broker and the caller handle well.
+        var fit = _limits.FitPage(page.Containers, SizeOf);
+        if (fit < page.Containers.Count)
+            return new ListContainersResult { Containers = page.Containers.Take(fit).ToList(), ContinuationToken = ContinuationTokens.Encode(TokenTag, page.Containers[fit - 1].Id) };
         return new ListContainersResult { Containers = page.Containers, ContinuationToken = ContinuationTokens.Encode(TokenTag, page.After) };
     }
 
-    public async Task<Container> UpdateAsync(UpdateContainer request, CancellationToken cancellationToken)
+    /// <param name="privileged">The caller holds a privileged grant in the namespace: the runtime policy is lifted.</param>
+    public async Task<Container> UpdateAsync(UpdateContainer request, bool privileged, CancellationToken cancellationToken)
     {
         var (ns, id) = ContainerRules.Address(request.Namespace, request.Id);
         for (var attempt = 1; ; attempt++)
@@ -73,6 +86,10 @@ public sealed class ContainerService(
             var stored = await store.GetAsync(ns, id, cancellationToken) ?? throw ContainerRules.NotFound(ns, id);
             ContainerRules.CheckExpectedVersion(stored, request.ExpectedVersion);
             var updated = ContainerRules.ApplyUpdate(stored, request, clock.GetUtcNow());
+            CheckLimits(updated);
+            // What the policy judges is the spec and whether there is a snapshot; a label change needs no grant.
+            if (updated.Spec != stored.Spec || (updated.SnapshotKey is null) != (stored.SnapshotKey is null))
+                policy.Check(updated, privileged);
             var snapshotMoved = updated.SnapshotKey != stored.SnapshotKey;
             if (snapshotMoved)
                 await references.AddAsync(updated, cancellationToken);
@@ -139,4 +156,15 @@ public sealed class ContainerService(
                 throw PlatformException.FailedPrecondition($"container {ns}/{id} was changed concurrently; get it again and retry");
         }
     }
+
+    private void CheckLimits(Container c)
+    {
+        var owner = $"container {c.Id}";
+        _limits.CheckSpec(c.Spec, owner);
+        _limits.CheckLabels(c.Labels, owner);
+        _limits.CheckExtensions(c.Extensions, owner);
+    }
+
+    private static long SizeOf(Container c) =>
+        ObjectLimits.Bytes(c.Spec) + ObjectLimits.SizeOf(c.Labels) + ObjectLimits.SizeOf(c.Extensions) + ObjectLimits.Bytes(c.Runtime.Options) + 512;
 }

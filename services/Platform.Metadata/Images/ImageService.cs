@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Platform.Common.Limits;
 using Microsoft.Extensions.Logging;
 using Platform.Common.Filters;
 using Platform.Common.Identifiers;
@@ -11,8 +13,11 @@ namespace Platform.Metadata.Images;
 /// The image use cases behind the consumers: normalise and validate, reference the target content before committing,
 /// write with the event, reply. No lock is held: concurrent writers meet at the store's version check.
 /// </summary>
-public sealed class ImageService(IImageStore store, IImageReferences references, TimeProvider clock, ILogger<ImageService> logger)
+public sealed class ImageService(IImageStore store, IImageReferences references, TimeProvider clock, ILogger<ImageService> logger,
+    IOptions<ObjectLimits>? limits = null)
 {
+    private readonly ObjectLimits _limits = limits?.Value ?? new ObjectLimits();
+
     private const string TokenTag = "i1";
 
     // A write that lost a race (no expected version given) re-reads and re-applies this many times.
@@ -21,6 +26,7 @@ public sealed class ImageService(IImageStore store, IImageReferences references,
     public async Task<Image> CreateAsync(CreateImage request, CancellationToken cancellationToken)
     {
         var image = ImageRules.ForCreate(request, clock.GetUtcNow());
+        _limits.CheckLabels(image.Labels, $"image {image.Name}");
         // Spares the resource service a reference taken for nothing; the store refuses a duplicate anyway.
         if (await store.GetAsync(image.Namespace, image.Name, cancellationToken) is not null)
             throw ImageRules.AlreadyExists(image.Namespace, image.Name);
@@ -59,6 +65,9 @@ public sealed class ImageService(IImageStore store, IImageReferences references,
         Identifiers.Validate(ns, "namespace");
         var filters = FilterSet.Parse(request.Filters);
         var page = await store.ListAsync(ns, filters, PageLimits.Of(request.Limit), ContinuationTokens.Decode(TokenTag, request.ContinuationToken), cancellationToken);
+        var fit = _limits.FitPage(page.Images, i => ObjectLimits.Bytes(i.Name) + ObjectLimits.SizeOf(i.Labels) + 512);
+        if (fit < page.Images.Count)
+            return new ListImagesResult { Images = page.Images.Take(fit).ToList(), ContinuationToken = ContinuationTokens.Encode(TokenTag, page.Images[fit - 1].Name) };
         return new ListImagesResult { Images = page.Images, ContinuationToken = ContinuationTokens.Encode(TokenTag, page.After) };
     }
 
@@ -70,6 +79,7 @@ public sealed class ImageService(IImageStore store, IImageReferences references,
             var stored = await store.GetAsync(ns, name, cancellationToken) ?? throw ImageRules.NotFound(ns, name);
             ImageRules.CheckExpectedVersion(stored, request.ExpectedVersion);
             var updated = ImageRules.ApplyUpdate(stored, request, clock.GetUtcNow());
+            _limits.CheckLabels(updated.Labels, $"image {updated.Name}");
             var moved = ImageRules.TargetMoved(stored, updated);
             if (moved)
                 await references.AddAsync(updated, cancellationToken);

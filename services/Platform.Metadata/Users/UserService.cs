@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Platform.Common.Errors;
 using Platform.Common.Identifiers;
 using Platform.Contracts.Users;
+using Platform.Hosting.Security;
 using Platform.Metadata.Store;
 
 namespace Platform.Metadata.Users;
@@ -10,7 +11,7 @@ namespace Platform.Metadata.Users;
 /// Users and grants: validate, then write. Grant and revoke read, change and write back under the store's
 /// updated-at check, retrying when another change got there first.
 /// </summary>
-public sealed class UserService(IUserStore store, TimeProvider clock, ILogger<UserService> logger)
+public sealed class UserService(IUserStore store, CallerResolver callers, TimeProvider clock, ILogger<UserService> logger)
 {
     private const int MaxWriteAttempts = 8;
 
@@ -22,6 +23,7 @@ public sealed class UserService(IUserStore store, TimeProvider clock, ILogger<Us
         var user = new PlatformUser { Name = name, Admin = request.Admin, Grants = grants, CreatedAt = now, UpdatedAt = now };
         if (!await store.CreateAsync(user, cancellationToken))
             throw PlatformException.AlreadyExists($"user \"{name}\" already exists");
+        callers.Forget(name);
         logger.LogInformation("User {User} recorded (admin {Admin}, {Grants} grants)", name, user.Admin, grants.Count);
         return user;
     }
@@ -39,6 +41,7 @@ public sealed class UserService(IUserStore store, TimeProvider clock, ILogger<Us
         var user = await GetAsync(name, cancellationToken);
         if (!await store.DeleteAsync(user.Name, cancellationToken))
             throw NotFound(user.Name);
+        callers.Forget(user.Name);
         logger.LogInformation("User {User} forgotten", user.Name);
         return user;
     }
@@ -73,6 +76,7 @@ public sealed class UserService(IUserStore store, TimeProvider clock, ILogger<Us
             };
             if (await store.ReplaceAsync(changed, current.UpdatedAt, cancellationToken))
             {
+                callers.Forget(valid);
                 logger.LogInformation("User {User} now has {Grants} grants", valid, changed.Grants.Count);
                 return changed;
             }

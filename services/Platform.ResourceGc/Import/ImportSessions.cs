@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Platform.Common.Errors;
 using Platform.Contracts.Resources;
 using Platform.Hosting.Options;
+using Platform.Hosting.Security;
 using Platform.Hosting.Storage;
 using Platform.ResourceGc.Snapshots;
 using Platform.ResourceGc.Store;
@@ -30,7 +31,11 @@ public sealed class ImportSessions(
 
     public static string FolderUnder(string dataRoot) => Path.Combine(dataRoot, "imports");
 
-    public async Task<SnapshotImportStarted> BeginAsync(BeginSnapshotImport request, CancellationToken ct)
+    /// <summary>
+    /// Starts an import for <paramref name="caller"/>, whose privilege in the namespace decides what the archive may
+    /// hold (device nodes). It is the one who begins who counts: the announced digest pins the archive's bytes then.
+    /// </summary>
+    public async Task<SnapshotImportStarted> BeginAsync(BeginSnapshotImport request, Caller caller, CancellationToken ct)
     {
         var ns = SnapshotRules.Namespace(request.Namespace);
         var driver = snapshotters.Get(request.Snapshotter);
@@ -55,15 +60,19 @@ public sealed class ImportSessions(
         var id = Guid.NewGuid().ToString("N");
         var folder = FolderUnder(store.Value.DataRoot);
         PrivateFiles.EnsureFolder(folder); // the archive is a container's files: 0700, and tightened if an older version made it 0755
-        var session = new Session(id, ns, driver.Name, name, parent, labels, request.LeaseId, request.Size, digest, Path.Combine(folder, id + ".part"));
+        var rules = ArchiveRules.For(options.Value, caller.IsPrivilegedIn(ns));
+        var session = new Session(id, ns, driver.Name, name, parent, labels, request.LeaseId, request.Size, digest, rules, Path.Combine(folder, id + ".part"))
+        {
+            Owner = caller.User,
+        };
         _sessions[id] = session;
         logger.LogInformation("Import {ImportId} of {Snapshotter}/{Name} ({Size} bytes) started", id, driver.Name, name, request.Size);
         return new SnapshotImportStarted { ImportId = id, ChunkSize = options.Value.ImportChunkSize };
     }
 
-    public async Task<SnapshotImportProgress> AppendAsync(SnapshotImportChunk chunk, CancellationToken ct)
+    public async Task<SnapshotImportProgress> AppendAsync(SnapshotImportChunk chunk, Caller caller, CancellationToken ct)
     {
-        var session = Find(chunk.ImportId);
+        var session = Find(chunk.ImportId, caller);
         var data = chunk.Data ?? throw PlatformException.InvalidArgument("data must be set");
         if (data.Length > options.Value.ImportChunkSize)
             throw PlatformException.InvalidArgument($"chunk of {data.Length} bytes is larger than the announced {options.Value.ImportChunkSize}");
@@ -86,9 +95,9 @@ public sealed class ImportSessions(
         }
     }
 
-    public async Task<Snapshot> CompleteAsync(CompleteSnapshotImport request, CancellationToken ct)
+    public async Task<Snapshot> CompleteAsync(CompleteSnapshotImport request, Caller caller, CancellationToken ct)
     {
-        var session = Find(request.ImportId);
+        var session = Find(request.ImportId, caller);
         _sessions.TryRemove(session.Id, out _);
         try
         {
@@ -100,7 +109,7 @@ public sealed class ImportSessions(
 
             var driver = snapshotters.Get(session.Snapshotter);
             var record = await snapshots.CreateFilledAsync(session.Namespace, driver, session.Name, session.Parent, session.Labels, session.LeaseId,
-                SnapshotKind.Committed, dirId => TarUnpacker.UnpackAsync(session.Path, driver.FilesPath(dirId), TarUnpacker.WhiteoutsFor(driver, session.Parent), ct), ct);
+                SnapshotKind.Committed, dirId => TarUnpacker.UnpackAsync(session.Path, driver.FilesPath(dirId), TarUnpacker.WhiteoutsFor(driver, session.Parent), session.Rules, ct), ct);
             logger.LogInformation("Import {ImportId} committed as {Snapshotter}/{Name}", session.Id, session.Snapshotter, session.Name);
             return record.ToContract();
         }
@@ -132,10 +141,12 @@ public sealed class ImportSessions(
     /// <summary>The value of <see cref="GcLabels.Root"/> on a snapshot imported without a lease.</summary>
     public const string ImportedRoot = "import";
 
-    private Session Find(string? id) =>
-        id is not null && _sessions.TryGetValue(id, out var session)
+    // An import belongs to whoever began it: chunks and the commit carry no namespace for the authorisation filter to
+    // check, so the session does (the same NotFound as for an unknown id, so ids can't be probed).
+    private Session Find(string? id, Caller caller) =>
+        id is not null && _sessions.TryGetValue(id, out var session) && (session.Owner == caller.User || caller.IsService || caller.IsAdmin)
             ? session
-            : throw PlatformException.NotFound($"import {id} is unknown (finished, failed, or the service restarted); start the import again");
+            : throw PlatformException.NotFound($"import {id} is unknown (finished, failed, the service restarted, or begun by another user); start the import again");
 
     private static string ParseDigest(string? digest)
     {
@@ -145,7 +156,7 @@ public sealed class ImportSessions(
     }
 
     private sealed class Session(string id, string ns, string snapshotter, string name, string? parent,
-        IReadOnlyDictionary<string, string> labels, string? leaseId, long size, string digest, string path)
+        IReadOnlyDictionary<string, string> labels, string? leaseId, long size, string digest, ArchiveRules rules, string path)
     {
         public string Id { get; } = id;
         public string Namespace { get; } = ns;
@@ -156,7 +167,9 @@ public sealed class ImportSessions(
         public string? LeaseId { get; } = leaseId;
         public long Size { get; } = size;
         public string Digest { get; } = digest;
+        public ArchiveRules Rules { get; } = rules;
         public string Path { get; } = path;
+        public required string Owner { get; init; }
         public long Received { get; set; }
         public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         public SemaphoreSlim Lock { get; } = new(1, 1);

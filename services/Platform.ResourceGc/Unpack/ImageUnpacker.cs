@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Platform.Client.Images;
 using Platform.Common.Errors;
 using Platform.Contracts;
 using Platform.Contracts.Resources;
+using Platform.Hosting.Security;
 using Platform.ResourceGc.Content;
 using Platform.ResourceGc.Drivers;
 using Platform.ResourceGc.Import;
@@ -28,6 +30,7 @@ public sealed class ImageUnpacker(
     IResourceStore store,
     LeaseService leases,
     TimeProvider clock,
+    IOptions<ResourceGcOptions> options,
     ILogger<ImageUnpacker> logger)
 {
     /// <summary>How long the unpack's own lease lasts should the service die half-way (the collector then takes the partial chain).</summary>
@@ -35,9 +38,11 @@ public sealed class ImageUnpacker(
 
     private readonly ConcurrentDictionary<(string, string, string), SemaphoreSlim> _layers = new();
 
-    public async Task<UnpackImageResult> UnpackAsync(UnpackImage request, CancellationToken ct)
+    /// <summary>Unpacks the image for <paramref name="caller"/>, whose privilege in the namespace decides what its layers may hold (device nodes).</summary>
+    public async Task<UnpackImageResult> UnpackAsync(UnpackImage request, Caller caller, CancellationToken ct)
     {
         var ns = SnapshotRules.Namespace(request.Namespace);
+        var rules = ArchiveRules.For(options.Value, caller.IsPrivilegedIn(ns));
         var driver = snapshotters.Get(request.Snapshotter);
         var target = ContentRules.Digest(request.Digest);
         var platform = string.IsNullOrEmpty(request.Platform) ? ImagePlatform.Host : ImagePlatform.Parse(request.Platform);
@@ -64,7 +69,7 @@ public sealed class ImageUnpacker(
             for (var i = 0; i < chain.Count; i++)
             {
                 var parent = i == 0 ? null : chain[i - 1];
-                if (await LayerAsync(ns, driver, manifest.Layers[i], diffIds[i], chain[i], parent, lease.Id, ct))
+                if (await LayerAsync(ns, driver, manifest.Layers[i], diffIds[i], chain[i], parent, lease.Id, rules, ct))
                     unpacked++;
             }
             if (!string.IsNullOrEmpty(request.LeaseId) && chain.Count > 0)
@@ -88,7 +93,7 @@ public sealed class ImageUnpacker(
 
     /// <summary>Makes (or finds) the committed snapshot <paramref name="chainId"/> and puts it in the lease; true when it was unpacked now.</summary>
     private async Task<bool> LayerAsync(string ns, ISnapshotDriver driver, Descriptor layer, string diffId, string chainId, string? parent,
-        string leaseId, CancellationToken ct)
+        string leaseId, ArchiveRules rules, CancellationToken ct)
     {
         var turn = _layers.GetOrAdd((ns, driver.Name, chainId), _ => new SemaphoreSlim(1, 1));
         await turn.WaitAsync(ct);
@@ -103,7 +108,7 @@ public sealed class ImageUnpacker(
             try
             {
                 await snapshots.CreateFilledAsync(ns, driver, chainId, parent, new Dictionary<string, string>(), leaseId, SnapshotKind.Committed,
-                    dirId => TarUnpacker.UnpackLayerAsync(blob, driver.FilesPath(dirId), TarUnpacker.WhiteoutsFor(driver, parent), diffId, ct), ct);
+                    dirId => TarUnpacker.UnpackLayerAsync(blob, driver.FilesPath(dirId), TarUnpacker.WhiteoutsFor(driver, parent), diffId, rules, ct), ct);
                 return true;
             }
             catch (PlatformException e) when (e.Kind == ErrorKind.AlreadyExists)

@@ -37,6 +37,9 @@ public sealed record TaskRecord
     public int? ExitStatus { get; init; }
     public DateTimeOffset? ExitedAt { get; init; }
     public IReadOnlyList<ExecRecord> Execs { get; init; } = [];
+
+    /// <summary>The task needed its creator's privileged grant (its spec broke a rule of the runtime policy). Immutable.</summary>
+    public bool Privileged { get; init; }
     public required long Version { get; init; }
 }
 

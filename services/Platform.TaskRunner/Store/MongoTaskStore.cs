@@ -222,6 +222,7 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
         [BsonElement("exitedAt")] public long? ExitedAt { get; set; }
         [BsonElement("execs")] public List<ExecDocument> Execs { get; set; } = [];
         [BsonElement("version")] public long Version { get; set; }
+        [BsonElement("privileged")] public bool Privileged { get; set; }
 
         public static TaskDocument From(TaskRecord t) => new()
         {
@@ -239,6 +240,7 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
             ExitedAt = t.ExitedAt?.UtcTicks,
             Execs = t.Execs.Select(ExecDocument.From).ToList(),
             Version = t.Version,
+            Privileged = t.Privileged,
         };
 
         public TaskRecord ToRecord() => new()
@@ -256,6 +258,7 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
             ExitedAt = ExitedAt is { } exited ? FromTicks(exited) : null,
             Execs = Execs.Select(e => e.ToRecord()).ToList(),
             Version = Version,
+            Privileged = Privileged,
         };
     }
 

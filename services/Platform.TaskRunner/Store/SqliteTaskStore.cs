@@ -18,7 +18,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
     : ITaskStore, IOutboxStore, IInitializableStore, IAsyncDisposable
 {
     private const string Kind = "task";
-    private const string Columns = "namespace, container_id, runtime, status, pid, snapshotter, snapshot_key, created_at, started_at, exit_status, exited_at, execs, version";
+    private const string Columns = "namespace, container_id, runtime, status, pid, snapshotter, snapshot_key, created_at, started_at, exit_status, exited_at, execs, version, privileged";
     private const string ExitColumns = "namespace, container_id, exec_id, pid, exit_status, exited_at";
 
     public string Name => "tasks";
@@ -41,6 +41,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                     exited_at    INTEGER,
                     execs        TEXT NOT NULL,
                     version      INTEGER NOT NULL,
+                    privileged   INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (namespace, container_id)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS task_exits (
                     namespace    TEXT NOT NULL,
@@ -52,6 +53,14 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                     PRIMARY KEY (namespace, container_id, exec_id)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS task_exits_exited_at ON task_exits (exited_at);
                 """ + SqliteOutbox.Schema, cancellationToken, transaction);
+            // Files written before the runtime policy lack the column; their tasks ran as their specs said, unrecorded.
+            await using (var columns = connection.CreateCommand())
+            {
+                columns.Transaction = transaction;
+                columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = 'privileged';";
+                if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
+                    await SqliteDatabase.ExecuteAsync(connection, "ALTER TABLE tasks ADD COLUMN privileged INTEGER NOT NULL DEFAULT 0;", cancellationToken, transaction);
+            }
             return 0;
         }, cancellationToken);
 
@@ -96,7 +105,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 await using (var insert = connection.CreateCommand())
                 {
                     insert.Transaction = transaction;
-                    insert.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($ns, $id, $runtime, $status, $pid, $snapshotter, $snapshot_key, $created_at, $started_at, $exit_status, $exited_at, $execs, $version);";
+                    insert.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($ns, $id, $runtime, $status, $pid, $snapshotter, $snapshot_key, $created_at, $started_at, $exit_status, $exited_at, $execs, $version, $privileged);";
                     Bind(insert, task);
                     await insert.ExecuteNonQueryAsync(cancellationToken);
                 }
@@ -199,7 +208,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 command.CommandText = """
                     UPDATE tasks SET runtime = $runtime, status = $status, pid = $pid, snapshotter = $snapshotter,
                         snapshot_key = $snapshot_key, created_at = $created_at, started_at = $started_at,
-                        exit_status = $exit_status, exited_at = $exited_at, execs = $execs, version = $version
+                        exit_status = $exit_status, exited_at = $exited_at, execs = $execs, version = $version, privileged = $privileged
                     WHERE namespace = $ns AND container_id = $id AND version = $expected;
                     """;
                 Bind(command, task);
@@ -248,6 +257,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
         command.Parameters.AddWithValue("$exited_at", (object?)t.ExitedAt?.UtcTicks ?? DBNull.Value);
         command.Parameters.AddWithValue("$execs", JsonSerializer.Serialize(t.Execs.Select(ExecColumn.From).ToList()));
         command.Parameters.AddWithValue("$version", t.Version);
+        command.Parameters.AddWithValue("$privileged", t.Privileged ? 1 : 0);
     }
 
     private static TaskRecord Read(SqliteDataReader r) => new()
@@ -265,6 +275,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
         ExitedAt = r.IsDBNull(10) ? null : new DateTimeOffset(r.GetInt64(10), TimeSpan.Zero),
         Execs = JsonSerializer.Deserialize<List<ExecColumn>>(r.GetString(11))!.Select(e => e.ToRecord()).ToList(),
         Version = r.GetInt64(12),
+        Privileged = r.GetInt64(13) != 0,
     };
 
     /// <summary>An exec process in the execs column: times as UTC ticks, like every other time in this store.</summary>

@@ -1,6 +1,7 @@
 using MassTransit;
 using Platform.Contracts.Tasks;
 using Platform.Hosting.Bus;
+using Platform.Hosting.Security;
 
 namespace Platform.TaskRunner.Tasks;
 
@@ -9,8 +10,11 @@ namespace Platform.TaskRunner.Tasks;
 
 public sealed class CreateTaskConsumer(TaskService tasks) : IConsumer<CreateTask>
 {
-    public async Task Consume(ConsumeContext<CreateTask> context) =>
-        await context.ReplyAsync(new TaskResult { Task = await tasks.CreateAsync(context.Message, context.CancellationToken) });
+    public async Task Consume(ConsumeContext<CreateTask> context)
+    {
+        var privileged = context.GetCaller().IsPrivilegedIn(TaskRules.NamespaceOf(context.Message.Namespace));
+        await context.ReplyAsync(new TaskResult { Task = await tasks.CreateAsync(context.Message, privileged, context.CancellationToken) });
+    }
 }
 
 public sealed class StartTaskConsumer(TaskService tasks) : IConsumer<StartTask>
@@ -33,8 +37,11 @@ public sealed class DeleteTaskConsumer(TaskService tasks) : IConsumer<DeleteTask
 
 public sealed class ExecProcessConsumer(TaskService tasks) : IConsumer<ExecProcess>
 {
-    public async Task Consume(ConsumeContext<ExecProcess> context) =>
-        await context.ReplyAsync(await tasks.ExecAsync(context.Message, context.CancellationToken));
+    public async Task Consume(ConsumeContext<ExecProcess> context)
+    {
+        var privileged = context.GetCaller().IsPrivilegedIn(TaskRules.NamespaceOf(context.Message.Namespace));
+        await context.ReplyAsync(await tasks.ExecAsync(context.Message, privileged, context.CancellationToken));
+    }
 }
 
 public sealed class PauseTaskConsumer(TaskService tasks) : IConsumer<PauseTask>
@@ -67,14 +74,21 @@ public sealed class ListPidsConsumer(TaskService tasks) : IConsumer<ListPids>
         await context.ReplyAsync(new ListPidsResult { Processes = await tasks.ListPidsAsync(context.Message, context.CancellationToken) });
 }
 
-public sealed class WaitTaskConsumer(TaskService tasks) : IConsumer<WaitTask>
+public sealed class WaitTaskConsumer(TaskService tasks, HeldRequests held) : IConsumer<WaitTask>
 {
-    public async Task Consume(ConsumeContext<WaitTask> context) =>
+    public async Task Consume(ConsumeContext<WaitTask> context)
+    {
+        using var slot = held.Enter(context.GetCaller(), "wait");
         await context.ReplyAsync(await tasks.WaitAsync(context.Message, context.CancellationToken));
+    }
 }
 
-public sealed class ReadTaskLogsConsumer(TaskService tasks) : IConsumer<ReadTaskLogs>
+public sealed class ReadTaskLogsConsumer(TaskService tasks, HeldRequests held) : IConsumer<ReadTaskLogs>
 {
-    public async Task Consume(ConsumeContext<ReadTaskLogs> context) =>
+    public async Task Consume(ConsumeContext<ReadTaskLogs> context)
+    {
+        // Only a read that may wait for output is held; an immediate read is like any query.
+        using var slot = context.Message.WaitSeconds > 0 ? held.Enter(context.GetCaller(), "read logs") : null;
         await context.ReplyAsync(await tasks.ReadLogsAsync(context.Message, context.CancellationToken));
+    }
 }

@@ -4,6 +4,7 @@ using Platform.Client;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
 using Platform.Contracts.Tasks;
+using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
 
@@ -19,6 +20,7 @@ public sealed class TaskService(
     ITaskRuntime runtime,
     PlatformClient platform,
     TaskReferences references,
+    TaskPolicy policy,
     TaskLocks locks,
     ExitSignals signals,
     ExitWatch watch,
@@ -26,7 +28,8 @@ public sealed class TaskService(
     IOptions<TaskRunnerOptions> options,
     ILogger<TaskService> logger)
 {
-    public async Task<TaskInfo> CreateAsync(CreateTask request, CancellationToken cancellationToken)
+    /// <param name="privileged">The caller holds a privileged grant in the namespace: the runtime policy is lifted.</param>
+    public async Task<TaskInfo> CreateAsync(CreateTask request, bool privileged, CancellationToken cancellationToken)
     {
         var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
         using (await locks.LockAsync(ns, id, cancellationToken))
@@ -36,6 +39,8 @@ public sealed class TaskService(
 
             var container = await platform.Containers.GetAsync(id, ns, cancellationToken);
             var runtimeName = container.Runtime.Name; // the runtime refuses names it doesn't have, naming those it has
+            // Before anything is referenced or mounted: a refused spec leaves nothing to undo.
+            var admitted = policy.AdmitTask(ns, id, container.Spec, container.SnapshotKey is not null, privileged);
             var task = new TaskRecord
             {
                 Namespace = ns,
@@ -46,6 +51,7 @@ public sealed class TaskService(
                 Snapshotter = container.SnapshotKey is null ? null : container.Snapshotter,
                 SnapshotKey = container.SnapshotKey,
                 CreatedAt = clock.GetUtcNow(),
+                Privileged = admitted.Privileged,
                 Version = 1,
             };
             var handle = Handle(task);
@@ -67,14 +73,14 @@ public sealed class TaskService(
             try
             {
                 var mounts = await mountsRead;
-                var pid = await runtime.CreateAsync(new TaskLaunch(handle, container.Spec, mounts), cancellationToken);
+                var pid = await runtime.CreateAsync(new TaskLaunch(handle, admitted.SpecJson, mounts), cancellationToken);
                 task = task with { Pid = pid };
                 try
                 {
                     await store.CreateAsync(task, seq => new TaskCreated
                     {
                         EventId = Guid.NewGuid(), Timestamp = task.CreatedAt, Namespace = ns, Sequence = seq,
-                        ContainerId = id, Pid = pid, Runtime = runtimeName, SnapshotKey = task.SnapshotKey,
+                        ContainerId = id, Pid = pid, Runtime = runtimeName, SnapshotKey = task.SnapshotKey, Privileged = task.Privileged,
                     }, cancellationToken);
                 }
                 catch
@@ -111,6 +117,7 @@ public sealed class TaskService(
             await WriteAsync(started, task.Version, seq => new TaskStarted
             {
                 EventId = Guid.NewGuid(), Timestamp = started.StartedAt!.Value, Namespace = ns, Sequence = seq, ContainerId = id, Pid = task.Pid,
+                Privileged = task.Privileged,
             }, cancellationToken);
             logger.LogDebug("Task {Namespace}/{ContainerId} started", ns, id);
             return TaskRules.ToInfo(started);
@@ -184,7 +191,8 @@ public sealed class TaskService(
         return new DeleteTaskResult { Task = TaskRules.ToInfo(task), Exit = exit is null ? null : TaskRules.ToExit(exit) };
     }
 
-    public async Task<ExecProcessResult> ExecAsync(ExecProcess request, CancellationToken cancellationToken)
+    /// <param name="privileged">The caller holds a privileged grant in the namespace: the runtime policy is lifted.</param>
+    public async Task<ExecProcessResult> ExecAsync(ExecProcess request, bool privileged, CancellationToken cancellationToken)
     {
         var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
         TaskRules.ValidateExecId(request.ExecId);
@@ -198,6 +206,10 @@ public sealed class TaskService(
                 throw TaskRules.Illegal(task, "exec in");
             if (task.Execs.Any(e => e.ExecId == execId))
                 throw PlatformException.AlreadyExists($"task of container {id} already has an exec process {execId}");
+            if (task.Execs.Count >= options.Value.MaxExecsPerTask)
+                throw PlatformException.ResourceExhausted(
+                    $"task of container {id} has {task.Execs.Count} exec processes (running or exited, each with its log), the limit (TaskRunner:MaxExecsPerTask); delete and start the task again for more");
+            policy.AdmitExec(ns, id, execId, request.Process!, task.Privileged, privileged);
             var handle = Handle(task);
             var pid = await runtime.ExecAsync(handle, execId, request.Process, cancellationToken);
             var exec = new ExecRecord { ExecId = execId, Pid = pid, Status = TaskState.Running };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Platform.Common.Security;
 
 namespace Platform.Client.Oci;
 
@@ -53,23 +54,16 @@ public static class DefaultSpec
     /// </summary>
     public const string UserNameField = "username";
 
-    /// <summary>containerd's default set: what a root process in a container keeps.</summary>
-    public static readonly IReadOnlyList<string> Capabilities =
-    [
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID",
-        "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
-    ];
+    // The lists the runtime policy holds every unprivileged spec to: the default spec asks for exactly these.
+
+    /// <summary>containerd's (and docker's) default set: what a root process in a container keeps.</summary>
+    public static readonly IReadOnlyList<string> Capabilities = RuntimeDefaults.Capabilities;
 
     public static readonly IReadOnlyList<string> Namespaces = ["pid", "ipc", "uts", "mount", "network"];
 
-    public static readonly IReadOnlyList<string> MaskedPaths =
-    [
-        "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-        "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
-    ];
+    public static readonly IReadOnlyList<string> MaskedPaths = RuntimeDefaults.MaskedPaths;
 
-    public static readonly IReadOnlyList<string> ReadonlyPaths =
-        ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+    public static readonly IReadOnlyList<string> ReadonlyPaths = RuntimeDefaults.ReadonlyPaths;
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

@@ -29,4 +29,10 @@ public sealed record TaskCreated : IPlatformEvent
 
     /// <summary>Optional. The snapshot key of its rootfs; null for a plain rootfs folder.</summary>
     public string? SnapshotKey { get; init; }
+
+    /// <summary>
+    /// Optional (false when absent). The task runs privileged: its spec breaks a rule of the runtime policy (or no
+    /// seccomp profile could be applied), which only its creator's privileged grant in the namespace allowed.
+    /// </summary>
+    public bool Privileged { get; init; }
 }

@@ -23,4 +23,10 @@ public sealed record TaskStarted : IPlatformEvent
 
     /// <summary>Required. Host pid of the init process.</summary>
     public required int Pid { get; init; }
+
+    /// <summary>
+    /// Optional (false when absent). The task runs privileged: its spec breaks a rule of the runtime policy (or no
+    /// seccomp profile could be applied), which only its creator's privileged grant in the namespace allowed.
+    /// </summary>
+    public bool Privileged { get; init; }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Client;
+using Platform.Hosting.Bus.Replies;
 using Platform.Hosting.Options;
 using Platform.Hosting.Security;
 
@@ -38,6 +39,7 @@ public static class BusExtensions
         // Before MassTransit's own hosted service: hosted services start in registration order.
         services.AddHostedService<BrokerGate>();
 
+        services.AddPlatformReplies();
         var endpoints = new ConsumerEndpoints();
         registerConsumers(endpoints);
         services.AddMassTransit(x =>
@@ -51,6 +53,8 @@ public static class BusExtensions
                 cfg.Host(options.Uri, h => tls?.Apply(h));
                 cfg.PrefetchCount = options.PrefetchCount;
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                cfg.UsePlatformJson();
+                cfg.UsePlatformReplies(context);
                 cfg.UseMessageRetry(r => r.Exponential(3, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300)));
                 cfg.UseConsumeFilter(typeof(PlatformErrorFilter<>), context);
                 // Inside the error filter, so a refusal becomes an error reply like any other expected failure.

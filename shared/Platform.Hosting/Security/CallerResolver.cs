@@ -33,6 +33,9 @@ public sealed class CallerResolver(IOptions<BusOptions> bus, IOptions<SecurityOp
         return lookup;
     }
 
+    /// <summary>Drops what this process cached about <paramref name="user"/>: a grant change shows at once here (elsewhere within the TTL).</summary>
+    public void Forget(string user) => _cache.TryRemove(user, out _);
+
     private async Task<Caller> LookUpAsync(string user, CancellationToken cancellationToken)
     {
         var found = await directory.FindAsync(user, cancellationToken);

@@ -26,7 +26,7 @@ public sealed class When_the_service_runs_on_the_sqlite_store : IAsyncLifetime
     {
         _store = new SqliteContainerStore(new SqliteDatabase(Path.Combine(_folder, "metadata.db")), new OutboxSignal());
         await _store.InitializeAsync(Ct);
-        _service = new ContainerService(_store, new NoReferences(), new NoTasks(), _clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerService>.Instance);
+        _service = new ContainerService(_store, new NoReferences(), new NoTasks(), NoCollaborators.Policy, _clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerService>.Instance);
     }
 
     public async ValueTask DisposeAsync()
@@ -42,7 +42,7 @@ public sealed class When_the_service_runs_on_the_sqlite_store : IAsyncLifetime
     [Fact]
     public async Task Should_store_and_relay_a_masked_update_of_the_stored_container()
     {
-        var created = await _service.CreateAsync(Samples.CreateRequest("web-1", Ns), Ct);
+        var created = await _service.CreateAsync(Samples.CreateRequest("web-1", Ns), privileged: true, Ct);
         _clock.Advance(TimeSpan.FromTicks(12_345));
 
         await _service.UpdateAsync(new UpdateContainer
@@ -52,7 +52,7 @@ public sealed class When_the_service_runs_on_the_sqlite_store : IAsyncLifetime
             UpdateMask = ["snapshotkey", "labels.example.com/owner"],
             SnapshotKey = "moved",
             Image = "ignored: not in the mask",
-        }, Ct);
+        }, privileged: true, Ct);
 
         var expected = created with
         {
@@ -76,7 +76,7 @@ public sealed class When_the_service_runs_on_the_sqlite_store : IAsyncLifetime
         foreach (var id in new[] { "e", "a", "d", "b", "c", "f" })
         {
             var labels = new Dictionary<string, string> { ["keep"] = id is "b" or "e" ? "" : "yes" };
-            await _service.CreateAsync(Samples.CreateRequest(id, Ns) with { Labels = labels }, Ct);
+            await _service.CreateAsync(Samples.CreateRequest(id, Ns) with { Labels = labels }, privileged: true, Ct);
         }
         var seen = new List<string>();
         string? token = null;

@@ -1,4 +1,5 @@
 using Platform.Contracts.Containers;
+using Microsoft.Extensions.Options;
 using Platform.Metadata.Containers;
 
 namespace Platform.Metadata.Tests.Support;
@@ -15,4 +16,10 @@ public sealed class NoReferences : ISnapshotReferences
 public sealed class NoTasks : ITaskGuard
 {
     public Task EnsureDeletableAsync(Container container, bool force, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>The runtime policy with the default options (no bind sources allowed); the rule tests call as a privileged caller.</summary>
+public static class NoCollaborators
+{
+    public static SpecPolicy Policy { get; } = new(Options.Create(new SpecPolicyOptions()));
 }

@@ -8,9 +8,11 @@ namespace Platform.Metadata.Tests.Support;
 public sealed class ServiceHarness
 {
     /// <param name="wrap">Puts a decorator between the service and the store, e.g. one that races the service.</param>
-    public ServiceHarness(Func<IContainerStore, IContainerStore>? wrap = null)
+    /// <param name="limits">Object limits other than the defaults.</param>
+    public ServiceHarness(Func<IContainerStore, IContainerStore>? wrap = null, Platform.Common.Limits.ObjectLimits? limits = null)
     {
-        Service = new ContainerService(wrap is null ? Store : wrap(Store), new NoReferences(), new NoTasks(), Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerService>.Instance);
+        Service = new ContainerService(wrap is null ? Store : wrap(Store), new NoReferences(), new NoTasks(), NoCollaborators.Policy, Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerService>.Instance,
+            limits is null ? null : Microsoft.Extensions.Options.Options.Create(limits));
     }
 
     public InMemoryContainerStore Store { get; } = new();
@@ -21,9 +23,9 @@ public sealed class ServiceHarness
 
     public static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    public Task<Container> CreateAsync(CreateContainer request) => Service.CreateAsync(request, Ct);
+    public Task<Container> CreateAsync(CreateContainer request) => Service.CreateAsync(request, privileged: true, Ct);
 
-    public Task<Container> UpdateAsync(UpdateContainer request) => Service.UpdateAsync(request, Ct);
+    public Task<Container> UpdateAsync(UpdateContainer request) => Service.UpdateAsync(request, privileged: true, Ct);
 
     public Task<Container> GetAsync(string id, string? @namespace = null) =>
         Service.GetAsync(new GetContainer { Namespace = @namespace, Id = id }, Ct);

@@ -31,6 +31,7 @@ internal static class TaskSamples
             new ExecRecord { ExecId = "shell", Pid = 4300, Status = TaskState.Running },
             new ExecRecord { ExecId = "probe", Pid = 4301, Status = TaskState.Stopped, ExitStatus = 2, ExitedAt = Epoch.AddSeconds(2).AddTicks(3) },
         ],
+        Privileged = true,
         Version = 1,
     };
 
