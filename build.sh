@@ -23,9 +23,10 @@ EVENTS_DEADLINE="${EVENTS_DEADLINE:-30}"       # seconds for the demo's events t
 # Debian packages the platform needs: the broker, the OCI runtime and its monitor, a static busybox for
 # test bundles, docker-compose (1.29) which validates docker-compose.yml offline, and a registry with skopeo
 # (tests pull from and push to a registry on 127.0.0.1 that skopeo seeds), the default seccomp profile
-# (/usr/share/containers/seccomp.json, which the task runner applies to specs that bring none), and pika for
-# the README's Python example of calling the services without MassTransit (a test runs it).
-PACKAGES=(rabbitmq-server runc conmon busybox-static docker-compose docker-registry skopeo golang-github-containers-common python3-pika)
+# (/usr/share/containers/seccomp.json, which the task runner applies to specs that bring none), pika for
+# the README's Python example of calling the services without MassTransit (a test runs it), and openssl (the
+# transport tests make their CA and certificates with it).
+PACKAGES=(rabbitmq-server runc conmon busybox-static docker-compose docker-registry skopeo golang-github-containers-common python3-pika openssl)
 
 export PATH="$PATH:/usr/sbin:/sbin"  # rabbitmqctl and friends live in /usr/sbin
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

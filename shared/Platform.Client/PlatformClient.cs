@@ -67,10 +67,11 @@ public sealed class PlatformClient : IAsyncDisposable
     public static async Task<PlatformClient> ConnectAsync(PlatformClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PlatformClientOptions();
-        var routes = new ClientRoutes(options.BusUri);
+        var tls = BusTls.Create(options.BusUri, options.Tls);
+        var routes = new ClientRoutes(options.BusUri, tls);
         var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.Host(options.BusUri);
+            cfg.Host(options.BusUri, h => tls?.Apply(h));
             cfg.StampUserId(options.BusUri);
             cfg.UsePlatformJson();
             cfg.OverrideDefaultBusEndpointQueueName(ClientNames.BusEndpoint(routes.User));
@@ -79,14 +80,21 @@ public sealed class PlatformClient : IAsyncDisposable
         timeout.CancelAfter(options.ConnectTimeout);
         try
         {
+            // A certificate that does not verify is reported now with its reason, not as a timeout.
+            if (tls is not null)
+                await tls.ProbeAsync(timeout.Token);
             await bus.StartAsync(timeout.Token);
+        }
+        catch (PlatformException)
+        {
+            throw;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             await bus.StopAsync(CancellationToken.None);
             await routes.DisposeAsync();
             throw PlatformException.Unavailable(
-                $"cannot reach RabbitMQ at {options.BusUri.Host}:{(options.BusUri.Port > 0 ? options.BusUri.Port : 5672)} within {options.ConnectTimeout.TotalSeconds:0} s: {e.GetBaseException().Message}", e);
+                $"cannot reach RabbitMQ at {options.BusUri.Host}:{BusTls.PortOf(options.BusUri)} within {options.ConnectTimeout.TotalSeconds:0} s: {e.GetBaseException().Message}", e);
         }
         return new PlatformClient(bus, bus, routes, options);
     }

@@ -18,4 +18,24 @@ public sealed class PlatformClientOptions
     /// <summary>Prefix of the service queues; must equal the services' <c>Bus:EndpointPrefix</c>. Default empty.</summary>
     public string EndpointPrefix { get; set; } = "";
 
+    /// <summary>For <c>amqps://</c>: PEM file of the CAs the broker's certificate must chain to (those alone). Default: env <c>PLATFORM_BUS_CA</c>, else this machine's trusted CAs.</summary>
+    public string? CaFile { get; set; } = Environment.GetEnvironmentVariable(BusTlsFiles.CaFileVariable) is { Length: > 0 } ca ? ca : null;
+
+    /// <summary>For <c>amqps://</c>: client certificate, PEM or PKCS#12. Default: env <c>PLATFORM_BUS_CERT</c>, else none.</summary>
+    public string? ClientCertificate { get; set; } = Environment.GetEnvironmentVariable(BusTlsFiles.CertificateVariable) is { Length: > 0 } cert ? cert : null;
+
+    /// <summary>PEM key of <see cref="ClientCertificate"/>. Default: env <c>PLATFORM_BUS_KEY</c>, else read from the certificate file.</summary>
+    public string? ClientKey { get; set; } = Environment.GetEnvironmentVariable(BusTlsFiles.KeyVariable) is { Length: > 0 } key ? key : null;
+
+    /// <summary>Password of a PKCS#12 certificate or an encrypted PEM key. Default: env <c>PLATFORM_BUS_CERT_PASSWORD</c>, else none.</summary>
+    public string? ClientCertificatePassword { get; set; } = Environment.GetEnvironmentVariable(BusTlsFiles.PasswordVariable) is { Length: > 0 } password ? password : null;
+
+    /// <summary>The TLS files above, as the bus helper takes them.</summary>
+    public BusTlsFiles Tls => new()
+    {
+        CaFile = CaFile,
+        ClientCertificate = ClientCertificate,
+        ClientKey = ClientKey,
+        ClientCertificatePassword = ClientCertificatePassword,
+    };
 }

@@ -21,6 +21,20 @@ public sealed class When_the_command_line_or_the_broker_is_wrong
     }
 
     [Fact]
+    public async Task A_bus_ca_file_that_does_not_exist_exits_3_naming_the_option_and_the_file()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-ca-{Guid.NewGuid():N}.pem");
+
+        var result = await PlatformCtl.WithoutPlatform().RunAsync("containers", "ls", "--bus", "amqps://guest:guest@127.0.0.1:1/", "--bus-ca", missing);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.StartsWith("error: InvalidArgument: ", result.Stderr);
+        Assert.Contains("--bus-ca", result.Stderr);
+        Assert.Contains(missing, result.Stderr);
+    }
+
+    [Fact]
     public async Task An_unknown_command_exits_2_with_the_error_on_stderr_only()
     {
         var result = await PlatformCtl.WithoutPlatform().RunAsync("containers", "explode");

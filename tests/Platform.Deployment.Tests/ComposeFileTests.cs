@@ -11,8 +11,16 @@ public sealed class The_compose_file
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>The normalised file from <c>docker-compose config</c>; fails (CI) or skips (elsewhere) without docker-compose.</summary>
-    private static async Task<string> ConfigAsync()
+    // Credentials as a person would put them in .env: made up per run, so a test can find them in the output.
+    private static readonly Dictionary<string, string> Credentials = new()
+    {
+        ["PLATFORM_RABBITMQ_USER"] = $"mq{Guid.NewGuid():N}"[..12],
+        ["PLATFORM_RABBITMQ_PASSWORD"] = Guid.NewGuid().ToString("N"),
+        ["PLATFORM_MONGO_USER"] = $"db{Guid.NewGuid():N}"[..12],
+        ["PLATFORM_MONGO_PASSWORD"] = Guid.NewGuid().ToString("N"),
+    };
+
+    private static string DockerCompose()
     {
         var compose = Repo.FindOnPath("docker-compose");
         if (compose is null)
@@ -22,9 +30,36 @@ public sealed class The_compose_file
                 Assert.Fail(reason);
             Assert.Skip(reason);
         }
-        var result = await Repo.RunAsync(compose, ["-f", "docker-compose.yml", "config"], TimeSpan.FromSeconds(60), Ct);
-        Assert.True(result.ExitCode == 0, $"docker-compose config rejected docker-compose.yml:\n{result}");
-        return result.StdOut;
+        return compose;
+    }
+
+    /// <summary><c>docker-compose config</c> with the given env file (never the developer's own <c>.env</c>).</summary>
+    private static Task<Repo.Result> RunConfigAsync(string envFile) =>
+        Repo.RunAsync(DockerCompose(), ["--env-file", envFile, "-f", "docker-compose.yml", "config"], TimeSpan.FromSeconds(60), Ct);
+
+    /// <summary>
+    /// The normalised file from <c>docker-compose config</c>, with compose.env.example filled in as its comments ask;
+    /// fails (CI) or skips (elsewhere) without docker-compose.
+    /// </summary>
+    private static async Task<string> ConfigAsync()
+    {
+        var envFile = Path.Combine(Path.GetTempPath(), $"platform-compose-{Guid.NewGuid():N}.env");
+        var lines = File.ReadAllLines(Repo.PathOf("compose.env.example")).Select(line =>
+        {
+            var equals = line.IndexOf('=');
+            return equals > 0 && !line.StartsWith('#') && Credentials.TryGetValue(line[..equals], out var value) ? $"{line[..equals]}={value}" : line;
+        });
+        await File.WriteAllLinesAsync(envFile, lines, Ct);
+        try
+        {
+            var result = await RunConfigAsync(envFile);
+            Assert.True(result.ExitCode == 0, $"docker-compose config rejected docker-compose.yml:\n{result}");
+            return result.StdOut;
+        }
+        finally
+        {
+            File.Delete(envFile);
+        }
     }
 
     [Fact]
@@ -60,8 +95,10 @@ public sealed class The_compose_file
         Assert.NotNull(metadata);
 
         var environment = metadata.Child("environment");
-        Assert.Equal("amqp://guest:guest@rabbitmq:5672/", environment?.Child("Bus__Uri")?.Value);
-        Assert.Equal("mongodb://mongo:27017/?replicaSet=rs0", environment?.Child("Store__MongoUri")?.Value);
+        Assert.Equal($"amqp://{Credentials["PLATFORM_RABBITMQ_USER"]}:{Credentials["PLATFORM_RABBITMQ_PASSWORD"]}@rabbitmq:5672/",
+            environment?.Child("Bus__Uri")?.Value);
+        Assert.Equal($"mongodb://{Credentials["PLATFORM_MONGO_USER"]}:{Credentials["PLATFORM_MONGO_PASSWORD"]}@mongo:27017/?replicaSet=rs0&authSource=admin",
+            environment?.Child("Store__MongoUri")?.Value);
 
         var dockerfile = metadata.Child("build")?.Child("dockerfile")?.Value;
         Assert.NotNull(dockerfile);
@@ -75,7 +112,7 @@ public sealed class The_compose_file
         var config = SimpleYaml.Parse(await ConfigAsync());
         var mongo = config.Child("services")!.Child("mongo");
         Assert.NotNull(mongo);
-        Assert.Equal(["--replSet", "rs0", "--bind_ip_all"], mongo.Child("command")!.Items);
+        Assert.Equal(["--replSet", "rs0", "--bind_ip_all", "--keyFile", "/data/configdb/replica.key"], mongo.Child("command")!.Items);
         Assert.Contains("rs.initiate", string.Join(" ", mongo.Child("healthcheck")!.Child("test")!.Items));
 
         Assert.NotNull(config.Child("volumes")?.Child("platform-data"));
@@ -103,5 +140,61 @@ public sealed class The_compose_file
         Assert.Equal("services/Platform.TaskRunner.Host/Dockerfile", runner.Child("build")?.Child("dockerfile")?.Value);
         Assert.Equal("true", runner.Child("privileged")?.Value);
         Assert.Contains(runner.Child("volumes")!.Items, v => v.StartsWith("platform-data:/var/lib/platform", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Publishes_every_port_on_127_0_0_1_only()
+    {
+        var output = await ConfigAsync();
+        var services = SimpleYaml.Parse(output).Child("services")!;
+
+        var published = services.Children.SelectMany(service => (service.Child("ports")?.Items ?? []).Select(port => (service.Key, port))).ToList();
+
+        Assert.Contains(published, p => p.Key == "rabbitmq" && p.port.StartsWith("127.0.0.1:5672:", StringComparison.Ordinal));
+        Assert.Contains(published, p => p.Key == "mongo" && p.port.StartsWith("127.0.0.1:27017:", StringComparison.Ordinal));
+        Assert.All(published, p => Assert.True(p.port.StartsWith("127.0.0.1:", StringComparison.Ordinal), $"{p.Key} publishes {p.port} beyond 127.0.0.1"));
+        // Nothing published in the long form, which the list above would not show.
+        Assert.DoesNotContain("published:", output);
+    }
+
+    [Fact]
+    public async Task Has_no_guest_and_takes_every_credential_from_the_env_file()
+    {
+        var output = await ConfigAsync();
+        var services = SimpleYaml.Parse(output).Child("services")!;
+
+        Assert.DoesNotContain("guest", output, StringComparison.OrdinalIgnoreCase);
+        var rabbit = services.Child("rabbitmq")!.Child("environment");
+        Assert.Equal(Credentials["PLATFORM_RABBITMQ_USER"], rabbit?.Child("RABBITMQ_DEFAULT_USER")?.Value);
+        Assert.Equal(Credentials["PLATFORM_RABBITMQ_PASSWORD"], rabbit?.Child("RABBITMQ_DEFAULT_PASS")?.Value);
+        var mongo = services.Child("mongo")!.Child("environment");
+        Assert.Equal(Credentials["PLATFORM_MONGO_USER"], mongo?.Child("MONGO_INITDB_ROOT_USERNAME")?.Value);
+        Assert.Equal(Credentials["PLATFORM_MONGO_PASSWORD"], mongo?.Child("MONGO_INITDB_ROOT_PASSWORD")?.Value);
+        foreach (var name in new[] { "metadata", "resource-gc", "task-runner" })
+        {
+            var environment = services.Child(name)!.Child("environment")!;
+            Assert.Contains($"{Credentials["PLATFORM_RABBITMQ_USER"]}:{Credentials["PLATFORM_RABBITMQ_PASSWORD"]}@rabbitmq:5672", environment.Child("Bus__Uri")!.Value);
+            Assert.Contains($"{Credentials["PLATFORM_MONGO_USER"]}:{Credentials["PLATFORM_MONGO_PASSWORD"]}@mongo:27017", environment.Child("Store__MongoUri")!.Value);
+            Assert.Contains("authSource=admin", environment.Child("Store__MongoUri")!.Value);
+        }
+        // The replica set's key file, which authentication with a replica set requires, is made before mongod starts.
+        Assert.Contains(services.Child("mongo")!.Child("volumes")!.Items, v => v.StartsWith("mongo-config:/data/configdb", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Refuses_to_run_with_the_example_env_file_left_unfilled_and_names_what_is_missing()
+    {
+        var result = await RunConfigAsync(Repo.PathOf("compose.env.example"));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Matches("set PLATFORM_(RABBITMQ|MONGO)_PASSWORD in .env", result.StdErr);
+    }
+
+    [Fact]
+    public void Keeps_the_real_env_file_out_of_git_and_out_of_the_image_build_context()
+    {
+        Assert.Contains(".env", File.ReadAllLines(Repo.PathOf(".gitignore")).Select(l => l.Trim()));
+        Assert.Contains(".env", File.ReadAllLines(Repo.PathOf(".dockerignore")).Select(l => l.Trim()));
+        Assert.True(File.Exists(Repo.PathOf("compose.env.example")));
     }
 }

@@ -30,6 +30,13 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string> BusCa { get; } = new("--bus-ca")
+    {
+        Description = "For amqps://: PEM file of the CA that signed RabbitMQ's certificate, trusted alone [default: $PLATFORM_BUS_CA, else the system's CAs]",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
     public Option<double?> Timeout { get; } = new("--timeout")
     {
         Description = "Seconds to wait for the broker and for each reply [default: 30]",
@@ -58,6 +65,7 @@ internal sealed class GlobalOptions
         root.Options.Add(Namespace);
         root.Options.Add(Output);
         root.Options.Add(Bus);
+        root.Options.Add(BusCa);
         root.Options.Add(Timeout);
     }
 }

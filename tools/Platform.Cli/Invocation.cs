@@ -51,6 +51,10 @@ internal sealed class Invocation(CliContext context, ParseResult result, Cancell
             Timeout = defaults.Timeout,
             ConnectTimeout = defaults.ConnectTimeout,
             EndpointPrefix = defaults.EndpointPrefix,
+            CaFile = result.GetValue(context.Globals.BusCa) ?? defaults.CaFile,
+            ClientCertificate = defaults.ClientCertificate,
+            ClientKey = defaults.ClientKey,
+            ClientCertificatePassword = defaults.ClientCertificatePassword,
         };
         var bus = result.GetValue(context.Globals.Bus)
             ?? (Environment.GetEnvironmentVariable("PLATFORM_BUS") is { Length: > 0 } env ? env : null)

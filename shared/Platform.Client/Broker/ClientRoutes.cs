@@ -13,7 +13,7 @@ namespace Platform.Client;
 /// subscriptions are bound here to the event exchanges by namespace (checked against its topic permissions), where
 /// MassTransit would declare the event exchanges. One connection beside the bus's, opened on first use.
 /// </summary>
-internal sealed class ClientRoutes(Uri busUri) : IAsyncDisposable
+internal sealed class ClientRoutes(Uri busUri, BusTls? tls = null) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly ConcurrentDictionary<string, Task> _routes = new(StringComparer.Ordinal);
@@ -104,8 +104,9 @@ internal sealed class ClientRoutes(Uri busUri) : IAsyncDisposable
         {
             if (_connection is not null)
                 await _connection.DisposeAsync();
-            _connection = await new ConnectionFactory { Uri = busUri, ClientProvidedName = $"platform client routes ({User})" }
-                .CreateConnectionAsync(cancellationToken);
+            var factory = new ConnectionFactory { Uri = busUri, ClientProvidedName = $"platform client routes ({User})" };
+            tls?.Apply(factory); // over amqps:// this connection verifies the broker as the bus's does
+            _connection = await factory.CreateConnectionAsync(cancellationToken);
         }
         _channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
         // As MassTransit declares it from SendAddress (durable, not auto-deleted, no arguments), so either may come first.

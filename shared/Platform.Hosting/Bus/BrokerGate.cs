@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Platform.Client;
 using Platform.Hosting.Options;
 using Platform.Hosting.Resilience;
 
@@ -16,7 +17,8 @@ internal sealed class BrokerGate(IOptions<BusOptions> options, ILogger<BrokerGat
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var uri = options.Value.Uri;
-        var port = uri.Port > 0 ? uri.Port : 5672;
+        var port = BusTls.PortOf(uri);
+        var tls = BusTls.Create(uri, options.Value.Tls);
         await Retry.Startup(logger, $"RabbitMQ at {uri.Host}:{port}").ExecuteAsync(async ct =>
         {
             using var client = new TcpClient();
@@ -24,6 +26,8 @@ internal sealed class BrokerGate(IOptions<BusOptions> options, ILogger<BrokerGat
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             await client.ConnectAsync(uri.Host, port, timeout.Token);
         }, cancellationToken);
+        if (tls is not null)
+            await tls.ProbeAsync(cancellationToken);
         logger.LogInformation("RabbitMQ at {Host}:{Port} is reachable", uri.Host, port);
     }
 

@@ -26,6 +26,7 @@ public static class BusExtensions
                 var env = Environment.GetEnvironmentVariable("PLATFORM_BUS") is { Length: > 0 } given ? given : BusFile.Read("PLATFORM_BUS_FILE");
                 if (!string.IsNullOrWhiteSpace(env) && configuration[$"{BusOptions.Section}:Uri"] is null)
                     o.Uri = new Uri(env);
+                o.UseTlsEnvironment(configuration);
             })
             .ValidateDataAnnotations().ValidateOnStart();
 
@@ -48,7 +49,8 @@ public static class BusExtensions
             x.UsingRabbitMq((context, cfg) =>
             {
                 var options = context.GetRequiredService<IOptions<BusOptions>>().Value;
-                cfg.Host(options.Uri);
+                var tls = BusTls.Create(options.Uri, options.Tls);
+                cfg.Host(options.Uri, h => tls?.Apply(h));
                 cfg.UsePlatformEvents();
                 cfg.PrefetchCount = options.PrefetchCount;
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Platform.Client;
 
 namespace Platform.Hosting.Options;
 
@@ -21,4 +22,25 @@ public sealed class BusOptions
     /// <summary>Messages handled at once per queue. Default 32.</summary>
     [Range(1, 10_000)]
     public int ConcurrentMessageLimit { get; set; } = 32;
+
+    /// <summary>For <c>amqps://</c>: PEM file of the CAs the broker's certificate must chain to (those alone). Default none: this machine's trusted CAs. Env <c>PLATFORM_BUS_CA</c>.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>For <c>amqps://</c>: client certificate, PEM or PKCS#12 (<c>.pfx</c>). Default none. Env <c>PLATFORM_BUS_CERT</c>.</summary>
+    public string? ClientCertificate { get; set; }
+
+    /// <summary>PEM key of <see cref="ClientCertificate"/>. Default none: read from the certificate file. Env <c>PLATFORM_BUS_KEY</c>.</summary>
+    public string? ClientKey { get; set; }
+
+    /// <summary>Password of a PKCS#12 certificate or an encrypted PEM key. Default none. Env <c>PLATFORM_BUS_CERT_PASSWORD</c>.</summary>
+    public string? ClientCertificatePassword { get; set; }
+
+    /// <summary>The TLS files above, as the bus helper takes them.</summary>
+    public BusTlsFiles Tls => new()
+    {
+        CaFile = CaFile,
+        ClientCertificate = ClientCertificate,
+        ClientKey = ClientKey,
+        ClientCertificatePassword = ClientCertificatePassword,
+    };
 }
