@@ -102,26 +102,8 @@ internal static class UsersCommand
         var privileged = PrivilegedOption();
         var management = ManagementOption();
         var command = new Command("grant", "Grant namespaces to a user (replacing an earlier grant of each)") { name, namespaces, readOnly, privileged, management };
-        context.SetAction(command, async run =>
-        {
-            var client = await run.ClientAsync();
-            using var broker = Broker(run, run.Get(management));
-            PlatformUser? user = null;
-            try
-            {
-                foreach (var ns in run.Get(namespaces)!)
-                    user = await client.Users.GrantAsync(run.Get(name)!, Grant(ns, run.Get(readOnly), run.Get(privileged)), run.CancellationToken);
-            }
-            finally
-            {
-                // The broker's permissions follow the grants (the new namespaces' events, commands with a first
-                // read-write grant), also when a later namespace failed.
-                if (user is not null)
-                    await broker.SetPermissionsAsync(user, CancellationToken.None);
-            }
-            await Write(run, [user!]);
-            return ExitCodes.Ok;
-        });
+        context.SetAction(command, run => ChangeGrantsAsync(run, run.Get(name)!, run.Get(namespaces)!, run.Get(management),
+            (client, user, ns) => client.Users.GrantAsync(user, Grant(ns, run.Get(readOnly), run.Get(privileged)), run.CancellationToken)));
         return command;
     }
 
@@ -132,27 +114,34 @@ internal static class UsersCommand
         namespaces.Required = true;
         var management = ManagementOption();
         var command = new Command("revoke", "Take namespaces away from a user") { name, namespaces, management };
-        context.SetAction(command, async run =>
-        {
-            var client = await run.ClientAsync();
-            using var broker = Broker(run, run.Get(management));
-            PlatformUser? user = null;
-            try
-            {
-                foreach (var ns in run.Get(namespaces)!)
-                    user = await client.Users.RevokeAsync(run.Get(name)!, ns, run.CancellationToken);
-            }
-            finally
-            {
-                // Also when a later namespace failed: what was revoked must not stay open on the broker. This also
-                // unbinds the user's subscriptions from the revoked namespaces' events.
-                if (user is not null)
-                    await broker.SetPermissionsAsync(user, CancellationToken.None);
-            }
-            await Write(run, [user!]);
-            return ExitCodes.Ok;
-        });
+        context.SetAction(command, run => ChangeGrantsAsync(run, run.Get(name)!, run.Get(namespaces)!, run.Get(management),
+            (client, user, ns) => client.Users.RevokeAsync(user, ns, run.CancellationToken)));
         return command;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to each namespace in turn, then sets the user's broker permissions from the last
+    /// result, also when a later namespace failed: what was revoked must not stay open on the broker (this also unbinds
+    /// the user's subscriptions from revoked namespaces' events), and what was granted should work.
+    /// </summary>
+    private static async Task<int> ChangeGrantsAsync(Invocation run, string name, string[] namespaces, string? management,
+        Func<PlatformClient, string, string, Task<PlatformUser>> change)
+    {
+        var client = await run.ClientAsync();
+        using var broker = Broker(run, management);
+        PlatformUser? user = null;
+        try
+        {
+            foreach (var ns in namespaces)
+                user = await change(client, name, ns);
+        }
+        finally
+        {
+            if (user is not null)
+                await broker.SetPermissionsAsync(user, CancellationToken.None);
+        }
+        await Write(run, [user!]);
+        return ExitCodes.Ok;
     }
 
     private static Command Sync(CliContext context)
