@@ -28,12 +28,12 @@ public sealed class BenchVhost : IAsyncDisposable
         if (!uri.IsLoopback)
             return (null, $"the broker {uri.Host} is not on this machine");
         var name = $"platform-bench-{Environment.ProcessId}-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
-        var user = Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]);
+        var user = Platform.Client.BusIdentity.UserOf(uri);
         var add = await Commands.RunAsync(rabbitmqctl, "-q", "add_vhost", name);
         if (!add.Ok)
             return (null, $"rabbitmqctl add_vhost failed: {add.FirstLine}");
         var vhost = new BenchVhost(name, new UriBuilder(uri) { Path = "/" + name }.Uri.ToString());
-        var permissions = await Commands.RunAsync(rabbitmqctl, "-q", "set_permissions", "-p", name, user.Length > 0 ? user : "guest", ".*", ".*", ".*");
+        var permissions = await Commands.RunAsync(rabbitmqctl, "-q", "set_permissions", "-p", name, user, ".*", ".*", ".*");
         if (!permissions.Ok)
         {
             await vhost.DisposeAsync();

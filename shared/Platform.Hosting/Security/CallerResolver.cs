@@ -16,12 +16,15 @@ public sealed class CallerResolver(IOptions<BusOptions> bus, IOptions<SecurityOp
     private readonly string _serviceUser = BusIdentity.UserOf(bus.Value.Uri);
     private readonly ConcurrentDictionary<string, (Task<Caller> Caller, long Expires)> _cache = new(StringComparer.Ordinal);
 
+    // Most messages a service consumes come from the services themselves: one answer serves them all.
+    private readonly Task<Caller> _service = Task.FromResult(new Caller { User = BusIdentity.UserOf(bus.Value.Uri), IsService = true });
+
     public string ServiceUser => _serviceUser;
 
     public Task<Caller> ResolveAsync(string user, CancellationToken cancellationToken)
     {
         if (user == _serviceUser)
-            return Task.FromResult(new Caller { User = user, IsService = true });
+            return _service;
         if (security.Value.Admins.Contains(user, StringComparer.Ordinal))
             return Task.FromResult(new Caller { User = user, IsAdmin = true });
 
