@@ -6,7 +6,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CALLER_DIR="$PWD"  # paths the user gives (rootfs DIR) are relative to where they ran the script
 cd "$ROOT"
-RUN="$ROOT/.run"
+RUN="${PLATFORM_RUN_DIR:-$ROOT/.run}"  # PLATFORM_RUN_DIR puts it elsewhere (tests run the identities step so)
+[[ "$RUN" == /* ]] || RUN="$CALLER_DIR/$RUN"
 LOGS="$RUN/logs"
 PID_FILE="$RUN/platformd.pid"
 DAEMON_LOG="$LOGS/platformd.log"
@@ -52,9 +53,15 @@ Commands:
                 pull and run --rm with containerd 1.6 (ctr), skopeo and a registry on 127.0.0.1, installing
                 containerd when missing (--image-mb N, --image-rounds N, --run-rounds N)
   rootfs DIR    write a busybox root filesystem (Debian's busybox-static, a link per applet) into DIR
+  identities    up's first step on its own (RabbitMQ must run): make sure the broker users platform-services
+                and platform-admin exist with the passwords in .run/services.bus and .run/admin.bus (0600; new
+                ones when either is missing or no longer works), and delete guest
 
 Environment: PLATFORM_BUS / Bus__Uri (broker), MONGODB_URI / Store__MongoUri (MongoDB instead of
-SQLite), PLATFORM_DATA_ROOT / Store__DataRoot (on-disk state), CI=true (missing servers fail tests).
+SQLite), PLATFORM_DATA_ROOT / Store__DataRoot (on-disk state), CI=true (missing servers fail tests),
+PLATFORM_RUN_DIR (instead of .run, for everything generated). For up and identities: PLATFORM_BROKER_VHOST
+(default /), PLATFORM_SERVICES_USER (platform-services), PLATFORM_ADMIN_USER (platform-admin),
+PLATFORM_DEFAULT_USER (the user deleted, guest).
 EOF
 }
 
@@ -404,7 +411,7 @@ daemon_pid() {
 }
 
 create_consumers() {
-    rabbitmqctl -q list_queues name consumers 2>/dev/null | awk '$1 == "create-container" { print $2; found = 1 } END { if (!found) print 0 }'
+    rabbitmqctl -q list_queues -p "$BROKER_VHOST" name consumers 2>/dev/null | awk '$1 == "create-container" { print $2; found = 1 } END { if (!found) print 0 }'
 }
 
 wait_daemon_ready() {
@@ -431,25 +438,47 @@ wait_daemon_ready() {
 # identities (issue 9): the services and the administrator are broker users of their own, and guest is gone.
 # Each address (with its password) lives in a 0600 file under .run/: platformd reads services.bus through
 # PLATFORM_BUS_FILE and ./platformctl reads admin.bus, so no password appears in a process's arguments.
-SERVICES_USER=platform-services
-ADMIN_USER=platform-admin
+# The names and the vhost can be changed so a test can run this step on a broker others share (a vhost of its own,
+# users of its own, and a stand-in for guest), without deleting the guest they use.
+BROKER_VHOST="${PLATFORM_BROKER_VHOST:-/}"
+SERVICES_USER="${PLATFORM_SERVICES_USER:-platform-services}"
+ADMIN_USER="${PLATFORM_ADMIN_USER:-platform-admin}"
+DEFAULT_USER="${PLATFORM_DEFAULT_USER:-guest}"
 
-# broker_user NAME FILE [TAG]: makes sure broker user NAME exists with the password in FILE (a new random one,
-# and a new FILE, when either is missing) and may do everything on vhost "/".
+broker_user_exists() {
+    rabbitmqctl -q list_users --no-table-headers 2>/dev/null | awk '{print $1}' | grep -qxF -- "$1"
+}
+
+# The address of user $1 with password $2 on the vhost (the default vhost "/" as amqp://…:5672/, as before).
+bus_uri() {
+    local path=""
+    if [[ "$BROKER_VHOST" != / ]]; then
+        path="${BROKER_VHOST//%/%25}"
+        path="${path//\//%2F}"
+    fi
+    printf 'amqp://%s:%s@127.0.0.1:5672/%s\n' "$1" "$2" "$path"
+}
+
+# broker_user NAME FILE [TAG]: makes sure broker user NAME exists with the password in FILE, which still works (a new
+# random one, and a new FILE, when the user, the file or a working password is missing) and may do everything on the
+# vhost. Run again, it changes nothing: the password in FILE stays the user's.
 broker_user() {
     local name="$1" file="$2" tag="${3:-}" password
-    if [[ -f "$file" ]] && rabbitmqctl -q list_users --no-table-headers 2>/dev/null | awk '{print $1}' | grep -qx "$name"; then
-        return 0
+    if [[ -f "$file" ]] && broker_user_exists "$name"; then
+        password="$(sed -nE 's|^amqp://[^:]*:([^@]*)@.*|\1|p' "$file")"
+        if [[ -n "$password" ]] && printf '%s\n' "$password" | rabbitmqctl -q authenticate_user "$name" >/dev/null 2>&1; then
+            return 0
+        fi
     fi
     password="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-    if rabbitmqctl -q list_users --no-table-headers 2>/dev/null | awk '{print $1}' | grep -qx "$name"; then
+    if broker_user_exists "$name"; then
         printf '%s\n' "$password" | rabbitmqctl -q change_password "$name" >/dev/null
     else
         printf '%s\n' "$password" | rabbitmqctl -q add_user "$name" >/dev/null
     fi
     rabbitmqctl -q set_user_tags "$name" $tag >/dev/null
-    rabbitmqctl -q set_permissions -p / "$name" '.*' '.*' '.*' >/dev/null
-    (umask 077 && printf 'amqp://%s:%s@127.0.0.1:5672/\n' "$name" "$password" >"$file")
+    rabbitmqctl -q set_permissions -p "$BROKER_VHOST" "$name" '.*' '.*' '.*' >/dev/null
+    (umask 077 && bus_uri "$name" "$password" >"$file")
     chmod 600 "$file"
 }
 
@@ -458,10 +487,16 @@ ensure_identities() {
     chmod 700 "$RUN"
     broker_user "$SERVICES_USER" "$RUN/services.bus"
     broker_user "$ADMIN_USER" "$RUN/admin.bus" administrator
-    if rabbitmqctl -q list_users --no-table-headers 2>/dev/null | awk '{print $1}' | grep -qx guest; then
-        rabbitmqctl -q delete_user guest >/dev/null
-        say "Broker user guest removed: platformd runs as $SERVICES_USER, ./platformctl as $ADMIN_USER (.run/admin.bus)"
+    if broker_user_exists "$DEFAULT_USER"; then
+        rabbitmqctl -q delete_user "$DEFAULT_USER" >/dev/null
+        say "Broker user $DEFAULT_USER removed: platformd runs as $SERVICES_USER, ./platformctl as $ADMIN_USER (${RUN#"$ROOT"/}/admin.bus)"
     fi
+}
+
+cmd_identities() {
+    rabbitmq_running || die "RabbitMQ is not running: './build.sh up' starts it"
+    ensure_identities
+    say "Broker users $SERVICES_USER (${RUN#"$ROOT"/}/services.bus) and $ADMIN_USER (${RUN#"$ROOT"/}/admin.bus) on vhost $BROKER_VHOST"
 }
 
 cmd_up() {
@@ -842,6 +877,7 @@ main() {
         demo) (($# == 0)) || { usage >&2; exit 2; }; cmd_demo ;;
         bench) cmd_bench "$@" ;;
         rootfs) (($# == 1)) || { usage >&2; exit 2; }; cmd_rootfs "$1" ;;
+        identities) (($# == 0)) || { usage >&2; exit 2; }; cmd_identities ;;
         -h | --help | help) usage ;;
         *)
             [[ -n "$cmd" ]] && echo "unknown command: $cmd" >&2

@@ -39,8 +39,12 @@ internal static class Repo
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
     }
 
-    /// <summary>Runs a command in the repository root and waits for it (killed after <paramref name="timeout"/>).</summary>
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a command in the repository root and waits for it (killed after <paramref name="timeout"/>), with
+    /// <paramref name="environment"/> changing its environment (a null value removes the variable).
+    /// </summary>
+    public static async Task<Result> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -52,6 +56,13 @@ internal static class Repo
         };
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+                info.Environment.Remove(name);
+            else
+                info.Environment[name] = value;
+        }
         using var process = new Process { StartInfo = info };
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();

@@ -58,8 +58,8 @@ public static class BrokerUsers
         return new BrokerUser(name, uri);
     }
 
-    /// <summary>Runs rabbitmqctl; a password goes on its stdin, never in its arguments.</summary>
-    internal static async Task RabbitMqCtlAsync(string? stdin, params string[] args)
+    /// <summary>Runs rabbitmqctl and returns what it printed; a password goes on its stdin, never in its arguments.</summary>
+    public static async Task<string> RabbitMqCtlAsync(string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         start.ArgumentList.Add("-q");
@@ -69,9 +69,10 @@ public static class BrokerUsers
         await process.StandardInput.WriteAsync(stdin ?? "");
         process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
+        var stdout = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"rabbitmqctl {args[0]} failed ({process.ExitCode}): {await stderr}");
+        return stdout;
     }
 }

@@ -3,6 +3,7 @@ using MassTransit;
 using Platform.Common.Errors;
 using Platform.Contracts;
 using Platform.Contracts.Users;
+using Platform.Hosting.Bus.Replies;
 
 namespace Platform.Hosting.Security;
 
@@ -10,8 +11,10 @@ namespace Platform.Hosting.Security;
 /// Authorises each message before its consumer runs. The sender is the AMQP <c>user_id</c> property, which RabbitMQ
 /// checks against the connection's user; nothing in the body is trusted. What the message needs is on its type
 /// (<see cref="RequiresAttribute"/>): events and internal commands only from the services' own user, user management
-/// from administrators, everything else a read or read-write grant in the message's namespace. A refusal is a
-/// PermissionDenied reply naming the user, the namespace and the action; the consumer never sees the message.
+/// from administrators, everything else a read or read-write grant in the message's namespace; and a request must name
+/// reply and fault addresses of its sender's own (<see cref="ReplyOwnership"/>, decided with its route). A refusal is a
+/// PermissionDenied reply naming the user, the namespace and the action (or the address and the rule); the consumer
+/// never sees the message.
 /// </summary>
 public sealed class AuthorizationFilter<T>(CallerResolver callers) : IFilter<ConsumeContext<T>>
     where T : class
@@ -22,9 +25,11 @@ public sealed class AuthorizationFilter<T>(CallerResolver callers) : IFilter<Con
 
     public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
-        var user = SenderOf(context)
+        var user = CallerContext.SenderOf(context)
             ?? throw PlatformException.PermissionDenied(
                 $"{Action} refused: the message has no AMQP user_id property; publish it with user_id set to your broker user");
+        if (context.ReceiveContext.TryGetPayload<RoutedRequest>(out var routed) && routed.Route.Refusal is { } refusal)
+            throw PlatformException.PermissionDenied($"{Action} refused: {refusal}");
         var caller = await callers.ResolveAsync(user, context.CancellationToken);
         Authorise(caller, context.Message);
         context.GetOrAddPayload(() => caller);
@@ -58,12 +63,6 @@ public sealed class AuthorizationFilter<T>(CallerResolver callers) : IFilter<Con
         if (Required == Access.Write && role == NamespaceRole.Read)
             throw PlatformException.PermissionDenied($"user \"{caller.User}\" may not {Action} in namespace \"{ns}\": the grant there is read-only");
     }
-
-    /// <summary>The <c>user_id</c> property of the delivery, or null when the publisher set none.</summary>
-    public static string? SenderOf(ConsumeContext context) =>
-        context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) && !string.IsNullOrEmpty(rabbit.Properties.UserId)
-            ? rabbit.Properties.UserId
-            : null;
 
     private static Func<T, string?>? NamespaceReader()
     {

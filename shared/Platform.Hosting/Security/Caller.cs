@@ -35,6 +35,12 @@ public sealed record Caller
 
 public static class CallerContext
 {
+    /// <summary>The AMQP <c>user_id</c> property of the delivery (RabbitMQ checked it), or null when the publisher set none.</summary>
+    public static string? SenderOf(ConsumeContext context) =>
+        context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) && !string.IsNullOrEmpty(rabbit.Properties.UserId)
+            ? rabbit.Properties.UserId
+            : null;
+
     /// <summary>
     /// The caller of the message being consumed. Every Platform bus runs the authorisation filter before its
     /// consumers, so a missing caller is a wiring mistake, not a user error.

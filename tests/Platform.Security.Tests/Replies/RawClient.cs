@@ -18,23 +18,27 @@ public sealed class RawClient : IAsyncDisposable
     private readonly IConnection _connection;
     private readonly IChannel _channel;
     private readonly string _prefix;
+    private readonly string _user;
 
-    private RawClient(IConnection connection, IChannel channel, string prefix)
+    private RawClient(IConnection connection, IChannel channel, string prefix, string user)
     {
         _connection = connection;
         _channel = channel;
         _prefix = prefix;
+        _user = user;
     }
 
     /// <summary>The vhost part of a <c>rabbitmq://</c> address (empty for the default vhost).</summary>
     public static string VirtualHostPath => Requirements.BusUri.AbsolutePath.Trim('/');
 
-    public static async Task<RawClient> ConnectAsync(string prefix, CancellationToken cancellationToken)
+    /// <summary>Connects as the user of <paramref name="busUri"/> (default: the test bus's, the services' own user).</summary>
+    public static async Task<RawClient> ConnectAsync(string prefix, CancellationToken cancellationToken, Uri? busUri = null)
     {
-        var factory = new ConnectionFactory { Uri = Requirements.BusUri };
+        busUri ??= Requirements.BusUri;
+        var factory = new ConnectionFactory { Uri = busUri };
         var connection = await factory.CreateConnectionAsync(cancellationToken);
         var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        return new RawClient(connection, channel, prefix);
+        return new RawClient(connection, channel, prefix, BusIdentity.UserOf(busUri));
     }
 
     /// <summary>The address MassTransit reads from an envelope's <c>responseAddress</c> for a queue or exchange name.</summary>
@@ -68,10 +72,11 @@ public sealed class RawClient : IAsyncDisposable
     /// <summary>
     /// Publishes <paramref name="message"/> (camelCase JSON, as MassTransit writes it) to the service queue
     /// <paramref name="queue"/>, in an envelope naming <paramref name="responseAddress"/> when given, with the AMQP
-    /// <c>reply_to</c> property set to <paramref name="replyTo"/> when given.
+    /// <c>reply_to</c> property set to <paramref name="replyTo"/> when given, and the envelope's <c>faultAddress</c> when
+    /// <paramref name="faultAddress"/> is given.
     /// </summary>
     public async Task<Guid> SendAsync(string queue, string messageUrn, object message, string? responseAddress, string? replyTo,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? faultAddress = null)
     {
         var requestId = Guid.NewGuid();
         var envelope = new JsonObject
@@ -83,10 +88,12 @@ public sealed class RawClient : IAsyncDisposable
         };
         if (responseAddress is not null)
             envelope["responseAddress"] = responseAddress;
+        if (faultAddress is not null)
+            envelope["faultAddress"] = faultAddress;
         var properties = new BasicProperties
         {
             ContentType = "application/vnd.masstransit+json",
-            UserId = BusIdentity.UserOf(Requirements.BusUri),
+            UserId = _user,
             MessageId = envelope["messageId"]!.GetValue<string>(),
             CorrelationId = requestId.ToString(),
             ReplyTo = replyTo,

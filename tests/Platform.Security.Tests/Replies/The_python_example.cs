@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Platform.Contracts;
+using Platform.Contracts.Users;
 using Platform.Testing;
 using Xunit;
 
@@ -13,18 +15,30 @@ public sealed class The_python_example(PlatformFixture fixture) : IClassFixture<
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData("from-python", false)]
-    [InlineData("from-python-direct", true)]
-    public async Task Creates_a_container_and_reads_a_NotFound_by_name(string id, bool directReplyTo)
+    [InlineData("from-python", false, false)]
+    [InlineData("from-python-direct", true, false)]
+    // As a user rather than the services' own (exempt) user: server-named queues and direct reply-to are a user's to name.
+    [InlineData("from-python-user", false, true)]
+    [InlineData("from-python-user-direct", true, true)]
+    public async Task Creates_a_container_and_reads_a_NotFound_by_name(string id, bool directReplyTo, bool asUser)
     {
         var client = fixture.Client;
+        await using var user = asUser ? await BrokerUsers.CreateAsync("python") : null;
+        if (user is not null)
+        {
+            // Privileged: the example's bare spec is for the README, not for the runtime policy of an unprivileged namespace.
+            await client.Users.CreateAsync(new CreateUser
+            {
+                Name = user.Name, Grants = [new UserGrant { Namespace = Namespaces.Default, Role = NamespaceRole.ReadWrite, Privileged = true }],
+            }, Ct);
+        }
         var python = PythonWithPika();
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(RepoRoot(), "tools", "examples", "create_container.py"));
         start.ArgumentList.Add(id);
         if (directReplyTo)
             start.ArgumentList.Add("--direct-reply-to");
-        start.Environment["PLATFORM_BUS"] = Requirements.BusUri.ToString();
+        start.Environment["PLATFORM_BUS"] = (user?.BusUri ?? Requirements.BusUri).ToString();
         start.Environment["PLATFORM_QUEUE_PREFIX"] = fixture.Prefix;
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{python} did not start");

@@ -52,18 +52,62 @@ public sealed class ReplyExchanges(IServiceProvider services, ILogger<ReplyExcha
         return refusal;
     }
 
-    /// <returns>null when accepted, the broker's reason when refused, empty when the check itself could not run.</returns>
-    private async Task<string?> CheckAsync(ReceiveContext delivery, IRabbitMqBusTopology topology, Uri address, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every exchange and queue MassTransit would declare, bind or send through to reach <paramref name="address"/> (the
+    /// query string may ask for a queue, bound exchanges, an alternate exchange), and the exchanges their arguments name;
+    /// null when MassTransit can't read the address or the delivery is not RabbitMQ's.
+    /// </summary>
+    public IReadOnlyCollection<string>? NamesFor(ReceiveContext delivery, Uri address)
     {
-        BrokerTopology declared;
+        if (!delivery.HasPayloadType(typeof(MassTransit.RabbitMqTransport.ConnectionContext)) || _bus.Value.Topology is not IRabbitMqBusTopology topology
+            || Declared(delivery, topology, address, out _) is not { } declared)
+            return null;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var exchange in declared.Exchanges)
+        {
+            names.Add(exchange.ExchangeName);
+            AddNamedExchanges(names, exchange.ExchangeArguments);
+        }
+        foreach (var queue in declared.Queues)
+        {
+            names.Add(queue.QueueName);
+            AddNamedExchanges(names, queue.QueueArguments);
+        }
+        foreach (var binding in declared.ExchangeBindings)
+            names.UnionWith([binding.Source.ExchangeName, binding.Destination.ExchangeName]);
+        foreach (var binding in declared.QueueBindings)
+            names.UnionWith([binding.Source.ExchangeName, binding.Destination.QueueName]);
+        return names;
+    }
+
+    private static void AddNamedExchanges(HashSet<string> names, IDictionary<string, object>? arguments)
+    {
+        foreach (var key in (string[])["alternate-exchange", "x-dead-letter-exchange"])
+        {
+            if (arguments is not null && arguments.TryGetValue(key, out var value) && value?.ToString() is { Length: > 0 } named)
+                names.Add(named);
+        }
+    }
+
+    private static BrokerTopology? Declared(ReceiveContext delivery, IRabbitMqBusTopology topology, Uri address, out string? error)
+    {
         try
         {
-            declared = topology.SendTopology.GetSendSettings(new RabbitMqEndpointAddress(delivery.InputAddress, address)).GetBrokerTopology();
+            error = null;
+            return topology.SendTopology.GetSendSettings(new RabbitMqEndpointAddress(delivery.InputAddress, address)).GetBrokerTopology();
         }
         catch (Exception e) when (e is ArgumentException or FormatException or MassTransitException)
         {
-            return $"MassTransit can't send to it: {e.Message}";
+            error = $"MassTransit can't send to it: {e.Message}";
+            return null;
         }
+    }
+
+    /// <returns>null when accepted, the broker's reason when refused, empty when the check itself could not run.</returns>
+    private async Task<string?> CheckAsync(ReceiveContext delivery, IRabbitMqBusTopology topology, Uri address, CancellationToken cancellationToken)
+    {
+        if (Declared(delivery, topology, address, out var error) is not { } declared)
+            return error;
         if (declared.Exchanges.FirstOrDefault(e => !BuiltInTypes.Contains(e.ExchangeType)) is { } odd)
             return $"exchange type {odd.ExchangeType} is not one RabbitMQ has built in";
 

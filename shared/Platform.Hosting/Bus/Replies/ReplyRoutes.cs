@@ -1,6 +1,10 @@
 using System.Runtime.Serialization;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Platform.Client;
+using Platform.Hosting.Options;
+using Platform.Hosting.Security;
 using Polly;
 using Polly.Retry;
 using PublishException = RabbitMQ.Client.Exceptions.PublishException;
@@ -9,9 +13,11 @@ namespace Platform.Hosting.Bus.Replies;
 
 /// <summary>
 /// Where one request's replies go, and the addresses MassTransit may still see for its own responses and faults: the
-/// envelope's, or null where sending there would make it declare what the broker refuses.
+/// envelope's, or null where sending there would make it declare what the broker refuses or reach what is not the
+/// sender's. <paramref name="Refusal"/>, when set, says why the request itself is refused: it named a reply or fault
+/// address that is not its sender's (<see cref="ReplyOwnership"/>); the authorisation filter then refuses it.
 /// </summary>
-public sealed record ReplyRoute(ReplyTarget Target, Uri? ResponseAddress, Uri? FaultAddress);
+public sealed record ReplyRoute(ReplyTarget Target, Uri? ResponseAddress, Uri? FaultAddress, string? Refusal = null);
 
 /// <summary>A request and its route, kept on the delivery so replies and the error pipe find them.</summary>
 public sealed record RoutedRequest(ConsumeContext Request, ReplyRoute Route, ReplyRoutes Routes);
@@ -20,8 +26,10 @@ public sealed record RoutedRequest(ConsumeContext Request, ReplyRoute Route, Rep
 /// Decides each request's <see cref="ReplyRoute"/> once and sends its replies there. A reply that can't be delivered is
 /// logged once and dropped after a few attempts: it never fails the request, whose work is done.
 /// </summary>
-public sealed class ReplyRoutes(ReplyExchanges exchanges, PlainReplies plain, ILogger<ReplyRoutes> logger)
+public sealed class ReplyRoutes(ReplyExchanges exchanges, PlainReplies plain, IOptions<BusOptions> bus, ILogger<ReplyRoutes> logger)
 {
+    private readonly string _serviceUser = BusIdentity.UserOf(bus.Value.Uri);
+
     private static readonly ResiliencePipeline Attempts = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
@@ -39,33 +47,58 @@ public sealed class ReplyRoutes(ReplyExchanges exchanges, PlainReplies plain, IL
     {
         if (context.ReceiveContext.TryGetPayload<RoutedRequest>(out var known))
             return known.Route;
+        var sender = CallerContext.SenderOf(context);
         var target = ReplyTarget.Of(context.ResponseAddress, ReplyToOf(context));
-        if (target is ReplyTarget.Exchange exchange
-            && await exchanges.RefusalAsync(context.ReceiveContext, exchange.Address, context.CancellationToken) is { } refusal)
-            target = new ReplyTarget.Unusable($"the broker refuses what replies to {exchange.Address} need: {refusal}");
-        if (target is ReplyTarget.Unusable unusable)
+        // Ownership first: checking an exchange with the broker declares what the address asks for.
+        var refusal = NotOwned(context, sender, target);
+        if (refusal is not null)
+            target = new ReplyTarget.Unusable(refusal);
+        else if (target is ReplyTarget.Exchange exchange
+                 && await exchanges.RefusalAsync(context.ReceiveContext, exchange.Address, context.CancellationToken) is { } declareRefusal)
+            target = new ReplyTarget.Unusable($"the broker refuses what replies to {exchange.Address} need: {declareRefusal}");
+        var faultAddress = await FaultAddressAsync(context, sender, target);
+        refusal ??= faultAddress.Refusal;
+        if (refusal is not null)
+        {
+            logger.LogWarning("{MessageType} {MessageId} from {User} will be refused unread: {Reason}",
+                MessageTypeOf(context), context.MessageId, sender, refusal);
+        }
+        else if (target is ReplyTarget.Unusable unusable)
         {
             logger.LogWarning("Replies to {MessageType} {MessageId} will be dropped: {Reason}",
                 MessageTypeOf(context), context.MessageId, unusable.Reason);
         }
 
-        var route = new ReplyRoute(target,
-            target is ReplyTarget.Exchange ? context.ResponseAddress : null,
-            await FaultAddressAsync(context, target));
+        var route = new ReplyRoute(target, target is ReplyTarget.Exchange ? context.ResponseAddress : null, faultAddress.Address, refusal);
         return context.ReceiveContext.GetOrAddPayload(() => new RoutedRequest(context, route, this)).Route;
     }
 
-    /// <summary>MassTransit sends faults to the fault address, else the response address: only to an exchange it may declare.</summary>
-    private async Task<Uri?> FaultAddressAsync(ConsumeContext context, ReplyTarget replies)
+    /// <summary>Why <paramref name="target"/> is not <paramref name="sender"/>'s to name (<see cref="ReplyOwnership"/>); null when it is, or the sender is the services' user.</summary>
+    private string? NotOwned(ConsumeContext context, string? sender, ReplyTarget target, string role = "reply address")
+    {
+        if (sender == _serviceUser)
+            return null;
+        var declared = target is ReplyTarget.Exchange exchange ? exchanges.NamesFor(context.ReceiveContext, exchange.Address) : null;
+        return ReplyOwnership.Refusal(sender, target, declared, role);
+    }
+
+    /// <summary>
+    /// MassTransit sends faults to the fault address, else the response address: only to an exchange it may declare and
+    /// the sender owns. A fault address the sender does not own refuses the request, as a response address would.
+    /// </summary>
+    private async Task<(Uri? Address, string? Refusal)> FaultAddressAsync(ConsumeContext context, string? sender, ReplyTarget replies)
     {
         if (context.FaultAddress is null)
-            return null;
+            return (null, null);
         if (context.FaultAddress == context.ResponseAddress)
-            return replies is ReplyTarget.Exchange ? context.FaultAddress : null;
-        return ReplyTarget.Of(context.FaultAddress, null) is ReplyTarget.Exchange
+            return (replies is ReplyTarget.Exchange ? context.FaultAddress : null, null);
+        var faults = ReplyTarget.Of(context.FaultAddress, null);
+        if (NotOwned(context, sender, faults, "fault address") is { } refusal)
+            return (null, refusal);
+        return faults is ReplyTarget.Exchange
             && await exchanges.RefusalAsync(context.ReceiveContext, context.FaultAddress, context.CancellationToken) is null
-                ? context.FaultAddress
-                : null;
+                ? (context.FaultAddress, null)
+                : (null, null);
     }
 
     /// <summary>

@@ -26,7 +26,11 @@ public abstract record ReplyTarget
     public sealed record Queue(string Name) : ReplyTarget;
 
     /// <summary>An exchange, as MassTransit reads an address: declared as the address says (fanout, durable unless <c>temporary</c>), then published to.</summary>
-    public sealed record Exchange(Uri Address) : ReplyTarget;
+    public sealed record Exchange(Uri Address) : ReplyTarget
+    {
+        /// <summary>The exchange's name (the address's last segment).</summary>
+        public string Name => NameOf(Address) ?? "";
+    }
 
     /// <summary>Replies can't go anywhere; they are dropped, and the reason is logged.</summary>
     public sealed record Unusable(string Reason) : ReplyTarget;
@@ -39,7 +43,7 @@ public abstract record ReplyTarget
     {
         if (responseAddress is null)
             return string.IsNullOrWhiteSpace(replyTo) ? new None() : QueueNamed(replyTo, "reply_to");
-        var name = EntityName(responseAddress);
+        var name = NameOf(responseAddress);
         if (name is null)
             return new Unusable($"{responseAddress} is not a RabbitMQ address");
         if (name == DirectReplyTo)
@@ -61,7 +65,7 @@ public abstract record ReplyTarget
             : new Unusable($"the {from} queue name is longer than the 255 bytes AMQP allows");
 
     /// <summary>The queue or exchange an address names: its last path segment, as MassTransit reads it.</summary>
-    private static string? EntityName(Uri address)
+    public static string? NameOf(Uri address)
     {
         if (!address.IsAbsoluteUri)
             return null;
