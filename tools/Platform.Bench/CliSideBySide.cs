@@ -44,30 +44,33 @@ public static class CliSideBySide
                 $"one run of each command first (not counted), then {options.CliRuns} alternating, whole process");
 
             string[] bus = ["--bus", options.Bus, "--namespace", Namespace];
-            var commands = new (string Name, string[] Ours, Func<int, string[]> Theirs)[]
+            var commands = new (string Name, string[] Ours, Func<string, string[]> Theirs)[]
             {
                 ("cli.containers-ls", [.. bus, "containers", "ls"], _ => ["containers", "ls"]),
                 ("cli.containers-get", [.. bus, "containers", "get", Id], _ => ["containers", "info", Id]),
                 ("cli.run-rm.true", [.. bus, "run", "--rm", "busybox:latest", "true"], i => ["run", "--rm", busybox.Name, $"cli-run-{i}", "true"]),
             };
             var figures = new SideBySideFigures();
+            var notMeasured = new List<(string Name, string Why)>();
             foreach (var (name, ours, theirs) in commands)
             {
                 var oursWhy = (await Platformctl(options, ours)) is { Ok: false } o ? $"platformctl exited {o.ExitCode}: {o.FirstLine}" : null;
-                var theirsWhy = (await containerd.CtrAsync(Namespace, theirs(-1))) is { Ok: false } t ? $"ctr exited {t.ExitCode}: {t.FirstLine}" : null;
+                var theirsWhy = (await containerd.CtrAsync(Namespace, theirs("probe"))) is { Ok: false } t ? $"ctr exited {t.ExitCode}: {t.FirstLine}" : null;
                 for (var i = 0; i < options.CliRuns; i++)
                 {
                     if (oursWhy is null)
                         figures.Add(name, SideBySideFigures.Platform, Checked(await Platformctl(options, ours), "platformctl").TotalMilliseconds, "ms");
                     if (theirsWhy is null)
-                        figures.Add(name, "ctr", Checked(await containerd.CtrAsync(Namespace, theirs(i)), "ctr").TotalMilliseconds, "ms");
+                        figures.Add(name, "ctr", Checked(await containerd.CtrAsync(Namespace, theirs(i.ToString())), "ctr").TotalMilliseconds, "ms");
                 }
                 if (oursWhy is not null)
-                    FigureLines.NotMeasured($"{name}.{SideBySideFigures.Platform}", oursWhy);
+                    notMeasured.Add(($"{name}.{SideBySideFigures.Platform}", oursWhy));
                 if (theirsWhy is not null)
-                    FigureLines.NotMeasured($"{name}.ctr", theirsWhy);
+                    notMeasured.Add(($"{name}.ctr", theirsWhy));
             }
             figures.Print("runs");
+            foreach (var (name, reason) in notMeasured)
+                FigureLines.NotMeasured(name, reason);
         }
     }
 

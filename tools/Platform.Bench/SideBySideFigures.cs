@@ -63,6 +63,7 @@ public sealed class SideBySideFigures
     {
         "ms" when value < 10 => $"{value:0.00}",
         "ms" => $"{value:0.0}",
+        _ when value < 100 => $"{value:0.0}",
         _ => $"{value:0}",
     };
 
