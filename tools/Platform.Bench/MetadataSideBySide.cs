@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Platform.Client;
 
 namespace Platform.Bench;
@@ -35,9 +36,17 @@ public static class MetadataSideBySide
             var workload = new MetadataWorkload(options.Count, options.Concurrency);
             var figures = new SideBySideFigures();
             for (var round = 0; round < options.Rounds; round++)
+            {
+                var took = new List<string>();
                 for (var side = 0; side < targets.Length; side++)
+                {
+                    var started = Stopwatch.GetTimestamp();
                     foreach (var result in await workload.RunAsync(targets[side], print: false))
                         Add(figures, result, sides[side]);
+                    took.Add($"{sides[side]} {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s");
+                }
+                Console.WriteLine($"# metadata round {round + 1} of {options.Rounds}: {string.Join(", ", took)}");
+            }
             figures.Print("rounds");
 
             var ours = service.PeakMemoryMiB();

@@ -46,7 +46,11 @@ public static class TaskSideBySide
                 var figures = new SideBySideFigures();
                 await RoundAsync(client, events, containerd, runtimes, rootfs, "warm-up", 2, null);
                 for (var round = 0; round < options.Rounds; round++)
+                {
+                    var started = Stopwatch.GetTimestamp();
                     await RoundAsync(client, events, containerd, runtimes, rootfs, $"r{round}", options.TaskRuns, figures);
+                    Console.WriteLine($"# tasks round {round + 1} of {options.Rounds}: {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s");
+                }
                 figures.Print("rounds");
                 Console.WriteLine($"tasks.peak-memory.platform: {service.PeakMemoryMiB():0} MiB (VmHWM of platformd since it started)");
                 Console.WriteLine($"tasks.peak-memory.containerd: {containerd.PeakMemoryMiB():0} MiB (VmHWM of containerd since it started; its shims not counted)");
