@@ -26,8 +26,8 @@ EVENTS_DEADLINE="${EVENTS_DEADLINE:-30}"       # seconds for the demo's events t
 # (tests pull from and push to a registry on 127.0.0.1 that skopeo seeds), the default seccomp profile
 # (/usr/share/containers/seccomp.json, which the task runner applies to specs that bring none), pika for
 # the README's Python example of calling the services without MassTransit (a test runs it), and openssl (the
-# transport tests make their CA and certificates with it).
-PACKAGES=(rabbitmq-server runc conmon busybox-static docker-compose docker-registry skopeo golang-github-containers-common python3-pika openssl)
+# transport tests make their CA and certificates with it), and containerd (the bench's gRPC client is tested against it).
+PACKAGES=(rabbitmq-server runc conmon busybox-static docker-compose docker-registry skopeo golang-github-containers-common python3-pika openssl containerd)
 
 export PATH="$PATH:/usr/sbin:/sbin"  # rabbitmqctl and friends live in /usr/sbin
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -51,7 +51,9 @@ Commands:
   bench [ARGS]  build and run the benchmark (tools/Platform.Bench) with ARGS: --only metadata|gc|tasks|images
                 runs one part (default all); images compares a ~200 MB OCI archive's load, unpack and
                 pull and run --rm with containerd 1.6 (ctr), skopeo and a registry on 127.0.0.1, installing
-                containerd when missing (--image-mb N, --image-rounds N, --run-rounds N)
+                containerd when missing (--image-mb N, --image-rounds N, --run-rounds N);
+                --vs containerd runs Platform beside containerd instead, rounds alternating (--only
+                metadata|tasks|cli, --rounds N, --vs-task-runs N, --cli-runs N, --cli "dotnet PATH/platformctl.dll")
   rootfs DIR    write a busybox root filesystem (Debian's busybox-static, a link per applet) into DIR
   identities    up's first step on its own (RabbitMQ must run): make sure the broker users platform-services
                 and platform-admin exist with the passwords in .run/services.bus and .run/admin.bus (0600; new

@@ -57,6 +57,25 @@ public static class Requirements
         Assert.Skip(message);
     }
 
+    /// <summary>
+    /// Fails (CI) or skips (elsewhere) unless containerd and ctr are installed and this runs as root
+    /// (`./build.sh test` installs Debian's containerd).
+    /// </summary>
+    public static void Containerd()
+    {
+        string? reason = null;
+        if (!IsRoot())
+            reason = "containerd needs root";
+        else if (!new[] { "/usr/bin/containerd", "/usr/local/bin/containerd" }.Any(File.Exists))
+            reason = "containerd is not installed";
+        if (reason is null)
+            return;
+        var message = $"containerd is needed: {reason}. `./build.sh test` installs it (apt-get install -y containerd).";
+        if (InCi)
+            Assert.Fail(message);
+        Assert.Skip(message);
+    }
+
     private static bool IsRoot()
     {
         try

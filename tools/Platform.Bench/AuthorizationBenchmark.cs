@@ -24,8 +24,8 @@ public static class AuthorizationBenchmark
         var count = MetadataBenchmark.IntArg(args, "--authz-count", 2000);
         var concurrency = MetadataBenchmark.IntArg(args, "--concurrency", 16);
         var rounds = MetadataBenchmark.IntArg(args, "--authz-rounds", 3);
-        var bus = MetadataBenchmark.StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? BusFile.Read("PLATFORM_BUS_FILE") ?? "amqp://guest:guest@127.0.0.1:5672/");
-        var dll = MetadataBenchmark.StringArg(args, "--platformd", MetadataBenchmark.FindPlatformd());
+        var bus = MetadataBenchmark.BusArg(args);
+        var dll = MetadataBenchmark.PlatformdArg(args);
 
         var (vhost, why) = await BenchVhost.CreateAsync(bus);
         if (vhost is null)

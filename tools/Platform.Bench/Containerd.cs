@@ -130,26 +130,9 @@ public sealed class Containerd : IAsyncDisposable
         // What containers left outside the folder: the namespaces' (empty) cgroups, and the run folder if this started it.
         foreach (var ns in _runNamespaces)
             foreach (var controller in Directory.GetDirectories("/sys/fs/cgroup"))
-                RemoveEmptyFolders(Path.Combine(controller, ns));
+                Mounts.RemoveEmptyFolders(Path.Combine(controller, ns));
         if (!_runFolderExisted)
-            RemoveEmptyFolders(RunFolder);
-    }
-
-    /// <summary>Removes <paramref name="folder"/> and the folders under it, deepest first, as long as they are empty (rmdir only).</summary>
-    private static void RemoveEmptyFolders(string folder)
-    {
-        if (!Directory.Exists(folder))
-            return;
-        foreach (var child in Directory.GetDirectories(folder))
-            RemoveEmptyFolders(child);
-        try
-        {
-            Directory.Delete(folder, recursive: false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"# left {folder}: {e.Message}");
-        }
+            Mounts.RemoveEmptyFolders(RunFolder);
     }
 
     private static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();

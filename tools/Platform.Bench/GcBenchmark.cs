@@ -24,8 +24,8 @@ public static class GcBenchmark
         var count = MetadataBenchmark.IntArg(args, "--gc-count", 1000);
         var sizes = MetadataBenchmark.StringArg(args, "--gc-pass-sizes", "10000,100000")
             .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
-        var bus = MetadataBenchmark.StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? Platform.Client.BusFile.Read("PLATFORM_BUS_FILE") ?? "amqp://guest:guest@127.0.0.1:5672/");
-        var dll = MetadataBenchmark.StringArg(args, "--platformd", MetadataBenchmark.FindPlatformd());
+        var bus = MetadataBenchmark.BusArg(args);
+        var dll = MetadataBenchmark.PlatformdArg(args);
 
         await DeletionLatencyAsync(dll, bus, count);
         var passes = new List<(int Records, double Seconds)>();

@@ -23,13 +23,14 @@ public static class ImagesBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
+        var platformd = MetadataBenchmark.PlatformdArg(args);
         var options = new ImagesBenchmarkOptions(
             Rounds: MetadataBenchmark.IntArg(args, "--image-rounds", 3),
             ImageMegabytes: MetadataBenchmark.IntArg(args, "--image-mb", 200),
             RunRounds: MetadataBenchmark.IntArg(args, "--run-rounds", 10),
-            Platformd: Arg(args, "--platformd", MetadataBenchmark.FindPlatformd),
-            Platformctl: Arg(args, "--platformctl", FindPlatformctl));
-        var bus = MetadataBenchmark.StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? Platform.Client.BusFile.Read("PLATFORM_BUS_FILE") ?? "amqp://guest:guest@127.0.0.1:5672/");
+            Platformd: platformd,
+            Platformctl: Arg(args, "--platformctl", () => MetadataBenchmark.FindPlatformctl(platformd)));
+        var bus = MetadataBenchmark.BusArg(args);
         var work = Directory.CreateTempSubdirectory("platform-bench-images-").FullName;
         try
         {
@@ -97,14 +98,6 @@ public static class ImagesBenchmark
     /// <summary>The argument's value; the fallback is only looked for when the argument is not given.</summary>
     private static string Arg(string[] args, string name, Func<string> fallback) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback();
-
-    private static string FindPlatformctl()
-    {
-        var platformd = MetadataBenchmark.FindPlatformd(); // services/Platform.Daemon/bin/CONFIG/net10.0/platformd.dll
-        var configuration = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(platformd))!);
-        var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(platformd)!, "..", "..", "..", "..", ".."));
-        return Path.Combine(root, "tools", "Platform.Cli", "bin", configuration, "net10.0", "platformctl.dll");
-    }
 }
 
 public sealed record ImagesBenchmarkOptions(int Rounds, int ImageMegabytes, int RunRounds, string Platformd, string Platformctl);

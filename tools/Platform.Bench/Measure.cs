@@ -5,7 +5,8 @@ namespace Platform.Bench;
 /// <summary>Runs an operation many times, sequentially or from N concurrent callers, and reports rate and latency.</summary>
 public static class Measure
 {
-    public static async Task<Result> RunAsync(string name, int count, int concurrency, Func<int, Task> operation)
+    /// <param name="print">False to only return the result (a caller that prints medians of several rounds).</param>
+    public static async Task<Result> RunAsync(string name, int count, int concurrency, Func<int, Task> operation, bool print = true)
     {
         var latencies = new double[count];
         var next = -1;
@@ -23,7 +24,8 @@ public static class Measure
         total.Stop();
         Array.Sort(latencies);
         var result = new Result(name, count, count / total.Elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
-        result.Print();
+        if (print)
+            result.Print();
         return result;
     }
 

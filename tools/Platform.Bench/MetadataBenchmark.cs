@@ -12,15 +12,14 @@ namespace Platform.Bench;
 /// </summary>
 public static class MetadataBenchmark
 {
-    private const string Spec = """{"ociVersion":"1.1.0","process":{"args":["/bin/sh"],"cwd":"/"},"root":{"path":"rootfs"}}""";
-    private const string Namespace = "bench";
+    public const string Namespace = "bench";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var count = IntArg(args, "--count", 5000);
         var concurrency = IntArg(args, "--concurrency", 16);
-        var bus = StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? Platform.Client.BusFile.Read("PLATFORM_BUS_FILE") ?? "amqp://guest:guest@127.0.0.1:5672/");
-        var dll = StringArg(args, "--platformd", FindPlatformd());
+        var bus = BusArg(args);
+        var dll = PlatformdArg(args);
 
         await using var service = ServiceProcess.Start(dll, bus);
         await using var client = await PlatformClient.ConnectAsync(new PlatformClientOptions
@@ -30,51 +29,10 @@ public static class MetadataBenchmark
         await WaitUntilServingAsync(client);
         Console.WriteLine($"# metadata service: platformd pid {service.Pid}, SQLite under {service.DataRoot}, {count} operations per line, {concurrency} concurrent callers");
 
-        var sequential = new string[count];
-        var concurrent = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            sequential[i] = $"s-{i:D6}";
-            concurrent[i] = $"c-{i:D6}";
-        }
-
-        await Measure.RunAsync("containers.create.sequential", count, 1, i => Create(client, sequential[i], i));
-        await Measure.RunAsync($"containers.create.concurrent{concurrency}", count, concurrency, i => Create(client, concurrent[i], i));
-        await Measure.RunAsync("containers.get.sequential", count, 1, i => client.Containers.GetAsync(sequential[i]));
-        await Measure.RunAsync($"containers.get.concurrent{concurrency}", count, concurrency, i => client.Containers.GetAsync(concurrent[i]));
-
-        var total = 2 * count;
-        var listed = 0;
-        var lists = await Measure.RunAsync($"containers.list.label-filter.{total / 2}of{total}", 20, 1, async _ =>
-        {
-            var n = 0;
-            await foreach (var container in client.Containers.ListAsync(["labels.parity==even"]))
-                n++;
-            listed = n;
-        });
-        if (listed != total / 2)
-            throw new InvalidOperationException($"the filtered list returned {listed} containers, expected {total / 2}");
-
-        await Measure.RunAsync("containers.label.sequential", count, 1, i => Label(client, sequential[i], i));
-        await Measure.RunAsync($"containers.label.concurrent{concurrency}", count, concurrency, i => Label(client, concurrent[i], i));
-        await Measure.RunAsync("containers.delete.sequential", count, 1, i => client.Containers.DeleteAsync(sequential[i]));
-        await Measure.RunAsync($"containers.delete.concurrent{concurrency}", count, concurrency, i => client.Containers.DeleteAsync(concurrent[i]));
-
+        await new MetadataWorkload(count, concurrency).RunAsync(new PlatformMetadata(client), print: true);
         Console.WriteLine($"metadata.service.peak-memory: {service.PeakMemoryMiB():0} MiB");
         return 0;
     }
-
-    private static Task Create(PlatformClient client, string id, int i) => client.Containers.CreateAsync(new CreateContainer
-    {
-        Id = id,
-        Runtime = new RuntimeInfo { Name = "io.containerd.runc.v2" },
-        Spec = Spec,
-        Image = "docker.io/library/busybox:latest",
-        Labels = new Dictionary<string, string> { ["parity"] = i % 2 == 0 ? "even" : "odd", ["bench"] = "true" },
-    });
-
-    private static Task Label(PlatformClient client, string id, int i) =>
-        client.Containers.SetLabelsAsync(id, new Dictionary<string, string?> { ["touched"] = i.ToString() });
 
     internal static async Task WaitUntilServingAsync(PlatformClient client)
     {
@@ -111,6 +69,21 @@ public static class MetadataBenchmark
         }
         throw new FileNotFoundException("platformd.dll not found: build services/Platform.Daemon first, or pass --platformd PATH");
     }
+
+    /// <summary>The platformctl.dll built beside <paramref name="platformd"/> (services/Platform.Daemon/bin/CONFIG/net10.0/platformd.dll).</summary>
+    internal static string FindPlatformctl(string platformd)
+    {
+        var configuration = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(platformd))!);
+        var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(platformd)!, "..", "..", "..", "..", ".."));
+        return Path.Combine(root, "tools", "Platform.Cli", "bin", configuration, "net10.0", "platformctl.dll");
+    }
+
+    /// <summary><c>--bus</c>, else $PLATFORM_BUS, else the file $PLATFORM_BUS_FILE names, else guest on the local broker.</summary>
+    internal static string BusArg(string[] args) =>
+        StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? Platform.Client.BusFile.Read("PLATFORM_BUS_FILE") ?? "amqp://guest:guest@127.0.0.1:5672/");
+
+    /// <summary><c>--platformd</c>, else the platformd.dll built in this checkout (looked for only when not given).</summary>
+    internal static string PlatformdArg(string[] args) => StringArg(args, "--platformd", "") is { Length: > 0 } dll ? dll : FindPlatformd();
 
     internal static int IntArg(string[] args, string name, int fallback) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;

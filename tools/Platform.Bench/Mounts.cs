@@ -28,4 +28,21 @@ public static class Mounts
             Console.Error.WriteLine($"# could not remove {folder}: {e.Message}");
         }
     }
+
+    /// <summary>Removes <paramref name="folder"/> and the folders under it, deepest first, as long as they are empty (rmdir only).</summary>
+    public static void RemoveEmptyFolders(string folder)
+    {
+        if (!Directory.Exists(folder))
+            return;
+        foreach (var child in Directory.GetDirectories(folder))
+            RemoveEmptyFolders(child);
+        try
+        {
+            Directory.Delete(folder, recursive: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"# left {folder}: {e.Message}");
+        }
+    }
 }

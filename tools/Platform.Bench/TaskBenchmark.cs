@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.Text.Json.Nodes;
@@ -26,8 +25,8 @@ public static class TaskBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var runs = MetadataBenchmark.IntArg(args, "--task-runs", 200);
-        var bus = MetadataBenchmark.StringArg(args, "--bus", Environment.GetEnvironmentVariable("PLATFORM_BUS") ?? Platform.Client.BusFile.Read("PLATFORM_BUS_FILE") ?? "amqp://guest:guest@127.0.0.1:5672/");
-        var dll = MetadataBenchmark.StringArg(args, "--platformd", MetadataBenchmark.FindPlatformd());
+        var bus = MetadataBenchmark.BusArg(args);
+        var dll = MetadataBenchmark.PlatformdArg(args);
         var runc = File.Exists("/usr/sbin/runc") ? "/usr/sbin/runc" : "/usr/bin/runc";
 
         await using var service = ServiceProcess.Start(dll, bus);
@@ -36,16 +35,10 @@ public static class TaskBenchmark
             BusUri = new Uri(bus), EndpointPrefix = service.Prefix, Namespace = Namespace, Timeout = TimeSpan.FromMinutes(5),
         });
         await MetadataBenchmark.WaitUntilServingAsync(client);
-        var rootfs = BusyboxRootfs.Create(Path.Combine(service.DataRoot, "busybox"));
-        using (var archive = new MemoryStream())
-        {
-            await TarFile.CreateFromDirectoryAsync(rootfs, archive, includeBaseDirectory: false);
-            archive.Position = 0;
-            await client.Snapshots.ImportAsync(archive, "busybox");
-        }
+        var rootfs = await ImportBusyboxAsync(client, Path.Combine(service.DataRoot, "busybox"));
         Console.WriteLine($"# tasks: platformd pid {service.Pid}, data under {service.DataRoot}, {runs} runs of /bin/true per figure, runtime {runc}");
 
-        var events = new Events();
+        var events = new TaskEvents(Namespace);
         await using var subscription = await client.Events.SubscribeAsync((e, _) => events.Seen(e));
 
         // Bare runc first and last would bracket drift; one block of it in the same run is the reference.
@@ -89,8 +82,19 @@ public static class TaskBenchmark
         return 0;
     }
 
+    /// <summary>Writes a busybox root filesystem into <paramref name="folder"/> and imports it as committed snapshot <c>busybox</c>.</summary>
+    internal static async Task<string> ImportBusyboxAsync(PlatformClient client, string folder)
+    {
+        var rootfs = BusyboxRootfs.Create(folder);
+        using var archive = new MemoryStream();
+        await TarFile.CreateFromDirectoryAsync(rootfs, archive, includeBaseDirectory: false);
+        archive.Position = 0;
+        await client.Snapshots.ImportAsync(archive, "busybox");
+        return rootfs;
+    }
+
     /// <summary>Containers <c>{prefix}-NNNN</c> running /bin/true, each on its own active snapshot of busybox.</summary>
-    private static async Task PrepareAsync(PlatformClient client, string prefix, int count)
+    internal static async Task PrepareAsync(PlatformClient client, string prefix, int count)
     {
         var spec = DefaultSpec.Create(new DefaultSpecOptions { Args = ["/bin/true"] });
         var lease = await client.Leases.CreateAsync(new CreateLease());
@@ -159,31 +163,5 @@ public static class TaskBenchmark
         var process = Process.Start(info)!;
         process.StandardInput.Close();
         return process;
-    }
-
-    /// <summary>When each task event of the namespace arrived, by type and container id.</summary>
-    private sealed class Events
-    {
-        private readonly ConcurrentDictionary<(Type, string), TaskCompletionSource<long>> _arrived = new();
-
-        public Task Seen(IPlatformEvent e)
-        {
-            var now = Stopwatch.GetTimestamp();
-            var id = e switch
-            {
-                TaskStarted s => s.ContainerId,
-                TaskExited x when x.ExecId is null => x.ContainerId,
-                TaskDeleted d => d.ContainerId,
-                _ => null,
-            };
-            if (id is not null && e.Namespace == Namespace)
-                Slot(e.GetType(), id).TrySetResult(now);
-            return Task.CompletedTask;
-        }
-
-        public Task<long> Of<T>(string containerId) => Slot(typeof(T), containerId).Task.WaitAsync(TimeSpan.FromSeconds(60));
-
-        private TaskCompletionSource<long> Slot(Type type, string id) =>
-            _arrived.GetOrAdd((type, id), _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
     }
 }
