@@ -41,4 +41,6 @@ public sealed class ContainerdMetadata(ContainerdApi api) : IContainerMetadata
     }
 
     public async Task DeleteAsync(string id) => await api.Containers.DeleteAsync(new DeleteContainerRequest { Id = id });
+
+    public Task<ICachedReads> CachedReadsAsync() => Task.FromResult<ICachedReads>(new ConsistentReads(this));
 }

@@ -1,4 +1,5 @@
 using Platform.Client;
+using Platform.Client.Cache;
 using Platform.Contracts;
 using Platform.Contracts.Containers;
 
@@ -30,4 +31,15 @@ public sealed class PlatformMetadata(PlatformClient client) : IContainerMetadata
         client.Containers.SetLabelsAsync(id, new Dictionary<string, string?> { ["touched"] = i.ToString() });
 
     public Task DeleteAsync(string id) => client.Containers.DeleteAsync(id);
+
+    public async Task<ICachedReads> CachedReadsAsync() => new CachedReads(await ContainerCache.StartAsync(client));
+
+    private sealed class CachedReads(ContainerCache cache) : ICachedReads
+    {
+        public Task GetAsync(string id) => cache.GetAsync(id);
+
+        public Task<int> CountAsync(string filter) => Task.FromResult(cache.List([filter]).Count);
+
+        public ValueTask DisposeAsync() => cache.DisposeAsync();
+    }
 }

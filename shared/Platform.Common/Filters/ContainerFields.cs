@@ -1,7 +1,6 @@
-using Platform.Common.Filters;
 using Platform.Contracts.Containers;
 
-namespace Platform.Metadata.Containers;
+namespace Platform.Common.Filters;
 
 /// <summary>The fields a container filter can test: <c>id</c>, <c>image</c>, <c>runtime.name</c>, <c>labels.KEY</c>.</summary>
 public readonly struct ContainerFields(Container container) : IFieldSource
