@@ -77,6 +77,8 @@ public static class MetadataServiceExtensions
         .Add<ListContainersConsumer>(ContainerQueues.List)
         .Add<UpdateContainerConsumer>(ContainerQueues.Update)
         .Add<DeleteContainerConsumer>(ContainerQueues.Delete)
+        .Add<HoldContainerConsumer, HoldContainer>()
+        .Add<TaskDeletedConsumer>(ContainerQueues.Events)
         .Add<CreateImageConsumer, CreateImage>()
         .Add<GetImageConsumer, GetImage>()
         .Add<ListImagesConsumer, ListImages>()

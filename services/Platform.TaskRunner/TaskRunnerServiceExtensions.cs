@@ -63,6 +63,7 @@ public static class TaskRunnerServiceExtensions
         .Add<PauseTaskConsumer>(TaskQueues.Pause)
         .Add<ResumeTaskConsumer>(TaskQueues.Resume)
         .Add<GetTaskConsumer>(TaskQueues.Get)
+        .Add<CheckTaskHoldConsumer, CheckTaskHold>()
         .Add<ListTasksConsumer>(TaskQueues.List)
         .Add<ListPidsConsumer>(TaskQueues.Pids)
         .Add<WaitTaskConsumer>(TaskQueues.Wait, HeldRequestLimit)

@@ -4,6 +4,7 @@ using Platform.Common.Errors;
 using Platform.Contracts;
 using Platform.Contracts.Containers;
 using Platform.Metadata.Containers;
+using Platform.Metadata.Store;
 using Platform.Testing;
 using RabbitMQ.Client;
 using Xunit;
@@ -103,6 +104,8 @@ public sealed class When_a_consumer_fails_unexpectedly(FaultyTaskGuardFixture fi
     {
         var client = fixture.Client;
         await client.Containers.CreateAsync(new CreateContainer { Id = "victim", Runtime = new() { Name = "runc" }, Spec = "{}" }, Ct);
+        // The guard is asked only about a container a task holds: record a hold as the task runner would.
+        await fixture.Services.GetRequiredService<IContainerStore>().HoldAsync("default", "victim", generation: 1, Ct);
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => client.Containers.DeleteAsync("victim", cancellationToken: Ct));
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using Platform.Contracts.Containers;
+using Platform.Contracts.Tasks;
 using Platform.Hosting.Bus;
 using Platform.Hosting.Security;
 
@@ -49,5 +50,24 @@ public sealed class DeleteContainerConsumer(ContainerService containers) : ICons
     {
         var container = await containers.DeleteAsync(context.Message, context.CancellationToken);
         await context.ReplyAsync(new DeleteContainerResult { Container = container });
+    }
+}
+
+/// <summary>Internal: the task runner records its task's hold on the container and gets the container in one step.</summary>
+public sealed class HoldContainerConsumer(ContainerService containers) : IConsumer<HoldContainer>
+{
+    public async Task Consume(ConsumeContext<HoldContainer> context) =>
+        await context.ReplyAsync(new HoldContainerResult { Container = await containers.HoldAsync(context.Message, context.CancellationToken) });
+}
+
+/// <summary>A deleted task releases its hold on its container. Idempotent: a redelivered event finds the hold gone.</summary>
+public sealed class TaskDeletedConsumer(ContainerService containers) : IConsumer<TaskDeleted>
+{
+    public async Task Consume(ConsumeContext<TaskDeleted> context)
+    {
+        var e = context.Message;
+        // Events of runners that predate holds name no task; the hold they leave is verified at the container's deletion.
+        if (e.CreatedAt is { } createdAt)
+            await containers.ReleaseHoldAsync(e.Namespace, e.ContainerId, createdAt.UtcTicks, context.CancellationToken);
     }
 }

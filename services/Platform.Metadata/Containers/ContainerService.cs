@@ -126,15 +126,23 @@ public sealed class ContainerService(
         }
     }
 
+    /// <summary>
+    /// Deletes the container unless its task lives (DESIGN.md invariant 4). A container no task holds is deleted without
+    /// asking the task runner; one that a task holds (or may: a hold whose task is gone, or unknown) is deleted only once
+    /// the runner says it has no task, or has killed and deleted it when forced. The deletion commits only if the hold is
+    /// still the one seen, so a task create that recorded its hold meanwhile makes this attempt read again and ask; and a
+    /// create whose hold comes after the deletion finds no container (NotFound) and creates nothing.
+    /// </summary>
     public async Task<Container> DeleteAsync(DeleteContainer request, CancellationToken cancellationToken)
     {
         var (ns, id) = ContainerRules.Address(request.Namespace, request.Id);
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await store.GetAsync(ns, id, cancellationToken) ?? throw ContainerRules.NotFound(ns, id);
+            var (stored, hold) = await store.GetWithHoldAsync(ns, id, cancellationToken) ?? throw ContainerRules.NotFound(ns, id);
             ContainerRules.CheckExpectedVersion(stored, request.ExpectedVersion);
-            await tasks.EnsureDeletableAsync(stored, request.Force, cancellationToken);
-            var deleted = await store.DeleteAsync(ns, id, stored.Version, seq => new ContainerDeleted
+            if (!hold.IsNone)
+                await tasks.EnsureDeletableAsync(stored, request.Force, cancellationToken);
+            var deleted = await store.DeleteAsync(ns, id, stored.Version, hold, seq => new ContainerDeleted
             {
                 EventId = Guid.NewGuid(),
                 Timestamp = clock.GetUtcNow(),
@@ -155,6 +163,25 @@ public sealed class ContainerService(
             if (request.ExpectedVersion is not null || attempt == MaxWriteAttempts)
                 throw PlatformException.FailedPrecondition($"container {ns}/{id} was changed concurrently; get it again and retry");
         }
+    }
+
+    /// <summary>
+    /// The task runner, creating the container's task, records its hold and gets the container (see <see cref="HoldContainer"/>).
+    /// NotFound when the container is gone: a deletion committed first, so no task may be made from it.
+    /// </summary>
+    public async Task<Container> HoldAsync(HoldContainer request, CancellationToken cancellationToken)
+    {
+        var (ns, id) = ContainerRules.Address(request.Namespace, request.Id);
+        if (request.Generation <= 0)
+            throw PlatformException.InvalidArgument($"generation must be positive (got {request.Generation})");
+        return await store.HoldAsync(ns, id, request.Generation, cancellationToken) ?? throw ContainerRules.NotFound(ns, id);
+    }
+
+    /// <summary>A task was deleted: the hold it took on its container goes, unless a later task of the container holds it now.</summary>
+    public async Task ReleaseHoldAsync(string @namespace, string id, long generation, CancellationToken cancellationToken)
+    {
+        if (await store.ReleaseAsync(@namespace, id, generation, cancellationToken))
+            logger.LogDebug("Container {Namespace}/{ContainerId} released by its task", @namespace, id);
     }
 
     private void CheckLimits(Container c)

@@ -17,8 +17,9 @@ public interface ISnapshotReferences
 }
 
 /// <summary>
-/// Asks the task runner whether a container may be deleted: refuses (FailedPrecondition) while its task is
-/// alive unless forced; forced, has the task killed and deleted first. <see cref="BusTaskGuard"/> asks the task runner.
+/// Asks the task runner whether a container that a task holds may be deleted: refuses (FailedPrecondition) while its
+/// task is alive unless forced; forced, has the task killed and deleted first. Asked only when the container's record
+/// carries a task hold (<see cref="Store.TaskHold"/>). <see cref="BusTaskGuard"/> asks the task runner.
 /// </summary>
 public interface ITaskGuard
 {

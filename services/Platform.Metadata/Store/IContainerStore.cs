@@ -32,6 +32,26 @@ public interface IContainerStore
     /// </summary>
     Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the container if its version is still <paramref name="expectedVersion"/>; false otherwise.</summary>
-    Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes the container if its version is still <paramref name="expectedVersion"/> and its task hold still
+    /// <paramref name="expectedHold"/>; false otherwise. The hold check is what makes a concurrent <see cref="HoldAsync"/>
+    /// and this deletion exclude each other: whichever commits second fails.
+    /// </summary>
+    Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent, CancellationToken cancellationToken);
+
+    /// <summary>The container with its task hold, or null when the namespace holds no such id.</summary>
+    Task<(Container Container, TaskHold Hold)?> GetWithHoldAsync(string @namespace, string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records, in one atomic step, that the task of <paramref name="generation"/> (positive) holds the container, whatever
+    /// hold was there, and returns the container as stored; null (writing nothing) when the container does not exist.
+    /// Neither the container's version nor its events change.
+    /// </summary>
+    Task<Container?> HoldAsync(string @namespace, string id, long generation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Clears the task hold if it is still <paramref name="generation"/>'s; false when another task holds the container
+    /// (a later one: its hold stays), nothing does, or the container is gone.
+    /// </summary>
+    Task<bool> ReleaseAsync(string @namespace, string id, long generation, CancellationToken cancellationToken);
 }

@@ -20,7 +20,12 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
     private readonly MongoVersionedCollection<Container, ContainerDocument> _containers = new(
         database, signal, collection: "containers", kind: "container", keyField: "id",
         c => (c.Namespace, c.Id), ContainerDocument.From, d => d.ToContainer(), FieldEquals,
-        (filters, c) => filters.Match(new ContainerFields(c)), ContainerRules.AlreadyExists);
+        (filters, c) => filters.Match(new ContainerFields(c)), ContainerRules.AlreadyExists, keptOnUpdate: [TaskHoldField]);
+
+    // Missing from documents written before task holds: "unknown", so their deletion asks the task runner.
+    private const string TaskHoldField = "taskHold";
+
+    private static readonly FilterDefinitionBuilder<ContainerDocument> F = Builders<ContainerDocument>.Filter;
 
     public string Name => "metadata";
 
@@ -53,8 +58,42 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
     public Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken) =>
         _containers.UpdateAsync(container, expectedVersion, makeEvent, cancellationToken);
 
-    public Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        _containers.DeleteAsync(@namespace, id, expectedVersion, makeEvent, cancellationToken);
+    public Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent,
+        CancellationToken cancellationToken) =>
+        _containers.DeleteAsync(@namespace, id, expectedVersion, makeEvent, cancellationToken, condition: HoldIs(expectedHold));
+
+    public async Task<(Container Container, TaskHold Hold)?> GetWithHoldAsync(string @namespace, string id, CancellationToken cancellationToken)
+    {
+        var document = await _containers.Documents.Find(ById(@namespace, id)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : (document.ToContainer(), HoldOf(document));
+    }
+
+    public async Task<Container?> HoldAsync(string @namespace, string id, long generation, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(generation);
+        // One document, one atomic find-and-modify: a deletion (which checks the hold) matches either before it (nothing
+        // left to find: null) or not at all after it.
+        var document = await _containers.Documents.FindOneAndUpdateAsync(ById(@namespace, id),
+            Builders<ContainerDocument>.Update.Set(d => d.TaskHold, generation),
+            new FindOneAndUpdateOptions<ContainerDocument> { ReturnDocument = ReturnDocument.After }, cancellationToken);
+        return document?.ToContainer();
+    }
+
+    public async Task<bool> ReleaseAsync(string @namespace, string id, long generation, CancellationToken cancellationToken)
+    {
+        var result = await _containers.Documents.UpdateOneAsync(ById(@namespace, id) & F.Eq(d => d.TaskHold, generation),
+            Builders<ContainerDocument>.Update.Set(d => d.TaskHold, TaskHold.None.Generation), cancellationToken: cancellationToken);
+        return result.ModifiedCount == 1;
+    }
+
+    private static FilterDefinition<ContainerDocument> ById(string @namespace, string id) => F.Eq("_id", MongoVersionedCollection.Key(@namespace, id));
+
+    private static TaskHold HoldOf(ContainerDocument d) => d.TaskHold is { } g ? new TaskHold(g) : TaskHold.Unknown;
+
+    private static FilterDefinition<ContainerDocument> HoldIs(TaskHold hold) =>
+        hold == TaskHold.Unknown
+            ? F.Exists(TaskHoldField, false) | F.Eq(d => d.TaskHold, hold.Generation)
+            : F.Eq(d => d.TaskHold, hold.Generation);
 
     public Task<IReadOnlyList<OutboxRecord>> ReadPendingAsync(int max, CancellationToken cancellationToken) =>
         _containers.ReadPendingAsync(max, cancellationToken);
@@ -92,6 +131,8 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
         [BsonElement("createdAt")] public long CreatedAt { get; set; }
         [BsonElement("updatedAt")] public long UpdatedAt { get; set; }
         [BsonElement("version")] public long Version { get; set; }
+        // Never part of the Container: see TaskHold. Null (absent) in documents written before holds were recorded.
+        [BsonElement(TaskHoldField), BsonIgnoreIfNull] public long? TaskHold { get; set; }
 
         public static ContainerDocument From(Container c) => new()
         {
@@ -109,6 +150,8 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
             CreatedAt = c.CreatedAt.UtcTicks,
             UpdatedAt = c.UpdatedAt.UtcTicks,
             Version = c.Version,
+            // A new container has no task; an update keeps the stored hold (the field is not set by updates).
+            TaskHold = Store.TaskHold.None.Generation,
         };
 
         public Container ToContainer() => new()

@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
 using Platform.Common.Errors;
@@ -26,7 +27,8 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
     Func<TDocument, T> fromDocument,
     Func<IReadOnlyList<string>, string, FilterDefinition<TDocument>?> fieldEquals,
     Func<FilterSet, T, bool> matches,
-    Func<string, string, PlatformException> alreadyExists)
+    Func<string, string, PlatformException> alreadyExists,
+    IReadOnlyCollection<string>? keptOnUpdate = null)
     where T : class
 {
     private static readonly FilterDefinitionBuilder<TDocument> F = Builders<TDocument>.Filter;
@@ -84,6 +86,19 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
         {
             var filter = AtVersion(ns, key, expectedVersion);
             var document = toDocument(item);
+            if (keptOnUpdate is { Count: > 0 })
+            {
+                // Fields the item does not carry (a container's task hold) stay as stored: set the others, don't replace.
+                var fields = document.ToBsonDocument();
+                fields.Remove("_id");
+                foreach (var kept in keptOnUpdate)
+                    fields.Remove(kept);
+                var update = new BsonDocumentUpdateDefinition<TDocument>(new BsonDocument("$set", fields));
+                var updated = session is null
+                    ? await Documents.UpdateOneAsync(filter, update, cancellationToken: ct)
+                    : await Documents.UpdateOneAsync(session, filter, update, cancellationToken: ct);
+                return updated.MatchedCount == 1 && await AppendEventAsync(session, ns, key, makeEvent, ct);
+            }
             var result = session is null
                 ? await Documents.ReplaceOneAsync(filter, document, cancellationToken: ct)
                 : await Documents.ReplaceOneAsync(session, filter, document, cancellationToken: ct);
@@ -94,11 +109,13 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
         return written;
     }
 
-    public async Task<bool> DeleteAsync(string @namespace, string key, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken)
+    /// <param name="condition">Optional: what else the document must still match, ANDed with the version check.</param>
+    public async Task<bool> DeleteAsync(string @namespace, string key, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken,
+        FilterDefinition<TDocument>? condition = null)
     {
         var deleted = await _outbox.WriteAsync(async (session, ct) =>
         {
-            var filter = AtVersion(@namespace, key, expectedVersion);
+            var filter = condition is null ? AtVersion(@namespace, key, expectedVersion) : AtVersion(@namespace, key, expectedVersion) & condition;
             var result = session is null
                 ? await Documents.DeleteOneAsync(filter, cancellationToken: ct)
                 : await Documents.DeleteOneAsync(session, filter, cancellationToken: ct);

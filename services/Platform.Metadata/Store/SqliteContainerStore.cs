@@ -21,6 +21,12 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
     private static readonly string[] Columns =
         ["namespace", "id", "labels", "image", "runtime_name", "runtime_options", "spec", "snapshotter", "snapshot_key", "extensions", "created_at", "updated_at", "version"];
 
+    private static readonly string SelectWithHold =
+        $"SELECT {string.Join(", ", Columns)}, task_hold FROM containers WHERE namespace = $namespace AND id = $id;";
+
+    private static readonly string HoldReturning =
+        $"UPDATE containers SET task_hold = $hold WHERE namespace = $namespace AND id = $id RETURNING {string.Join(", ", Columns)};";
+
     private readonly SqliteDatabase _database = database;
     private readonly SqliteVersionedTable<Container> _containers = new(
         database, signal, table: "containers", kind: "container", Columns,
@@ -46,8 +52,21 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
                     created_at      INTEGER NOT NULL,
                     updated_at      INTEGER NOT NULL,
                     version         INTEGER NOT NULL,
+                    task_hold       INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (namespace, id)) WITHOUT ROWID;
                 """ + SqliteOutbox.Schema, cancellationToken, transaction);
+            // A file from before task holds: its containers may have live tasks nobody recorded, so each is "unknown" (its
+            // deletion asks the task runner) until deleted; containers created from now on start with none.
+            await using (var columns = connection.CreateCommand())
+            {
+                columns.Transaction = transaction;
+                columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('containers') WHERE name = 'task_hold';";
+                if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
+                    await SqliteDatabase.ExecuteAsync(connection, $"""
+                        ALTER TABLE containers ADD COLUMN task_hold INTEGER NOT NULL DEFAULT 0;
+                        UPDATE containers SET task_hold = {TaskHold.Unknown.Generation};
+                        """, cancellationToken, transaction);
+            }
             return 0;
         }, cancellationToken);
 
@@ -66,8 +85,50 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
     public Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken) =>
         _containers.UpdateAsync(container, expectedVersion, makeEvent, cancellationToken);
 
-    public Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        _containers.DeleteAsync(@namespace, id, expectedVersion, makeEvent, cancellationToken);
+    public Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent,
+        CancellationToken cancellationToken) =>
+        _containers.DeleteAsync(@namespace, id, expectedVersion, ("task_hold", expectedHold.Generation), makeEvent, cancellationToken);
+
+    public async Task<(Container Container, TaskHold Hold)?> GetWithHoldAsync(string @namespace, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SelectWithHold;
+        command.Parameters.AddWithValue("$namespace", @namespace);
+        command.Parameters.AddWithValue("$id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (Read(reader), new TaskHold(reader.GetInt64(Columns.Length))) : null;
+    }
+
+    public Task<Container?> HoldAsync(string @namespace, string id, long generation, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(generation);
+        // One statement in the writer's transaction: the hold and the container it returns are one state, and a deletion
+        // (which checks the hold) commits either wholly before it (no row: null) or after it (the hold fails its check).
+        return _database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = HoldReturning;
+            command.Parameters.AddWithValue("$namespace", @namespace);
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$hold", generation);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        }, cancellationToken);
+    }
+
+    public Task<bool> ReleaseAsync(string @namespace, string id, long generation, CancellationToken cancellationToken) =>
+        _database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE containers SET task_hold = 0 WHERE namespace = $namespace AND id = $id AND task_hold = $hold;";
+            command.Parameters.AddWithValue("$namespace", @namespace);
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$hold", generation);
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
 
     public Task<IReadOnlyList<OutboxRecord>> ReadPendingAsync(int max, CancellationToken cancellationToken) =>
         _containers.ReadPendingAsync(max, cancellationToken);

@@ -98,10 +98,17 @@ internal sealed class SqliteVersionedTable<T>(
     }
 
     public Task<bool> DeleteAsync(string @namespace, string key, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        WriteIfVersionAsync(_delete, @namespace, key, expectedVersion, command =>
+        DeleteAsync(@namespace, key, expectedVersion, null, makeEvent, cancellationToken);
+
+    /// <param name="condition">Optional: one more column the row must still hold, ANDed with the version check.</param>
+    public Task<bool> DeleteAsync(string @namespace, string key, long expectedVersion, (string Column, object Value)? condition, EventFactory makeEvent,
+        CancellationToken cancellationToken) =>
+        WriteIfVersionAsync(condition is { } c ? _delete.Replace(";", $" AND {c.Column} = $condition;") : _delete, @namespace, key, expectedVersion, command =>
         {
             command.Parameters.AddWithValue("$namespace", @namespace);
             command.Parameters.AddWithValue("$" + _key, key);
+            if (condition is { } c)
+                command.Parameters.AddWithValue("$condition", c.Value);
         }, makeEvent, cancellationToken);
 
     public Task<IReadOnlyList<OutboxRecord>> ReadPendingAsync(int max, CancellationToken cancellationToken) =>

@@ -17,6 +17,13 @@ public sealed class CreateTaskConsumer(TaskService tasks) : IConsumer<CreateTask
     }
 }
 
+/// <summary>Internal: the metadata service, deleting a container that a task holds, asks whether the task lives.</summary>
+public sealed class CheckTaskHoldConsumer(TaskService tasks) : IConsumer<CheckTaskHold>
+{
+    public async Task Consume(ConsumeContext<CheckTaskHold> context) =>
+        await context.ReplyAsync(new CheckTaskHoldResult { Task = await tasks.CheckHoldAsync(context.Message, context.CancellationToken) });
+}
+
 public sealed class StartTaskConsumer(TaskService tasks) : IConsumer<StartTask>
 {
     public async Task Consume(ConsumeContext<StartTask> context) =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Platform.Client;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
+using Platform.Contracts.Containers;
 using Platform.Contracts.Tasks;
 using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
@@ -28,6 +29,8 @@ public sealed class TaskService(
     IOptions<TaskRunnerOptions> options,
     ILogger<TaskService> logger)
 {
+    private static readonly string HoldQueue = Contracts.QueueNames.Of<HoldContainer>();
+
     /// <param name="privileged">The caller holds a privileged grant in the namespace: the runtime policy is lifted.</param>
     public async Task<TaskInfo> CreateAsync(CreateTask request, bool privileged, CancellationToken cancellationToken)
     {
@@ -37,7 +40,11 @@ public sealed class TaskService(
             if (await store.GetAsync(ns, id, cancellationToken) is { } existing)
                 throw PlatformException.AlreadyExists($"container {id} already has a task in namespace {ns} (it is {TaskRules.Name(existing.Status)})");
 
-            var container = await platform.Containers.GetAsync(id, ns, cancellationToken);
+            // The hold (taken under this lock, which a deletion's CheckTaskHold waits for) and the read are one step at the
+            // metadata service: a deletion either committed first (NotFound here) or will see the hold and ask (invariant 4).
+            var createdAt = clock.GetUtcNow();
+            var container = (await platform.RequestAsync<HoldContainer, HoldContainerResult>(HoldQueue,
+                new HoldContainer { Namespace = ns, Id = id, Generation = createdAt.UtcTicks }, cancellationToken)).Container;
             var runtimeName = container.Runtime.Name; // the runtime refuses names it doesn't have, naming those it has
             // Before anything is referenced or mounted: a refused spec leaves nothing to undo.
             var admitted = policy.AdmitTask(ns, id, container.Spec, container.SnapshotKey is not null, privileged);
@@ -50,7 +57,7 @@ public sealed class TaskService(
                 Pid = 0,
                 Snapshotter = container.SnapshotKey is null ? null : container.Snapshotter,
                 SnapshotKey = container.SnapshotKey,
-                CreatedAt = clock.GetUtcNow(),
+                CreatedAt = createdAt,
                 Privileged = admitted.Privileged,
                 Version = 1,
             };
@@ -99,6 +106,32 @@ public sealed class TaskService(
             logger.LogInformation("Task {Namespace}/{ContainerId} created with pid {Pid} ({Runtime})", ns, id, task.Pid, runtimeName);
             return TaskRules.ToInfo(task);
         }
+    }
+
+    /// <summary>
+    /// Whether the container has a task, for the metadata service deleting a container that a task holds; forced, the
+    /// task is killed and deleted first. A create in progress holds the task's lock from its hold on the container to its
+    /// commit: waiting for the lock makes the answer cover it.
+    /// </summary>
+    public async Task<TaskInfo?> CheckHoldAsync(CheckTaskHold request, CancellationToken cancellationToken)
+    {
+        var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
+        TaskRecord? task;
+        using (await locks.LockAsync(ns, id, cancellationToken))
+            task = await store.GetAsync(ns, id, cancellationToken);
+        if (task is null)
+            return null;
+        if (!request.Force)
+            return TaskRules.ToInfo(task);
+        try
+        {
+            await DeleteAsync(new DeleteTask { Namespace = ns, ContainerId = id, Force = true }, cancellationToken);
+        }
+        catch (PlatformException e) when (e.Kind == Contracts.ErrorKind.NotFound)
+        {
+            // It exited and was deleted meanwhile.
+        }
+        return null;
     }
 
     private async Task<IReadOnlyList<Contracts.Resources.Mount>?> ReadMountsAsync(string key, string? snapshotter, string ns, CancellationToken cancellationToken) =>
@@ -522,7 +555,7 @@ public sealed class TaskService(
         var deleted = await store.DeleteAsync(task.Namespace, task.ContainerId, task.Version, seq => new TaskDeleted
         {
             EventId = Guid.NewGuid(), Timestamp = clock.GetUtcNow(), Namespace = task.Namespace, Sequence = seq,
-            ContainerId = task.ContainerId, Pid = task.Pid, ExitStatus = task.ExitStatus, ExitedAt = task.ExitedAt,
+            ContainerId = task.ContainerId, Pid = task.Pid, ExitStatus = task.ExitStatus, ExitedAt = task.ExitedAt, CreatedAt = task.CreatedAt,
         }, cancellationToken);
         if (!deleted)
             throw ChangedUnderLock(task);

@@ -20,4 +20,7 @@ public static class ContainerQueues
 
     /// <summary>Queue of <see cref="DeleteContainer"/>.</summary>
     public const string Delete = "delete-container";
+
+    /// <summary>The metadata service's subscription to other services' events (TaskDeleted releases a container's task hold).</summary>
+    public const string Events = "metadata-events";
 }

@@ -29,4 +29,7 @@ public sealed record TaskDeleted : IPlatformEvent
 
     /// <summary>Optional. When the init process exited; null when it never started.</summary>
     public DateTimeOffset? ExitedAt { get; init; }
+
+    /// <summary>Optional (absent from older runners' events). When the task was created: with the container id it names this task, not a later one of the same container.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
 }

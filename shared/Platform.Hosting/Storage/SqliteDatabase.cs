@@ -35,11 +35,14 @@ public sealed class SqliteDatabase : IAsyncDisposable
     public string Path { get; }
 
     /// <summary>Opens a connection for reading; dispose it when done.</summary>
+    /// <remarks>
+    /// No PRAGMA per open: a read is one statement more without it on every get, list and outbox poll, and a busy or
+    /// locked database is already retried by Microsoft.Data.Sqlite until the command timeout (DefaultTimeout, 30 s).
+    /// </remarks>
     public async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, "PRAGMA busy_timeout=30000;", cancellationToken);
         return connection;
     }
 

@@ -67,7 +67,7 @@ public abstract class ContainerStoreContract : IAsyncLifetime
     private Task<bool> UpdateAsync(Container c, long expectedVersion) => Store.UpdateAsync(c, expectedVersion, Updated(c), Ct);
 
     private Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion) =>
-        Store.DeleteAsync(@namespace, id, expectedVersion, Deleted(@namespace, id), Ct);
+        Store.DeleteAsync(@namespace, id, expectedVersion, TaskHold.None, Deleted(@namespace, id), Ct);
 
     private static Container NextVersion(Container c, string image) =>
         c with { Image = image, UpdatedAt = c.UpdatedAt.AddSeconds(1), Version = c.Version + 1 };
@@ -551,5 +551,97 @@ public abstract class ContainerStoreContract : IAsyncLifetime
         var events = await PendingEventsAsync();
         Assert.Equal([1L, 2L], events.Select(e => e.Sequence));
         Assert.Equal(winner.Image, Assert.IsType<ContainerUpdated>(events[1]).Container.Image);
+    }
+    // ---- task holds (DESIGN.md invariant 4): kept beside the container, never part of it ----
+
+    [Fact]
+    public async Task Should_create_a_container_that_no_task_holds()
+    {
+        await CreateAsync(Samples.Container(Ns, "web-1"));
+
+        var (_, hold) = Assert.NotNull(await Store.GetWithHoldAsync(Ns, "web-1", Ct));
+        Assert.Equal(TaskHold.None, hold);
+        Assert.Null(await Store.GetWithHoldAsync(Ns, "ghost", Ct));
+    }
+
+    [Fact]
+    public async Task Should_record_a_hold_and_return_the_container_without_changing_its_version_or_appending_an_event()
+    {
+        var stored = Samples.Container(Ns, "web-1");
+        await CreateAsync(stored);
+
+        var held = await Store.HoldAsync(Ns, "web-1", 42, Ct);
+
+        ContainerAssert.Same(stored, held);
+        var (read, hold) = (await Store.GetWithHoldAsync(Ns, "web-1", Ct))!.Value;
+        ContainerAssert.Same(stored, read);
+        Assert.Equal(new TaskHold(42), hold);
+        Assert.Single(await PendingEventsAsync());
+    }
+
+    [Fact]
+    public async Task Should_not_hold_a_missing_container()
+    {
+        Assert.Null(await Store.HoldAsync(Ns, "ghost", 42, Ct));
+        Assert.Null(await Store.GetAsync(Ns, "ghost", Ct));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_delete_that_expects_no_hold_once_a_task_holds_the_container()
+    {
+        await CreateAsync(Samples.Container(Ns, "web-1"));
+        await Store.HoldAsync(Ns, "web-1", 42, Ct);
+
+        Assert.False(await DeleteAsync(Ns, "web-1", expectedVersion: 1));
+        Assert.False(await Store.DeleteAsync(Ns, "web-1", 1, new TaskHold(41), Deleted(Ns, "web-1"), Ct));
+        Assert.NotNull(await Store.GetAsync(Ns, "web-1", Ct));
+        Assert.True(await Store.DeleteAsync(Ns, "web-1", 1, new TaskHold(42), Deleted(Ns, "web-1"), Ct));
+        Assert.Null(await Store.GetAsync(Ns, "web-1", Ct));
+    }
+
+    [Fact]
+    public async Task Should_keep_the_hold_across_an_update()
+    {
+        var stored = Samples.Container(Ns, "web-1");
+        await CreateAsync(stored);
+        await Store.HoldAsync(Ns, "web-1", 42, Ct);
+
+        Assert.True(await UpdateAsync(NextVersion(stored, "other"), 1));
+
+        var (read, hold) = (await Store.GetWithHoldAsync(Ns, "web-1", Ct))!.Value;
+        Assert.Equal("other", read.Image);
+        Assert.Equal(new TaskHold(42), hold);
+    }
+
+    [Fact]
+    public async Task Should_release_only_the_hold_of_the_same_task()
+    {
+        await CreateAsync(Samples.Container(Ns, "web-1"));
+        await Store.HoldAsync(Ns, "web-1", 42, Ct);
+        await Store.HoldAsync(Ns, "web-1", 43, Ct); // a later task of the same container
+
+        Assert.False(await Store.ReleaseAsync(Ns, "web-1", 42, Ct));
+        Assert.Equal(new TaskHold(43), (await Store.GetWithHoldAsync(Ns, "web-1", Ct))!.Value.Hold);
+        Assert.True(await Store.ReleaseAsync(Ns, "web-1", 43, Ct));
+        Assert.Equal(TaskHold.None, (await Store.GetWithHoldAsync(Ns, "web-1", Ct))!.Value.Hold);
+        Assert.False(await Store.ReleaseAsync(Ns, "ghost", 43, Ct));
+        Assert.True(await DeleteAsync(Ns, "web-1", expectedVersion: 1));
+    }
+
+    [Fact]
+    public async Task Should_let_either_a_hold_or_a_delete_that_expects_none_win_never_both()
+    {
+        for (var round = 0; round < 40; round++)
+        {
+            var id = $"race-{round}";
+            await CreateAsync(Samples.Container(Ns, id));
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var hold = Task.Run(async () => { await start.Task; return await Store.HoldAsync(Ns, id, 7, Ct); }, Ct);
+            var delete = Task.Run(async () => { await start.Task; return await DeleteAsync(Ns, id, 1); }, Ct);
+            start.SetResult();
+
+            var (held, deleted) = (await hold, await delete);
+            Assert.True((held is null) == deleted, $"round {round}: held {held is not null}, deleted {deleted}");
+        }
     }
 }

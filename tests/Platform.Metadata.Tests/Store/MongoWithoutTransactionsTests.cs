@@ -43,6 +43,6 @@ public class When_mongodb_writes_run_without_a_transaction
     [Fact]
     public async Task Should_issue_the_delete_of_a_delete()
     {
-        await Assert.ThrowsAsync<TimeoutException>(() => Store.DeleteAsync(Sample.Namespace, Sample.Id, 1, Event, Ct));
+        await Assert.ThrowsAsync<TimeoutException>(() => Store.DeleteAsync(Sample.Namespace, Sample.Id, 1, TaskHold.None, Event, Ct));
     }
 }

@@ -18,6 +18,7 @@ public sealed class InMemoryContainerStore : IContainerStore
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Namespace, string Id), Container> _containers = [];
     private readonly Dictionary<(string Namespace, string Id), long> _sequences = [];
+    private readonly Dictionary<(string Namespace, string Id), TaskHold> _holds = [];
     private readonly List<IPlatformEvent> _events = [];
 
     public int? LastListLimit { get; private set; }
@@ -83,14 +84,49 @@ public sealed class InMemoryContainerStore : IContainerStore
         }
     }
 
-    public Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken)
+    public Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent,
+        CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (!_containers.TryGetValue((@namespace, id), out var stored) || stored.Version != expectedVersion)
+            if (!_containers.TryGetValue((@namespace, id), out var stored) || stored.Version != expectedVersion
+                || _holds.GetValueOrDefault((@namespace, id)) != expectedHold)
                 return Task.FromResult(false);
             _containers.Remove((@namespace, id));
+            _holds.Remove((@namespace, id));
             Append(@namespace, id, makeEvent);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<(Container Container, TaskHold Hold)?> GetWithHoldAsync(string @namespace, string id, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<(Container, TaskHold)?>(_containers.TryGetValue((@namespace, id), out var c)
+                ? (c, _holds.GetValueOrDefault((@namespace, id)))
+                : null);
+        }
+    }
+
+    public Task<Container?> HoldAsync(string @namespace, string id, long generation, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_containers.TryGetValue((@namespace, id), out var c))
+                return Task.FromResult<Container?>(null);
+            _holds[(@namespace, id)] = new TaskHold(generation);
+            return Task.FromResult<Container?>(c);
+        }
+    }
+
+    public Task<bool> ReleaseAsync(string @namespace, string id, long generation, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_containers.ContainsKey((@namespace, id)) || _holds.GetValueOrDefault((@namespace, id)).Generation != generation)
+                return Task.FromResult(false);
+            _holds[(@namespace, id)] = TaskHold.None;
             return Task.FromResult(true);
         }
     }

@@ -31,11 +31,21 @@ public sealed class RacingStore(IContainerStore inner, int races) : IContainerSt
         return await inner.UpdateAsync(container, expectedVersion, makeEvent, cancellationToken);
     }
 
-    public async Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent,
+        CancellationToken cancellationToken)
     {
         await RaceAsync(@namespace, id, cancellationToken);
-        return await inner.DeleteAsync(@namespace, id, expectedVersion, makeEvent, cancellationToken);
+        return await inner.DeleteAsync(@namespace, id, expectedVersion, expectedHold, makeEvent, cancellationToken);
     }
+
+    public Task<(Container Container, TaskHold Hold)?> GetWithHoldAsync(string @namespace, string id, CancellationToken cancellationToken) =>
+        inner.GetWithHoldAsync(@namespace, id, cancellationToken);
+
+    public Task<Container?> HoldAsync(string @namespace, string id, long generation, CancellationToken cancellationToken) =>
+        inner.HoldAsync(@namespace, id, generation, cancellationToken);
+
+    public Task<bool> ReleaseAsync(string @namespace, string id, long generation, CancellationToken cancellationToken) =>
+        inner.ReleaseAsync(@namespace, id, generation, cancellationToken);
 
     private async Task RaceAsync(string @namespace, string id, CancellationToken cancellationToken)
     {

@@ -9,9 +9,10 @@ public sealed class ServiceHarness
 {
     /// <param name="wrap">Puts a decorator between the service and the store, e.g. one that races the service.</param>
     /// <param name="limits">Object limits other than the defaults.</param>
-    public ServiceHarness(Func<IContainerStore, IContainerStore>? wrap = null, Platform.Common.Limits.ObjectLimits? limits = null)
+    /// <param name="tasks">The task runner as the service sees it; default: no container has a task.</param>
+    public ServiceHarness(Func<IContainerStore, IContainerStore>? wrap = null, Platform.Common.Limits.ObjectLimits? limits = null, ITaskGuard? tasks = null)
     {
-        Service = new ContainerService(wrap is null ? Store : wrap(Store), new NoReferences(), new NoTasks(), NoCollaborators.Policy, Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerService>.Instance,
+        Service = new ContainerService(wrap is null ? Store : wrap(Store), new NoReferences(), tasks ?? new NoTasks(), NoCollaborators.Policy, Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ContainerService>.Instance,
             limits is null ? null : Microsoft.Extensions.Options.Options.Create(limits));
     }
 
