@@ -144,19 +144,12 @@ internal sealed class DirectRequests(IConnection connection, ClientRoutes routes
         }
     }
 
+    /// <summary>Stops sending; the channel closes with the connection, which the client closes next (one round trip for both).</summary>
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync();
-        try
-        {
-            _disposed = true;
-            if (_channel is not null)
-                await CloseQuietlyAsync(_channel);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        _disposed = true;
+        _gate.Release();
     }
 
     private sealed class Replies(IChannel channel, DirectRequests requests) : AsyncDefaultBasicConsumer(channel)
