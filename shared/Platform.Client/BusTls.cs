@@ -79,7 +79,7 @@ public sealed class BusTls
                 ssl.Certificate = ClientCertificate;
         });
 
-    /// <summary>The same TLS for a connection of RabbitMQ.Client's own (the client's command routes).</summary>
+    /// <summary>The same TLS for a connection of RabbitMQ.Client's own (the client's requests and routes).</summary>
     public void Apply(RabbitMQ.Client.ConnectionFactory factory) =>
         factory.Ssl = new RabbitMQ.Client.SslOption
         {

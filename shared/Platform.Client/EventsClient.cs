@@ -11,11 +11,11 @@ public sealed class EventsClient
     private static readonly MethodInfo AddHandlerMethod =
         typeof(EventsClient).GetMethod(nameof(AddHandler), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    private readonly IBus _bus;
+    private readonly EventBus _bus;
     private readonly ClientRoutes? _routes;
     private readonly PlatformClientOptions _options;
 
-    internal EventsClient(IBus bus, ClientRoutes? routes, PlatformClientOptions options)
+    internal EventsClient(EventBus bus, ClientRoutes? routes, PlatformClientOptions options)
     {
         _bus = bus;
         _routes = routes;
@@ -62,19 +62,20 @@ public sealed class EventsClient
                 AddHandlerMethod.MakeGenericMethod(type).Invoke(null, [e, handler]);
         }
 
+        var bus = await _bus.GetAsync(cancellationToken);
         if (_routes is null)
         {
             // A bus this client was given (a service host's, whose user may declare anything): MassTransit binds.
             var given = durableQueue is null
-                ? _bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), DefaultEndpointNameFormatter.Instance, e => Configure(e, bindHere: true))
-                : _bus.ConnectReceiveEndpoint(_options.EndpointPrefix + durableQueue, e => Configure(e, bindHere: true));
+                ? bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), DefaultEndpointNameFormatter.Instance, e => Configure(e, bindHere: true))
+                : bus.ConnectReceiveEndpoint(_options.EndpointPrefix + durableQueue, e => Configure(e, bindHere: true));
             await given.Ready.WaitAsync(cancellationToken);
             return new Subscription(given);
         }
 
         // Its own bus: a queue of its own name, bound below without declaring the event exchanges (see ClientRoutes).
         var queue = durableQueue is null ? ClientNames.Events(_routes.User) : ClientNames.Of(_routes.User) + _options.EndpointPrefix + durableQueue;
-        var handle = _bus.ConnectReceiveEndpoint(queue, e =>
+        var handle = bus.ConnectReceiveEndpoint(queue, e =>
         {
             if (e is IRabbitMqReceiveEndpointConfigurator rabbit)
             {

@@ -15,8 +15,8 @@ public static class ClientNames
     public static string Of(string user) => $"{Prefix}{Safe(user)}:";
 
     /// <summary>
-    /// The client's bus endpoint (a temporary queue and exchange of that name, where replies arrive): unique per
-    /// connection, removed by the broker when the client goes.
+    /// The bus endpoint of a client's event bus (a temporary queue and exchange of that name; its requests' replies come
+    /// on direct reply-to instead): unique per connection, removed by the broker when the client goes.
     /// </summary>
     public static string BusEndpoint(string user) => Of(user) + "bus-" + Guid.NewGuid().ToString("N");
 

@@ -11,19 +11,15 @@ namespace Platform.Client;
 /// delete; so a client sends through an exchange of its own (<see cref="ClientNames.Send"/>), bound here, once per
 /// process, to each command exchange it uses (the broker checks write on the command exchange then), and its event
 /// subscriptions are bound here to the event exchanges by namespace (checked against its topic permissions), where
-/// MassTransit would declare the event exchanges. One connection beside the bus's, opened on first use.
+/// MassTransit would declare the event exchanges. On a channel of the client's connection (which the client closes).
 /// </summary>
-internal sealed class ClientRoutes(Uri busUri, BusTls? tls = null) : IAsyncDisposable
+internal sealed class ClientRoutes(Uri busUri, IConnection connection) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly ConcurrentDictionary<string, Task> _routes = new(StringComparer.Ordinal);
-    private IConnection? _connection;
     private IChannel? _channel;
 
     public string User { get; } = BusIdentity.UserOf(busUri);
-
-    /// <summary>Where the client's bus sends commands; the routing key names the command's queue.</summary>
-    public Uri SendAddress => new($"exchange:{ClientNames.Send(User)}?type={ExchangeType.Direct}");
 
     /// <summary>
     /// Makes sure the send exchange reaches <paramref name="destination"/> (a command exchange, named as its queue).
@@ -86,10 +82,6 @@ internal sealed class ClientRoutes(Uri busUri, BusTls? tls = null) : IAsyncDispo
                 _ => PlatformException.Unavailable($"the broker failed to {what}: {e.Message}", e),
             };
         }
-        catch (BrokerUnreachableException e)
-        {
-            throw PlatformException.Unavailable($"cannot reach RabbitMQ at {busUri.Host}: {e.GetBaseException().Message}", e);
-        }
         finally
         {
             _lock.Release();
@@ -100,24 +92,17 @@ internal sealed class ClientRoutes(Uri busUri, BusTls? tls = null) : IAsyncDispo
     {
         if (_channel is { IsOpen: true })
             return _channel;
-        if (_connection is not { IsOpen: true })
-        {
-            if (_connection is not null)
-                await _connection.DisposeAsync();
-            var factory = new ConnectionFactory { Uri = busUri, ClientProvidedName = $"platform client routes ({User})" };
-            tls?.Apply(factory); // over amqps:// this connection verifies the broker as the bus's does
-            _connection = await factory.CreateConnectionAsync(cancellationToken);
-        }
-        _channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        // As MassTransit declares it from SendAddress (durable, not auto-deleted, no arguments), so either may come first.
+        _channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        // As MassTransit declares an exchange address (durable, not auto-deleted, no arguments), so that clients of
+        // earlier versions, which sent through it with MassTransit, and this one can both use it.
         await _channel.ExchangeDeclareAsync(ClientNames.Send(User), ExchangeType.Direct, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         return _channel;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Its channel closes with the client's connection.</summary>
+    public ValueTask DisposeAsync()
     {
-        if (_connection is not null)
-            await _connection.DisposeAsync();
         _lock.Dispose();
+        return ValueTask.CompletedTask;
     }
 }

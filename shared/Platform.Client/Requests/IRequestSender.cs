@@ -1,0 +1,18 @@
+namespace Platform.Client.Requests;
+
+/// <summary>
+/// How a <see cref="PlatformClient"/> sends a request and waits for its reply: over RabbitMQ.Client alone when it owns
+/// its connection (<see cref="DirectRequests"/>), or over a MassTransit bus it was given (<see cref="BusRequests"/>).
+/// Either returns the result or throws a <see cref="PlatformException"/>: the service's error reply with its kind, a
+/// fault as Internal, no reply within <paramref name="timeout"/> as Unavailable.
+/// </summary>
+internal interface IRequestSender : IAsyncDisposable
+{
+    /// <param name="queue">The service queue, for messages.</param>
+    /// <param name="destination">The queue with the services' prefix.</param>
+    /// <param name="cancellationToken">Cancelled by the caller (an <see cref="OperationCanceledException"/>), not by the timeout.</param>
+    Task<TResult> RequestAsync<TRequest, TResult>(string queue, string destination, TRequest request, TimeSpan timeout,
+        CancellationToken cancellationToken)
+        where TRequest : class
+        where TResult : class;
+}
