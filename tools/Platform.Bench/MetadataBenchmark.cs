@@ -75,7 +75,11 @@ public static class MetadataBenchmark
     {
         var configuration = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(platformd))!);
         var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(platformd)!, "..", "..", "..", "..", ".."));
-        return Path.Combine(root, "tools", "Platform.Cli", "bin", configuration, "net10.0", "platformctl.dll");
+        // What ./platformctl runs (a ReadyToRun publish, which ./build.sh bench refreshes first), else the plain build.
+        var published = Path.Combine(root, "tools", "Platform.Cli", "bin", "publish", "platformctl.dll");
+        return configuration == "Release" && File.Exists(published)
+            ? published
+            : Path.Combine(root, "tools", "Platform.Cli", "bin", configuration, "net10.0", "platformctl.dll");
     }
 
     /// <summary><c>--bus</c>, else $PLATFORM_BUS, else the file $PLATFORM_BUS_FILE names, else guest on the local broker.</summary>
