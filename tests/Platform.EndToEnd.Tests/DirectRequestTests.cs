@@ -106,6 +106,34 @@ public sealed class When_a_client_sends_requests_over_its_own_connection(When_a_
     }
 
     [Fact]
+    public async Task A_service_whose_exchange_exists_but_no_queue_is_bound_yet_is_Unavailable_at_once()
+    {
+        // As while a service starts: MassTransit has declared the exchange, not yet bound its queue. The request would
+        // be dropped as unroutable and waited for until the timeout; it comes back instead.
+        var prefix = $"unbound{Guid.NewGuid():N}"[..14] + "-";
+        var exchange = prefix + ContainerQueues.Get;
+        await using var broker = await new ConnectionFactory { Uri = Requirements.BusUri }.CreateConnectionAsync(Ct);
+        await using var channel = await broker.CreateChannelAsync(cancellationToken: Ct);
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: Ct);
+        try
+        {
+            var options = fixture.ClientOptions;
+            options.EndpointPrefix = prefix;
+            options.Timeout = TimeSpan.FromMinutes(5);
+            await using var client = await PlatformClient.ConnectAsync(options, Ct);
+
+            var unbound = await Assert.ThrowsAsync<PlatformException>(() => client.Containers.GetAsync("c", Namespace, Ct));
+
+            Assert.Equal(ErrorKind.Unavailable, unbound.Kind);
+            Assert.Contains($"no queue receives {exchange}", unbound.Message);
+        }
+        finally
+        {
+            await channel.ExchangeDeleteAsync(exchange, cancellationToken: CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task A_service_that_does_not_exist_is_Unavailable_without_waiting_for_the_timeout()
     {
         var options = fixture.ClientOptions;

@@ -85,7 +85,9 @@ internal sealed class DirectRequests(IConnection connection, ClientRoutes routes
         try
         {
             var channel = await ChannelAsync(cancellationToken);
-            await channel.BasicPublishAsync(_sendExchange, destination, mandatory: false, properties, body, cancellationToken);
+            // Mandatory: a request no queue receives (a service whose exchange exists but whose queue is not bound yet, as
+            // while it starts) comes back at once, instead of being dropped and waited for until the timeout.
+            await channel.BasicPublishAsync(_sendExchange, destination, mandatory: true, properties, body, cancellationToken);
         }
         finally
         {
@@ -107,6 +109,11 @@ internal sealed class DirectRequests(IConnection connection, ClientRoutes routes
             FailWaiting(reason);
             return Task.CompletedTask;
         };
+        channel.BasicReturnAsync += (_, returned) =>
+        {
+            Returned(returned.BasicProperties.CorrelationId, returned.RoutingKey, returned.ReplyText);
+            return Task.CompletedTask;
+        };
         // Before any publish: the broker accepts reply_to = amq.rabbitmq.reply-to only from a channel consuming it.
         await channel.BasicConsumeAsync(DirectReplyTo, autoAck: true, new Replies(channel, this), cancellationToken);
         _channel = channel;
@@ -118,6 +125,13 @@ internal sealed class DirectRequests(IConnection connection, ClientRoutes routes
         // A reply to a request that timed out finds no one waiting: dropped.
         if (properties.CorrelationId is { } id && _waiting.TryRemove(id, out var reply))
             reply.TrySetResult(body.ToArray());
+    }
+
+    private void Returned(string? correlationId, string destination, string reason)
+    {
+        if (correlationId is not null && _waiting.TryRemove(correlationId, out var reply))
+            reply.TrySetException(PlatformException.Unavailable(
+                $"no queue receives {destination} (the broker returned the request: {reason}); is platformd (or the service owning it) running?"));
     }
 
     private void FailWaiting(ShutdownEventArgs reason)
