@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.TaskRunner.Runtime.Conmon;
 
 namespace Platform.TaskRunner.Runtime;
 
@@ -12,6 +14,7 @@ public static class RuntimeServiceExtensions
     public static IServiceCollection AddConmonRuntime(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section)).ValidateDataAnnotations();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConmonRuntime>();
         services.AddSingleton<ITaskRuntime>(sp => sp.GetRequiredService<ConmonRuntime>());
         return services;

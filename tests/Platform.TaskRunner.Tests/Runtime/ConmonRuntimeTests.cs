@@ -6,6 +6,7 @@ using Platform.Contracts;
 using Platform.Contracts.Resources;
 using Platform.Testing;
 using Platform.TaskRunner.Runtime;
+using Platform.TaskRunner.Runtime.Conmon;
 using Xunit;
 
 namespace Platform.TaskRunner.Tests.Runtime;

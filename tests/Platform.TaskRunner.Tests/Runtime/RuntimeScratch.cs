@@ -6,6 +6,7 @@ using Platform.Contracts.Resources;
 using Platform.Hosting.Options;
 using Platform.Testing;
 using Platform.TaskRunner.Runtime;
+using Platform.TaskRunner.Runtime.Conmon;
 
 namespace Platform.TaskRunner.Tests.Runtime;
 
@@ -41,7 +42,8 @@ internal sealed class RuntimeScratch : IAsyncDisposable
         var runtime = new ConmonRuntime(
             Options.Create(new RuntimeOptions { Root = RuntimeRoot, ExitPollInterval = exitPollInterval ?? TimeSpan.FromMilliseconds(200) }),
             Options.Create(new StoreOptions { DataRoot = Path }),
-            NullLogger<ConmonRuntime>.Instance);
+            NullLogger<ConmonRuntime>.Instance,
+            TimeProvider.System);
         _runtimes.Add(runtime);
         return runtime;
     }

@@ -4,7 +4,7 @@ using Platform.Client.Images;
 using Platform.Client.Oci;
 using Platform.Common.Errors;
 
-namespace Platform.TaskRunner.Runtime;
+namespace Platform.TaskRunner.Runtime.Conmon;
 
 /// <summary>
 /// Resolves a user given by name in a spec (<c>process.user.username</c>: <c>app</c>, <c>app:wheel</c>, <c>1000</c>)

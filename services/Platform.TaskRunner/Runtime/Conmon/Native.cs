@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Platform.TaskRunner.Runtime;
+namespace Platform.TaskRunner.Runtime.Conmon;
 
 /// <summary>The libc calls the runtime needs that .NET does not expose: <c>mount</c>, <c>umount2</c>, <c>kill</c> and <c>fcntl</c>.</summary>
 internal static class Native
