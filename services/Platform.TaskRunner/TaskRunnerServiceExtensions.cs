@@ -32,11 +32,19 @@ public static class TaskRunnerServiceExtensions
         services.AddSingleton<TaskLocks>();
         services.AddSingleton<HeldRequests>();
         services.AddSingleton<ExitSignals>();
+        services.AddSingleton<WatchedProcesses>();
         services.AddSingleton<ExitWatch>();
         services.AddSingleton<TaskReferences>();
         services.AddSingleton<DefaultSeccompProfile>();
         services.AddSingleton<TaskPolicy>();
-        services.AddSingleton<TaskService>();
+        services.AddSingleton<TaskRemoval>();
+        services.AddSingleton<TaskExits>();
+        services.AddSingleton<TaskCreation>();
+        services.AddSingleton<TaskLifecycle>();
+        services.AddSingleton<TaskExecs>();
+        services.AddSingleton<TaskQueries>();
+        services.AddSingleton<TaskWaits>();
+        services.AddSingleton<TaskLogs>();
         services.AddSingleton<TaskReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());
 

@@ -115,7 +115,7 @@ public class PlatformFixture : IAsyncLifetime
         var store = services.GetService<ITaskStore>();
         if (store is null)
             return;
-        var tasks = services.GetRequiredService<TaskService>();
+        var tasks = services.GetRequiredService<TaskLifecycle>();
         foreach (var task in await store.ListAsync(null, CancellationToken.None))
         {
             try

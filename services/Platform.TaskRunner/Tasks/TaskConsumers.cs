@@ -5,10 +5,10 @@ using Platform.Hosting.Security;
 
 namespace Platform.TaskRunner.Tasks;
 
-// One consumer per message, each a thin adapter over TaskService: expected failures become error replies in the
+// One consumer per message, each a thin adapter over the use case's class: expected failures become error replies in the
 // pipeline (PlatformErrorFilter), unexpected ones are retried and then faulted to the _error queue.
 
-public sealed class CreateTaskConsumer(TaskService tasks) : IConsumer<CreateTask>
+public sealed class CreateTaskConsumer(TaskCreation tasks) : IConsumer<CreateTask>
 {
     public async Task Consume(ConsumeContext<CreateTask> context)
     {
@@ -18,31 +18,31 @@ public sealed class CreateTaskConsumer(TaskService tasks) : IConsumer<CreateTask
 }
 
 /// <summary>Internal: the metadata service, deleting a container that a task holds, asks whether the task lives.</summary>
-public sealed class CheckTaskHoldConsumer(TaskService tasks) : IConsumer<CheckTaskHold>
+public sealed class CheckTaskHoldConsumer(TaskLifecycle tasks) : IConsumer<CheckTaskHold>
 {
     public async Task Consume(ConsumeContext<CheckTaskHold> context) =>
         await context.ReplyAsync(new CheckTaskHoldResult { Task = await tasks.CheckHoldAsync(context.Message, context.CancellationToken) });
 }
 
-public sealed class StartTaskConsumer(TaskService tasks) : IConsumer<StartTask>
+public sealed class StartTaskConsumer(TaskLifecycle tasks) : IConsumer<StartTask>
 {
     public async Task Consume(ConsumeContext<StartTask> context) =>
         await context.ReplyAsync(new TaskResult { Task = await tasks.StartAsync(context.Message, context.CancellationToken) });
 }
 
-public sealed class KillTaskConsumer(TaskService tasks) : IConsumer<KillTask>
+public sealed class KillTaskConsumer(TaskLifecycle tasks) : IConsumer<KillTask>
 {
     public async Task Consume(ConsumeContext<KillTask> context) =>
         await context.ReplyAsync(new TaskResult { Task = await tasks.KillAsync(context.Message, context.CancellationToken) });
 }
 
-public sealed class DeleteTaskConsumer(TaskService tasks) : IConsumer<DeleteTask>
+public sealed class DeleteTaskConsumer(TaskLifecycle tasks) : IConsumer<DeleteTask>
 {
     public async Task Consume(ConsumeContext<DeleteTask> context) =>
         await context.ReplyAsync(await tasks.DeleteAsync(context.Message, context.CancellationToken));
 }
 
-public sealed class ExecProcessConsumer(TaskService tasks) : IConsumer<ExecProcess>
+public sealed class ExecProcessConsumer(TaskExecs tasks) : IConsumer<ExecProcess>
 {
     public async Task Consume(ConsumeContext<ExecProcess> context)
     {
@@ -51,37 +51,37 @@ public sealed class ExecProcessConsumer(TaskService tasks) : IConsumer<ExecProce
     }
 }
 
-public sealed class PauseTaskConsumer(TaskService tasks) : IConsumer<PauseTask>
+public sealed class PauseTaskConsumer(TaskLifecycle tasks) : IConsumer<PauseTask>
 {
     public async Task Consume(ConsumeContext<PauseTask> context) =>
         await context.ReplyAsync(new TaskResult { Task = await tasks.PauseAsync(context.Message, context.CancellationToken) });
 }
 
-public sealed class ResumeTaskConsumer(TaskService tasks) : IConsumer<ResumeTask>
+public sealed class ResumeTaskConsumer(TaskLifecycle tasks) : IConsumer<ResumeTask>
 {
     public async Task Consume(ConsumeContext<ResumeTask> context) =>
         await context.ReplyAsync(new TaskResult { Task = await tasks.ResumeAsync(context.Message, context.CancellationToken) });
 }
 
-public sealed class GetTaskConsumer(TaskService tasks) : IConsumer<GetTask>
+public sealed class GetTaskConsumer(TaskQueries tasks) : IConsumer<GetTask>
 {
     public async Task Consume(ConsumeContext<GetTask> context) =>
         await context.ReplyAsync(new TaskResult { Task = await tasks.GetAsync(context.Message, context.CancellationToken) });
 }
 
-public sealed class ListTasksConsumer(TaskService tasks) : IConsumer<ListTasks>
+public sealed class ListTasksConsumer(TaskQueries tasks) : IConsumer<ListTasks>
 {
     public async Task Consume(ConsumeContext<ListTasks> context) =>
         await context.ReplyAsync(new ListTasksResult { Tasks = await tasks.ListAsync(context.Message, context.CancellationToken) });
 }
 
-public sealed class ListPidsConsumer(TaskService tasks) : IConsumer<ListPids>
+public sealed class ListPidsConsumer(TaskQueries tasks) : IConsumer<ListPids>
 {
     public async Task Consume(ConsumeContext<ListPids> context) =>
         await context.ReplyAsync(new ListPidsResult { Processes = await tasks.ListPidsAsync(context.Message, context.CancellationToken) });
 }
 
-public sealed class WaitTaskConsumer(TaskService tasks, HeldRequests held) : IConsumer<WaitTask>
+public sealed class WaitTaskConsumer(TaskWaits tasks, HeldRequests held) : IConsumer<WaitTask>
 {
     public async Task Consume(ConsumeContext<WaitTask> context)
     {
@@ -90,12 +90,12 @@ public sealed class WaitTaskConsumer(TaskService tasks, HeldRequests held) : ICo
     }
 }
 
-public sealed class ReadTaskLogsConsumer(TaskService tasks, HeldRequests held) : IConsumer<ReadTaskLogs>
+public sealed class ReadTaskLogsConsumer(TaskLogs tasks, HeldRequests held) : IConsumer<ReadTaskLogs>
 {
     public async Task Consume(ConsumeContext<ReadTaskLogs> context)
     {
         // Only a read that may wait for output is held; an immediate read is like any query.
         using var slot = context.Message.WaitSeconds > 0 ? held.Enter(context.GetCaller(), "read logs") : null;
-        await context.ReplyAsync(await tasks.ReadLogsAsync(context.Message, context.CancellationToken));
+        await context.ReplyAsync(await tasks.ReadAsync(context.Message, context.CancellationToken));
     }
 }

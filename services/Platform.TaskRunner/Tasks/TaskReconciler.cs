@@ -17,7 +17,7 @@ namespace Platform.TaskRunner.Tasks;
 public sealed class TaskReconciler(
     ITaskStore store,
     ITaskRuntime runtime,
-    TaskService service,
+    TaskExits exits,
     TaskLocks locks,
     ExitWatch watch,
     IHostApplicationLifetime lifetime,
@@ -96,18 +96,18 @@ public sealed class TaskReconciler(
 
     private async Task ReconcileAsync(TaskRecord task, bool adopt, CancellationToken cancellationToken)
     {
-        var handle = TaskService.Handle(task);
+        var handle = TaskRules.Handle(task);
         if (task.Status == TaskState.Stopped)
         {
             // The exit was reported but the cleanup did not finish.
-            await service.HandleExitAsync(handle, null, new ProcessExit(task.ExitStatus, task.ExitedAt ?? clock.GetUtcNow()), cancellationToken);
+            await exits.ReportAsync(handle, null, new ProcessExit(task.ExitStatus, task.ExitedAt ?? clock.GetUtcNow()), cancellationToken);
             return;
         }
 
         foreach (var exec in task.Execs.Where(e => e.Status != TaskState.Stopped))
         {
             if (runtime.ReadExit(handle, exec.ExecId) is { } execExit)
-                await service.HandleExitAsync(handle, exec.ExecId, execExit, cancellationToken);
+                await exits.ReportAsync(handle, exec.ExecId, execExit, cancellationToken);
             else if (adopt)
                 watch.Watch(handle, exec.ExecId);
         }
@@ -115,7 +115,7 @@ public sealed class TaskReconciler(
         if (runtime.ReadExit(handle, null) is { } exit)
         {
             logger.LogInformation("Task {Namespace}/{ContainerId} exited while the runner was away", task.Namespace, task.ContainerId);
-            await service.HandleExitAsync(handle, null, exit, cancellationToken);
+            await exits.ReportAsync(handle, null, exit, cancellationToken);
         }
         else if (adopt)
         {

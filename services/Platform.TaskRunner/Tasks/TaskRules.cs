@@ -1,6 +1,7 @@
 using Platform.Common.Errors;
 using Platform.Common.Identifiers;
 using Platform.Contracts.Tasks;
+using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
 
 namespace Platform.TaskRunner.Tasks;
@@ -71,6 +72,9 @@ public static class TaskRules
         ExitedAt = r.ExitedAt,
         Execs = r.Execs.Select(e => new ExecProcessInfo { ExecId = e.ExecId, Pid = e.Pid, Status = e.Status, ExitStatus = e.ExitStatus, ExitedAt = e.ExitedAt }).ToList(),
     };
+
+    /// <summary>What the runtime needs to know of a task to act on it.</summary>
+    public static TaskHandle Handle(TaskRecord task) => new(task.Namespace, task.ContainerId, task.Runtime);
 
     public static TaskExit ToExit(ExitRecord e) => new()
     {

@@ -1,0 +1,35 @@
+using Platform.Common.Filters;
+using Platform.Contracts.Tasks;
+using Platform.TaskRunner.Runtime;
+using Platform.TaskRunner.Store;
+
+namespace Platform.TaskRunner.Tasks;
+
+/// <summary>GetTask, ListTasks and ListPids: reads, no lock.</summary>
+public sealed class TaskQueries(ITaskStore store, ITaskRuntime runtime)
+{
+    public async Task<TaskInfo> GetAsync(GetTask request, CancellationToken cancellationToken)
+    {
+        var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
+        return TaskRules.ToInfo(await store.GetRequiredAsync(ns, id, cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<TaskInfo>> ListAsync(ListTasks request, CancellationToken cancellationToken)
+    {
+        var ns = TaskRules.NamespaceOf(request.Namespace);
+        var filters = FilterSet.Parse(request.Filters);
+        var tasks = await store.ListAsync(ns, cancellationToken);
+        return tasks.Where(t => filters.Match(new TaskFields(t))).Select(TaskRules.ToInfo).ToList();
+    }
+
+    public async Task<IReadOnlyList<ProcessInfo>> ListPidsAsync(ListPids request, CancellationToken cancellationToken)
+    {
+        var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
+        var task = await store.GetRequiredAsync(ns, id, cancellationToken);
+        if (task.Status == TaskState.Stopped)
+            throw TaskRules.Illegal(task, "list the processes of");
+        var pids = await runtime.ListPidsAsync(TaskRules.Handle(task), cancellationToken);
+        var execs = task.Execs.Where(e => e.Status == TaskState.Running).ToDictionary(e => e.Pid, e => e.ExecId);
+        return pids.Select(p => new ProcessInfo { Pid = p, ExecId = execs.GetValueOrDefault(p) }).ToList();
+    }
+}
