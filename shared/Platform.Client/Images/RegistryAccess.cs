@@ -31,7 +31,7 @@ public abstract record RegistryAccessOptions
 }
 
 /// <summary>Opens registry clients for pull and push, and turns registry failures into the platform's error kinds.</summary>
-internal static class RegistryAccess
+public static class RegistryAccess
 {
     public static RegistryClient Open(string host, RegistryAccessOptions options)
     {
@@ -45,6 +45,13 @@ internal static class RegistryAccess
             registryOptions.Timeout = timeout;
         return new RegistryClient(host, registryOptions);
     }
+
+    /// <summary>
+    /// The credentials a request to <paramref name="host"/> should carry, looked up here, on the client: the options' own, else
+    /// the credential source's (docker's config by default), else none. A server-side pull sends them in its command.
+    /// </summary>
+    public static RegistryCredentials? CredentialsFor(string host, RegistryAccessOptions options) =>
+        options.Credentials ?? (options.CredentialSource ?? DockerConfig()).Find(host);
 
     /// <summary>
     /// The platform's kind for a registry failure, keeping the registry's message (which names the registry and what was
