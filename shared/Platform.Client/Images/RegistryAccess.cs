@@ -23,7 +23,10 @@ public abstract record RegistryAccessOptions
     /// </summary>
     public IRegistryCredentialSource? CredentialSource { get; init; }
 
-    /// <summary>Optional. How long one registry request may wait for its answer's headers. Default 30 s.</summary>
+    /// <summary>
+    /// Optional. How long one registry request of this client may wait for its answer's headers. Default 30 s. Push only: a
+    /// pull's requests are made by the resource GC service, bounded by its <c>ResourceGc:Pull:RequestTimeout</c>.
+    /// </summary>
     public TimeSpan? RequestTimeout { get; init; }
 
     /// <summary>Optional. The namespace; the client's when null.</summary>
