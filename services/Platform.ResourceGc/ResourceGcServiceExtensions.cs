@@ -13,6 +13,7 @@ using Platform.ResourceGc.Collection;
 using Platform.ResourceGc.Content;
 using Platform.ResourceGc.Import;
 using Platform.ResourceGc.Leases;
+using Platform.ResourceGc.Pull;
 using Platform.ResourceGc.References;
 using Platform.ResourceGc.Snapshots;
 using Platform.ResourceGc.Store;
@@ -28,6 +29,10 @@ public static class ResourceGcServiceExtensions
         services.AddOptions<ResourceGcOptions>().Bind(configuration.GetSection(ResourceGcOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => o.PassInterval > TimeSpan.Zero, "ResourceGc:PassInterval must be positive")
+            .ValidateOnStart();
+        services.AddOptions<PullOptions>().Bind(configuration.GetSection(PullOptions.Section))
+            .Validate(o => o.RequestTimeout > TimeSpan.Zero, "ResourceGc:Pull:RequestTimeout must be positive")
+            .Validate(o => o.Parallelism > 0, "ResourceGc:Pull:Parallelism must be positive")
             .ValidateOnStart();
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton(TimeProvider.System);
@@ -53,6 +58,8 @@ public static class ResourceGcServiceExtensions
         services.AddSingleton<ReferenceService>();
         services.AddSingleton<Collector>();
         services.AddSingleton<Unpack.ImageUnpacker>();
+        services.AddSingleton<RegistryPolicy>();
+        services.AddSingleton<ImageFetcher>();
         services.TryAddSingleton<IOwnerDirectory, BusOwnerDirectory>();
         services.AddHostedService<PeriodicCollection>();
         return services;
@@ -90,6 +97,7 @@ public static class ResourceGcServiceExtensions
         .Add<AddReferenceConsumer, AddReference>()
         .Add<RemoveReferenceConsumer, RemoveReference>()
         .Add<Unpack.UnpackImageConsumer, UnpackImage>()
+        .Add<FetchImageConsumer, FetchImage>()
         .Add<CollectGarbageConsumer, CollectGarbage>()
         .Add<ExplainResourceConsumer, ExplainResource>()
         .Add<ContainerDeletedConsumer>(ResourceQueues.Events)

@@ -139,6 +139,15 @@ public sealed class ImagesClient(PlatformClient client)
     }
 
     /// <summary>
+    /// Has the resource GC service fetch an image from its registry straight into the content store, under the request's
+    /// lease (see <see cref="FetchImage"/>). The service may take as long as the registry does: the request may be held up to
+    /// <paramref name="held"/> beyond the client's timeout.
+    /// </summary>
+    public Task<FetchImageResult> FetchAsync(FetchImage request, TimeSpan held, CancellationToken cancellationToken = default) =>
+        client.RequestAsync<FetchImage, FetchImageResult>(QueueNames.Of<FetchImage>(), request with { Namespace = client.Namespace(request.Namespace) },
+            held, cancellationToken);
+
+    /// <summary>
     /// Unpacks the image whose target is <paramref name="digest"/> into snapshots (the resource GC service reuses what
     /// exists): the reply names the chain to prepare a container's rootfs from.
     /// </summary>

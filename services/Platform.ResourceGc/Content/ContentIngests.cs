@@ -91,6 +91,53 @@ public sealed class ContentIngests(ContentBlobs blobs, ILogger<ContentIngests> l
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// Fills the data file from its current length to the expected size with what <paramref name="open"/> gives from that
+    /// offset, hashing the bytes already there first and the new ones as they are written; flushed to disk once at the end
+    /// (a crash before then loses at worst bytes the digest check at commit would refuse). InvalidArgument when the source
+    /// ends early or runs past the size. Returns the bytes written and the whole file's sha256.
+    /// </summary>
+    public static async Task<(long Written, string Digest)> FillAsync(Files files, IngestMeta meta, Func<long, CancellationToken, Task<Stream>> open,
+        CancellationToken ct)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        try
+        {
+            var offset = Offset(files);
+            if (offset > meta.Size)
+                throw PlatformException.InvalidArgument($"ingest {meta.Ref}: holds {offset} bytes, more than the expected size of {meta.Size} bytes");
+            await using (var prefix = File.OpenRead(files.Data))
+            {
+                for (int read; (read = await prefix.ReadAsync(buffer, ct)) > 0;)
+                    hash.AppendData(buffer, 0, read);
+            }
+            long written = 0;
+            if (offset < meta.Size)
+            {
+                await using var source = await open(offset, ct);
+                await using var data = new FileStream(files.Data, Options(FileMode.Append));
+                for (int read; (read = await source.ReadAsync(buffer, ct)) > 0;)
+                {
+                    if (offset + written + read > meta.Size)
+                        throw PlatformException.InvalidArgument($"ingest {meta.Ref}: the source sent more than the expected size of {meta.Size} bytes");
+                    await data.WriteAsync(buffer.AsMemory(0, read), ct);
+                    hash.AppendData(buffer, 0, read);
+                    written += read;
+                }
+                await data.FlushAsync(ct);
+                data.Flush(flushToDisk: true);
+            }
+            if (offset + written != meta.Size)
+                throw PlatformException.InvalidArgument($"ingest {meta.Ref}: size mismatch: expected {meta.Size} bytes, the source ended at {offset + written}");
+            return (written, ContentRules.DigestPrefix + Convert.ToHexStringLower(hash.GetHashAndReset()));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>The sha256 of the data file, as <c>sha256:HEX</c>.</summary>
     public static async Task<string> HashAsync(Files files, CancellationToken ct)
     {

@@ -134,28 +134,81 @@ public sealed class ContentWriter(
                 ingests.Remove(files);
                 throw PlatformException.InvalidArgument($"ingest {reference}: digest mismatch: expected {meta.Digest}, got {actual}; the ingest was discarded");
             }
-            var now = clock.GetUtcNow();
-            var record = new ContentRecord(ns, meta.Digest, meta.Size, labelsOverride ?? meta.Labels, now, now);
+            return (await PlaceAsync(files, meta, labelsOverride ?? meta.Labels, ct)).ToContract();
+        }, ct);
+    }
+
+    /// <summary>
+    /// Writes a blob this service fetches itself (a registry pull), with no bus in the byte path: begins or resumes the
+    /// ingest (Exists when the namespace, or another namespace's verified file, has the digest: nothing is read), streams
+    /// what the ingest lacks from <paramref name="open"/> (given the offset to start at) straight into its data file,
+    /// hashing as it goes, and commits exactly as <see cref="CommitAsync"/> does once size and sha256 match. A mismatch,
+    /// or any failure <paramref name="resumable"/> does not accept, removes the ingest: nothing is left. A resumable one
+    /// (a broken connection) keeps what arrived, so the next fetch continues from there. The ingest's lock is held while
+    /// the bytes flow: two fetches of one ref take turns, and the second finds the blob committed.
+    /// </summary>
+    /// <returns>The record, and how many bytes came from <paramref name="open"/> now.</returns>
+    public async Task<(ContentRecord Record, long Fetched)> WriteFromAsync(BeginContentIngest request, Func<long, CancellationToken, Task<Stream>> open,
+        Func<Exception, bool> resumable, CancellationToken ct)
+    {
+        var begun = await BeginAsync(request, ct);
+        var ns = SnapshotRules.Namespace(request.Namespace);
+        var digest = ContentRules.Digest(request.Digest);
+        var leaseId = string.IsNullOrEmpty(request.LeaseId) ? null : request.LeaseId;
+        if (begun.Exists)
+            return (await store.GetContentAsync(ns, digest, ct) ?? throw ResourceErrors.ContentNotFound(ns, digest), 0);
+        return await ingests.WithLockAsync(ns, begun.Ref, async files =>
+        {
+            if (await ContentIngests.ReadMetaAsync(files, ct) is not { } meta)
+            {
+                // Another writer of this ref committed it while this one waited for the lock.
+                var done = await store.GetContentAsync(ns, digest, ct) ?? throw IngestNotFound(ns, begun.Ref);
+                if (leaseId is not null)
+                    await store.ChangeLeaseResourceAsync(ns, leaseId, ResourceSpaces.Content, digest, add: true, ct);
+                return (done, 0L);
+            }
+            long fetched;
             try
             {
-                var (stored, created) = await blobs.WithLockAsync(meta.Digest, async () =>
-                {
-                    var path = blobs.PathOf(meta.Digest);
-                    if (File.Exists(path))
-                        File.Delete(files.Data); // the same verified bytes are already there
-                    else
-                        File.Move(files.Data, path);
-                    return await InsertOrForgetAsync(record, meta.LeaseId, ct);
-                }, ct);
-                if (created)
-                    logger.LogInformation("Content {Digest} ({Size} bytes) committed in namespace {Namespace}", meta.Digest, meta.Size, ns);
-                return stored.ToContract();
+                string actual;
+                (fetched, actual) = await ContentIngests.FillAsync(files, meta, open, ct);
+                if (actual != meta.Digest)
+                    throw PlatformException.InvalidArgument($"ingest {meta.Ref}: digest mismatch: expected {meta.Digest}, got {actual}; the ingest was discarded");
             }
-            finally
+            catch (Exception e)
             {
-                ingests.Remove(files);
+                if (!resumable(e) || ContentIngests.Offset(files) == 0)
+                    ingests.Remove(files);
+                throw;
             }
+            return (await PlaceAsync(files, meta, meta.Labels, ct), fetched);
         }, ct);
+    }
+
+    /// <summary>Moves a verified ingest's data into place as the blob and records it; the ingest is gone afterwards (caller holds its lock).</summary>
+    private async Task<ContentRecord> PlaceAsync(ContentIngests.Files files, IngestMeta meta, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var record = new ContentRecord(meta.Namespace, meta.Digest, meta.Size, labels, now, now);
+        try
+        {
+            var (stored, created) = await blobs.WithLockAsync(meta.Digest, async () =>
+            {
+                var path = blobs.PathOf(meta.Digest);
+                if (File.Exists(path))
+                    File.Delete(files.Data); // the same verified bytes are already there
+                else
+                    File.Move(files.Data, path);
+                return await InsertOrForgetAsync(record, meta.LeaseId, ct);
+            }, ct);
+            if (created)
+                logger.LogInformation("Content {Digest} ({Size} bytes) committed in namespace {Namespace}", meta.Digest, meta.Size, meta.Namespace);
+            return stored;
+        }
+        finally
+        {
+            ingests.Remove(files);
+        }
     }
 
     public async Task<ContentIngestStatus> AbortAsync(AbortContentIngest request, CancellationToken ct)

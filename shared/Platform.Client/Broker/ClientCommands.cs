@@ -29,7 +29,7 @@ public static class ClientCommands
         typeof(BeginContentIngest), typeof(ContentIngestChunk), typeof(CommitContentIngest), typeof(AbortContentIngest),
         typeof(GetContentInfo), typeof(ListContent), typeof(ReadContent), typeof(DeleteContent), typeof(UpdateContent),
         typeof(CreateLease), typeof(DeleteLease), typeof(ListLeases), typeof(AddLeaseResource), typeof(RemoveLeaseResource), typeof(ListLeaseResources),
-        typeof(UnpackImage), typeof(CollectGarbage), typeof(ExplainResource),
+        typeof(UnpackImage), typeof(FetchImage), typeof(CollectGarbage), typeof(ExplainResource),
         // Task runner.
         typeof(CreateTask), typeof(StartTask), typeof(KillTask), typeof(DeleteTask), typeof(ExecProcess), typeof(PauseTask), typeof(ResumeTask),
         typeof(GetTask), typeof(ListTasks), typeof(ListPids), typeof(WaitTask), typeof(ReadTaskLogs),

@@ -23,7 +23,10 @@ public abstract record RegistryAccessOptions
     /// </summary>
     public IRegistryCredentialSource? CredentialSource { get; init; }
 
-    /// <summary>Optional. How long one registry request may wait for its answer's headers. Default 30 s.</summary>
+    /// <summary>
+    /// Optional. How long one registry request of this client may wait for its answer's headers. Default 30 s. Push only: a
+    /// pull's requests are made by the resource GC service, bounded by its <c>ResourceGc:Pull:RequestTimeout</c>.
+    /// </summary>
     public TimeSpan? RequestTimeout { get; init; }
 
     /// <summary>Optional. The namespace; the client's when null.</summary>
@@ -31,7 +34,7 @@ public abstract record RegistryAccessOptions
 }
 
 /// <summary>Opens registry clients for pull and push, and turns registry failures into the platform's error kinds.</summary>
-internal static class RegistryAccess
+public static class RegistryAccess
 {
     public static RegistryClient Open(string host, RegistryAccessOptions options)
     {
@@ -45,6 +48,13 @@ internal static class RegistryAccess
             registryOptions.Timeout = timeout;
         return new RegistryClient(host, registryOptions);
     }
+
+    /// <summary>
+    /// The credentials a request to <paramref name="host"/> should carry, looked up here, on the client: the options' own, else
+    /// the credential source's (docker's config by default), else none. A server-side pull sends them in its command.
+    /// </summary>
+    public static RegistryCredentials? CredentialsFor(string host, RegistryAccessOptions options) =>
+        options.Credentials ?? (options.CredentialSource ?? DockerConfig()).Find(host);
 
     /// <summary>
     /// The platform's kind for a registry failure, keeping the registry's message (which names the registry and what was

@@ -47,6 +47,13 @@ public sealed class RecordingProxy : IAsyncDisposable
 
     public void Clear() => _requests.Clear();
 
+    /// <summary>
+    /// Optional. Bytes to change on their way from the registry: every occurrence of <c>Find</c> within one read is replaced by
+    /// <c>Replace</c> (same length), as a registry that serves a tampered blob would. Repeat the marker in the content so a
+    /// read boundary splitting one occurrence doesn't matter.
+    /// </summary>
+    public (byte[] Find, byte[] Replace)? Tamper { get; set; }
+
     private async Task AcceptAsync()
     {
         try
@@ -132,7 +139,21 @@ public sealed class RecordingProxy : IAsyncDisposable
     {
         try
         {
-            await from.CopyToAsync(to, _stop.Token);
+            var buffer = new byte[65536];
+            int read;
+            while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+            {
+                if (Tamper is var (find, replace))
+                {
+                    for (var at = buffer.AsSpan(0, read).IndexOf(find); at >= 0;)
+                    {
+                        replace.CopyTo(buffer.AsSpan(at));
+                        var next = buffer.AsSpan(at + find.Length, read - at - find.Length).IndexOf(find);
+                        at = next < 0 ? -1 : at + find.Length + next;
+                    }
+                }
+                await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+            }
         }
         catch (Exception)
         {

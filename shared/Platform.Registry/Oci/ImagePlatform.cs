@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
-using Platform.Common.Errors;
 
 namespace Platform.Client.Images;
 
@@ -30,20 +29,22 @@ public sealed record ImagePlatform
     public static ImagePlatform Host { get; } = DetectHost();
 
     /// <summary>
-    /// Parses <c>os/arch[/variant]</c> (or <c>arch</c> alone, meaning the host's OS); InvalidArgument otherwise.
+    /// Parses <c>os/arch[/variant]</c> (or <c>arch</c> alone, meaning the host's OS); false otherwise. (The client library's
+    /// <c>ImagePlatform.Parse</c>, which throws InvalidArgument, is built on this: this assembly knows no error kinds.)
     /// </summary>
-    public static ImagePlatform Parse(string text)
+    public static bool TryParse(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ImagePlatform? platform)
     {
+        platform = null;
         var parts = (text ?? "").Trim().Split('/');
         if (parts.Length > 3 || parts.Any(p => p.Length == 0))
-            throw PlatformException.InvalidArgument($"platform \"{text}\" is not of the form os/architecture[/variant]");
-        var platform = parts.Length switch
+            return false;
+        platform = (parts.Length switch
         {
             1 => new ImagePlatform { Os = Host.Os, Architecture = parts[0] },
             2 => new ImagePlatform { Os = parts[0], Architecture = parts[1] },
             _ => new ImagePlatform { Os = parts[0], Architecture = parts[1], Variant = parts[2] },
-        };
-        return platform.Normalize();
+        }).Normalize();
+        return true;
     }
 
     /// <summary>Lower-case names, containerd's architecture aliases, and the default variants made explicit.</summary>
