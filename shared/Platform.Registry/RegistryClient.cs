@@ -112,7 +112,19 @@ public sealed class RegistryClient : IDisposable
     /// and with an offset, only the size is checked: the digest is for the caller to check (the content store on commit).
     /// </summary>
     public Task<Stream> OpenBlobAsync(string repository, Descriptor descriptor, long offset, IncrementalHash? hashOfPrefix,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        OpenBlobAsync(repository, descriptor, offset, hashOfPrefix, hashHere: hashOfPrefix is null && offset == 0, cancellationToken);
+
+    /// <summary>
+    /// The blob's content from byte <paramref name="offset"/> on with only its size checked: for a caller that hashes what
+    /// it reads anyway and checks the digest itself (the content store, as it writes an ingest), so the bytes are not
+    /// hashed twice. Anyone else wants <see cref="OpenBlobAsync(string, Descriptor, CancellationToken)"/>.
+    /// </summary>
+    public Task<Stream> OpenBlobForDigestingCallerAsync(string repository, Descriptor descriptor, long offset, CancellationToken cancellationToken = default) =>
+        OpenBlobAsync(repository, descriptor, offset, null, hashHere: false, cancellationToken);
+
+    private Task<Stream> OpenBlobAsync(string repository, Descriptor descriptor, long offset, IncrementalHash? hashOfPrefix, bool hashHere,
+        CancellationToken cancellationToken)
     {
         repository = Repository(repository);
         References.CheckDescriptor(descriptor);
@@ -120,7 +132,7 @@ public sealed class RegistryClient : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, descriptor.Size);
         if (hashOfPrefix is not null && hashOfPrefix.AlgorithmName != HashAlgorithmName.SHA256)
             throw new ArgumentException("The hash must be SHA-256.", nameof(hashOfPrefix));
-        var ownsHash = hashOfPrefix is null && offset == 0;
+        var ownsHash = hashHere;
         var hash = ownsHash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : hashOfPrefix;
         var what = $"blob {descriptor.Digest} of {repository}";
         if (offset == descriptor.Size)

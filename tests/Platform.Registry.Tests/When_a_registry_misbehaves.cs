@@ -29,6 +29,23 @@ public sealed class When_a_registry_misbehaves
     }
 
     [Fact]
+    public async Task Should_leave_the_digest_to_a_caller_that_hashes_and_still_check_the_size()
+    {
+        var tampered = (byte[])Image.Layer.Clone();
+        tampered[^5] ^= 0xff;
+        using var fake = new FakeRegistry(c => FakeRegistry.RespondAsync(c, 200, c.Request.Url!.AbsolutePath.Contains("short") ? tampered[..^1] : tampered));
+        using var client = fake.Client();
+
+        // The content store hashes what it writes and refuses a wrong digest itself: the stream hands the bytes over as they came.
+        var read = await When_pulling_from_a_real_registry.ReadAllAsync(await client.OpenBlobForDigestingCallerAsync("r", Image.LayerDescriptor, 0, Ct));
+        Assert.Equal(tampered, read);
+
+        var e = await Assert.ThrowsAsync<RegistryException>(async () =>
+            await When_pulling_from_a_real_registry.ReadAllAsync(await client.OpenBlobForDigestingCallerAsync("short", Image.LayerDescriptor, 0, Ct)));
+        Assert.Equal(RegistryErrorKind.InvalidResponse, e.Kind);
+    }
+
+    [Fact]
     public async Task Should_detect_a_blob_shorter_than_its_descriptor()
     {
         using var fake = new FakeRegistry(c => FakeRegistry.RespondAsync(c, 200, Image.Layer[..^1]));

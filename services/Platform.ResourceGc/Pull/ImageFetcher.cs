@@ -88,7 +88,7 @@ public sealed class ImageFetcher(
         var labels = blob.Bytes is { } json ? ImageGcLabels.For(d, json) : new Dictionary<string, string>();
         Func<long, CancellationToken, Task<Stream>> open = blob.Bytes is { } bytes
             ? (offset, _) => Task.FromResult<Stream>(new MemoryStream(bytes, (int)offset, bytes.Length - (int)offset, writable: false))
-            : (offset, token) => registry.OpenBlobAsync(repository, d, offset, null, token);
+            : (offset, token) => registry.OpenBlobForDigestingCallerAsync(repository, d, offset, token); // the ingest hashes and checks it
         var (stored, fetched) = await writer.WriteFromAsync(new BeginContentIngest
         {
             Namespace = ns, Ref = "pull-" + d.Digest, Size = d.Size, Digest = d.Digest, Labels = labels, LeaseId = leaseId,
