@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Platform.Hosting;
 using Platform.ResourceGc.Drivers;
 using Platform.Common.Errors;
 
@@ -27,7 +28,8 @@ public sealed class ContentIngests(ContentBlobs blobs, ILogger<ContentIngests> l
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    // Per ingest: a server-side fetch holds its ingest's lock for the whole download, which must not hold up others.
+    private readonly KeyedLocks<string> _locks = new();
 
     /// <summary>An ingest's folder, data and metadata files.</summary>
     public sealed record Files(string Folder)
@@ -43,16 +45,8 @@ public sealed class ContentIngests(ContentBlobs blobs, ILogger<ContentIngests> l
     public async Task<T> WithLockAsync<T>(string ns, string reference, Func<Files, Task<T>> action, CancellationToken ct)
     {
         var files = FilesOf(ns, reference);
-        var gate = _locks[(StringComparer.Ordinal.GetHashCode(files.Folder) & int.MaxValue) % _locks.Length];
-        await gate.WaitAsync(ct);
-        try
-        {
+        using (await _locks.LockAsync(files.Folder, ct))
             return await action(files);
-        }
-        finally
-        {
-            gate.Release();
-        }
     }
 
     /// <summary>The ingest's metadata, or null when there is none (never begun, committed, aborted or swept).</summary>
