@@ -66,13 +66,10 @@ internal sealed class DirectEvents(IConnection connection, ClientRoutes routes, 
                 {
                     await routes.DeclareEventsAsync(queue, temporary, routingKeys, _stopping.Token);
                 }
-                catch (Exception) when (_stopping.IsCancellationRequested)
+                catch (Exception)
                 {
-                    // Disposed meanwhile.
-                }
-                catch (Common.Errors.PlatformException)
-                {
-                    // Refused (a namespace revoked meanwhile) or lost again: the next recovery tries again.
+                    // Disposed meanwhile, refused (a namespace revoked meanwhile), or the connection lost again: the
+                    // next recovery tries again.
                 }
             });
             return Task.CompletedTask;
