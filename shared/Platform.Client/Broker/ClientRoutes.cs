@@ -47,13 +47,14 @@ internal sealed class ClientRoutes(Uri busUri, IConnection connection) : IAsyncD
     /// <summary>
     /// Declares event subscription queue <paramref name="queue"/> (one of the client's names) and binds it to every event
     /// exchange with each of <paramref name="routingKeys"/> (namespaces, or <c>#</c>). A <paramref name="temporary"/>
-    /// queue is the connection's own (exclusive) and goes with its consumer; any other is durable. Done again after the
-    /// connection was recovered: both are idempotent.
+    /// queue goes with its consumer (auto-delete). Never exclusive: a revoke unbinds it through the management API,
+    /// which an exclusive queue refuses; and durable, as RabbitMQ deprecates transient queues that are not exclusive.
+    /// Done again after the connection was recovered: both are idempotent.
     /// </summary>
     public Task DeclareEventsAsync(string queue, bool temporary, IReadOnlyCollection<string> routingKeys, CancellationToken cancellationToken) =>
         RunAsync(async channel =>
         {
-            await channel.QueueDeclareAsync(queue, durable: !temporary, exclusive: temporary, autoDelete: temporary, cancellationToken: cancellationToken);
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: temporary, cancellationToken: cancellationToken);
             foreach (var key in routingKeys)
             {
                 foreach (var exchange in EventTopology.Exchanges)

@@ -8,7 +8,7 @@ namespace Platform.Client;
 
 /// <summary>
 /// Subscriptions on the client's own connection, without MassTransit: a queue of the client's names
-/// (<see cref="ClientNames.Events"/>, exclusive to the connection; or a durable one), bound to the event exchanges the
+/// (<see cref="ClientNames.Events"/>, deleted with its consumer; or a lasting one), bound to the event exchanges the
 /// services publish to (<see cref="EventTopology"/>) by <see cref="ClientRoutes"/>, consumed on a channel of its own,
 /// each delivery read from MassTransit's envelope (<see cref="Envelope.ReadEvent"/>).
 /// </summary>
