@@ -842,7 +842,7 @@ cmd_bench() {
     ensure_rabbitmq
     build_solution || exit 1
     [[ -f "$BENCH_DLL" ]] || die "no $BENCH_DLL after the build"
-    # The CLI figures time what ./platformctl runs: its ReadyToRun publish, brought up to date here.
+    # The CLI figures time what ./platformctl runs (its Native AOT publish, else ReadyToRun), brought up to date here.
     "$ROOT/platformctl" --version >/dev/null || die "./platformctl could not be published"
     # After './build.sh up' guest is gone: the bench acts as the administrator unless told otherwise.
     if [[ -z "${PLATFORM_BUS:-}" && -z "${PLATFORM_BUS_FILE:-}" && -r "$RUN/admin.bus" ]]; then

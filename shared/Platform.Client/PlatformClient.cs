@@ -14,22 +14,20 @@ namespace Platform.Client;
 public sealed class PlatformClient : IAsyncDisposable
 {
     private readonly IRequestSender _requests;
-    private readonly EventBus _eventBus;
     private readonly ClientRoutes? _routes;
     private readonly IConnection? _connection;
 
     /// <summary>Uses a bus the caller owns (a service host, a test harness).</summary>
     public PlatformClient(IBus bus, PlatformClientOptions? options = null)
-        : this(new BusRequests(bus), null, null, EventBus.Given(bus, options ??= new PlatformClientOptions()), options)
+        : this(new BusRequests(bus), null, null, new BusEvents(bus, options ??= new PlatformClientOptions()), options)
     {
     }
 
-    private PlatformClient(IRequestSender requests, IConnection? connection, ClientRoutes? routes, EventBus eventBus, PlatformClientOptions options)
+    private PlatformClient(IRequestSender requests, IConnection? connection, ClientRoutes? routes, IEventSource events, PlatformClientOptions options)
     {
         _requests = requests;
         _connection = connection;
         _routes = routes;
-        _eventBus = eventBus;
         Options = options;
         Containers = new ContainersClient(this);
         Images = new ImagesClient(this);
@@ -39,7 +37,7 @@ public sealed class PlatformClient : IAsyncDisposable
         Gc = new GcClient(this);
         Tasks = new TasksClient(this);
         Users = new UsersClient(this);
-        Events = new EventsClient(eventBus, routes, options);
+        Events = new EventsClient(events);
     }
 
     public PlatformClientOptions Options { get; }
@@ -63,7 +61,7 @@ public sealed class PlatformClient : IAsyncDisposable
     public UsersClient Users { get; }
 
     /// <summary>
-    /// Connects to the broker: one AMQP connection, no MassTransit bus (one starts only for event subscriptions).
+    /// Connects to the broker: one AMQP connection, no MassTransit bus, for requests and event subscriptions alike.
     /// Unavailable when the broker can't be reached in time. Everything it declares is named <c>client:USER:…</c>
     /// (<see cref="ClientNames"/>): its commands go out through an exchange of its own and its replies come back on
     /// RabbitMQ's direct reply-to, so a user needs no rights on the services' queues beyond writing the commands it may
@@ -89,7 +87,7 @@ public sealed class PlatformClient : IAsyncDisposable
         }
         var connection = await BrokerConnection.OpenAsync(options, tls, cancellationToken);
         var routes = new ClientRoutes(options.BusUri, connection);
-        return new PlatformClient(new DirectRequests(connection, routes), connection, routes, EventBus.Own(options, tls), options);
+        return new PlatformClient(new DirectRequests(connection, routes), connection, routes, new DirectEvents(connection, routes, options), options);
     }
 
     internal string Namespace(string? requested) => string.IsNullOrEmpty(requested) ? Options.Namespace : requested;
@@ -111,7 +109,6 @@ public sealed class PlatformClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _eventBus.DisposeAsync();
         await _requests.DisposeAsync();
         if (_routes is not null)
             await _routes.DisposeAsync();

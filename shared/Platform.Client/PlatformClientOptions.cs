@@ -15,8 +15,12 @@ public sealed class PlatformClientOptions
     /// <summary>How long to try reaching the broker on connect. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Prefix of the service queues; must equal the services' <c>Bus:EndpointPrefix</c>. Default empty.</summary>
-    public string EndpointPrefix { get; set; } = "";
+    /// <summary>
+    /// Prefix of the service queues; must equal the services' <c>Bus:EndpointPrefix</c>. Default: env
+    /// <c>PLATFORM_ENDPOINT_PREFIX</c> (so a separate platformctl process can reach a test's or a benchmark's services
+    /// beside a platformd on the same vhost), else empty.
+    /// </summary>
+    public string EndpointPrefix { get; set; } = Environment.GetEnvironmentVariable("PLATFORM_ENDPOINT_PREFIX") ?? "";
 
     /// <summary>For <c>amqps://</c>: PEM file of the CAs the broker's certificate must chain to (those alone). Default: env <c>PLATFORM_BUS_CA</c>, else this machine's trusted CAs.</summary>
     public string? CaFile { get; set; } = Environment.GetEnvironmentVariable(BusTlsFiles.CaFileVariable) is { Length: > 0 } ca ? ca : null;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using MassTransit;
 
@@ -11,6 +12,7 @@ public static class WireJson
     /// numbers are still read, so messages from older senders keep working. MassTransit's serializer options are global
     /// to the process, so a second bus in it (a test's client beside its host) finds the converter already there.
     /// </summary>
+    [RequiresDynamicCode("MassTransit's serializer builds its JSON code at run time; a native client sends without it (Requests/WireTypes).")]
     public static void UsePlatformJson(this IBusFactoryConfigurator cfg) =>
         cfg.ConfigureJsonSerializerOptions(options =>
         {

@@ -171,7 +171,7 @@ public sealed class When_a_client_sends_requests_over_its_own_connection(When_a_
     }
 
     [Fact]
-    public async Task Events_still_arrive_on_a_bus_started_for_the_first_subscription()
+    public async Task Events_arrive_on_the_clients_own_connection()
     {
         await using var client = await PlatformClient.ConnectAsync(fixture.ClientOptions, Ct);
         var id = NewId("evt-");
@@ -185,6 +185,42 @@ public sealed class When_a_client_sends_requests_over_its_own_connection(When_a_
         {
             await client.Containers.CreateAsync(Container(id), Ct);
             Assert.Equal(Namespace, (await created.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct)).Namespace);
+        }
+    }
+
+    [Fact]
+    public async Task Events_still_arrive_after_the_broker_closed_the_subscribers_connection()
+    {
+        // A user of its own, so that its connections are the ones closed (and none of the concurrent tests').
+        await using var user = await BrokerUsers.CreateAsync("events");
+        var options = fixture.ClientOptions;
+        options.BusUri = user.BusUri;
+        await using var client = await PlatformClient.ConnectAsync(options, Ct);
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        await using var subscription = await client.Events.SubscribeAsync((e, _) =>
+        {
+            if (e is ContainerCreated c)
+                seen[c.Container.Id] = true;
+            return Task.CompletedTask;
+        }, namespaces: [Namespace], cancellationToken: Ct);
+        var before = NewId("before-");
+        await fixture.Client.Containers.CreateAsync(Container(before), Ct);
+        await Eventually.TrueAsync(() => seen.ContainsKey(before), Ct, because: "the subscription should work before the connection is closed");
+
+        var connections = await BrokerUsers.RabbitMqCtlAsync(null, "list_connections", "-p", BrokerUsers.VirtualHost, "user", "--no-table-headers");
+        Assert.Equal(1, connections.Split('\n').Count(l => l.Trim() == user.Name));
+        await BrokerUsers.RabbitMqCtlAsync(null, "close_all_user_connections", user.Name, "closed by a test");
+
+        // The client reconnects by itself (after RabbitMQ.Client's recovery interval); events created from then on arrive.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var after = new List<string>();
+        while (!after.Any(seen.ContainsKey))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no event arrived within 60 s of the connection being closed");
+            var id = NewId("after-");
+            after.Add(id);
+            await fixture.Client.Containers.CreateAsync(Container(id), Ct);
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct);
         }
     }
 

@@ -164,14 +164,14 @@ public sealed class ImageFigures(PlatformImages platform, ServiceProcess service
             Console.WriteLine("images.run.platformctl: not measured (no virtual host of the benchmark's own, and platformctl has no queue-prefix option)");
             return;
         }
-        if (!File.Exists(options.Platformctl))
+        if (!File.Exists(options.Platformctl[^1]))
         {
-            Console.WriteLine($"images.run.platformctl: not measured (no {options.Platformctl}: build tools/Platform.Cli)");
+            Console.WriteLine($"images.run.platformctl: not measured (no {options.Platformctl[^1]}: build tools/Platform.Cli)");
             return;
         }
         var (_, name) = await platform.LoadAsync(busybox, ImagesBenchmark.RunNamespace, unpack: true);
         string[] ours = ["--bus", vhost.BusUri, "--namespace", ImagesBenchmark.RunNamespace, "run", "--rm", "busybox:latest", "true"];
-        var probe = await Commands.RunAsync("dotnet", [options.Platformctl, .. ours], TimeSpan.FromMinutes(2));
+        var probe = await Commands.RunAsync(options.Platformctl[0], [.. options.Platformctl[1..], .. ours], TimeSpan.FromMinutes(2));
         var ctrReady = containerd is not null && (await containerd.CtrAsync(ImagesBenchmark.RunNamespace, "images", "import", busybox.Archive)).Ok;
         var ctrProbe = ctrReady ? await containerd!.CtrAsync(ImagesBenchmark.RunNamespace, "run", "--rm", busybox.Name, "bench-probe", "true") : null;
         Console.WriteLine($"# run: {name} loaded and unpacked on both sides; one run each not counted (warm-up), then {options.RunRounds} alternating, whole process");
@@ -181,7 +181,7 @@ public sealed class ImageFigures(PlatformImages platform, ServiceProcess service
         {
             if (probe.Ok)
             {
-                var run = await Commands.RunAsync("dotnet", [options.Platformctl, .. ours], TimeSpan.FromMinutes(2));
+                var run = await Commands.RunAsync(options.Platformctl[0], [.. options.Platformctl[1..], .. ours], TimeSpan.FromMinutes(2));
                 if (!run.Ok)
                     throw new InvalidOperationException($"platformctl run --rm busybox:latest true exited {run.ExitCode}: {run.FirstLine}");
                 platformctl.Add(run.Elapsed);
@@ -195,7 +195,7 @@ public sealed class ImageFigures(PlatformImages platform, ServiceProcess service
             }
         }
         var oursP50 = probe.Ok
-            ? Latency("images.run.platformctl-run-rm.true", platformctl, "dotnet platformctl.dll run --rm busybox:latest true")
+            ? Latency("images.run.platformctl-run-rm.true", platformctl, $"{string.Join(' ', options.Platformctl.Select(Path.GetFileName))} run --rm busybox:latest true")
             : NotMeasured("images.run.platformctl-run-rm.true", $"platformctl run --rm busybox:latest true exited {probe.ExitCode} here: {probe.FirstLine}");
         var theirsP50 = ctrProbe is { Ok: true }
             ? Latency("images.run.ctr-run-rm.true", ctr, $"ctr run --rm {busybox.Name} ID true")

@@ -29,7 +29,9 @@ public static class ImagesBenchmark
             ImageMegabytes: MetadataBenchmark.IntArg(args, "--image-mb", 200),
             RunRounds: MetadataBenchmark.IntArg(args, "--run-rounds", 10),
             Platformd: platformd,
-            Platformctl: Arg(args, "--platformctl", () => MetadataBenchmark.FindPlatformctl(platformd)));
+            Platformctl: Array.IndexOf(args, "--platformctl") is var i and >= 0 && i + 1 < args.Length
+                ? MetadataBenchmark.PlatformctlCommand(args[i + 1])
+                : MetadataBenchmark.FindPlatformctl(platformd));
         var bus = MetadataBenchmark.BusArg(args);
         var work = Directory.CreateTempSubdirectory("platform-bench-images-").FullName;
         try
@@ -94,10 +96,6 @@ public static class ImagesBenchmark
             return false;
         }
     }
-
-    /// <summary>The argument's value; the fallback is only looked for when the argument is not given.</summary>
-    private static string Arg(string[] args, string name, Func<string> fallback) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback();
 }
 
-public sealed record ImagesBenchmarkOptions(int Rounds, int ImageMegabytes, int RunRounds, string Platformd, string Platformctl);
+public sealed record ImagesBenchmarkOptions(int Rounds, int ImageMegabytes, int RunRounds, string Platformd, string[] Platformctl);

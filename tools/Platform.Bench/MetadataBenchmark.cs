@@ -70,17 +70,30 @@ public static class MetadataBenchmark
         throw new FileNotFoundException("platformd.dll not found: build services/Platform.Daemon first, or pass --platformd PATH");
     }
 
-    /// <summary>The platformctl.dll built beside <paramref name="platformd"/> (services/Platform.Daemon/bin/CONFIG/net10.0/platformd.dll).</summary>
-    internal static string FindPlatformctl(string platformd)
+    /// <summary>
+    /// The command that runs the platformctl built beside <paramref name="platformd"/>
+    /// (services/Platform.Daemon/bin/CONFIG/net10.0/platformd.dll): in Release, what ./platformctl published (which
+    /// ./build.sh bench refreshes first): the native program, or the ReadyToRun one through dotnet, as its stamp says;
+    /// else the plain build through dotnet.
+    /// </summary>
+    internal static string[] FindPlatformctl(string platformd)
     {
         var configuration = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(platformd))!);
         var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(platformd)!, "..", "..", "..", "..", ".."));
-        // What ./platformctl runs (a ReadyToRun publish, which ./build.sh bench refreshes first), else the plain build.
-        var published = Path.Combine(root, "tools", "Platform.Cli", "bin", "publish", "platformctl.dll");
-        return configuration == "Release" && File.Exists(published)
-            ? published
-            : Path.Combine(root, "tools", "Platform.Cli", "bin", configuration, "net10.0", "platformctl.dll");
+        var published = Path.Combine(root, "tools", "Platform.Cli", "bin", "publish");
+        var stamp = Path.Combine(published, "platformctl.published");
+        if (configuration == "Release" && File.Exists(stamp))
+        {
+            return File.ReadLines(stamp).FirstOrDefault() == "aot"
+                ? [Path.Combine(published, "platformctl")]
+                : ["dotnet", Path.Combine(published, "platformctl.dll")];
+        }
+        return ["dotnet", Path.Combine(root, "tools", "Platform.Cli", "bin", configuration, "net10.0", "platformctl.dll")];
     }
+
+    /// <summary>A program given on the command line: a .dll runs through dotnet, anything else as it is.</summary>
+    internal static string[] PlatformctlCommand(string program) =>
+        program.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", program] : [program];
 
     /// <summary><c>--bus</c>, else $PLATFORM_BUS, else the file $PLATFORM_BUS_FILE names, else guest on the local broker.</summary>
     internal static string BusArg(string[] args) =>

@@ -88,7 +88,8 @@ public sealed record SideBySideOptions(int Rounds, int Count, int Concurrency, i
             CliRuns: MetadataBenchmark.IntArg(args, "--cli-runs", 20),
             Bus: MetadataBenchmark.BusArg(args),
             Platformd: platformd,
-            Cli: (MetadataBenchmark.StringArg(args, "--cli", "") is { Length: > 0 } cli ? cli : $"dotnet {MetadataBenchmark.FindPlatformctl(platformd)}")
-                .Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            Cli: MetadataBenchmark.StringArg(args, "--cli", "") is { Length: > 0 } cli
+                ? cli.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                : MetadataBenchmark.FindPlatformctl(platformd));
     }
 }

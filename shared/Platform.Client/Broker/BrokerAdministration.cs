@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Platform.Common.Errors;
 using Platform.Contracts.Users;
 
@@ -54,7 +55,7 @@ public sealed class BrokerAdministration : IDisposable
                 throw PlatformException.AlreadyExists($"broker user \"{name}\" already exists");
         }
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        await ExpectAsync(HttpMethod.Put, $"api/users/{Escape(name)}", new { password, tags = "" }, $"create broker user \"{name}\"", cancellationToken);
+        await ExpectAsync(HttpMethod.Put, $"api/users/{Escape(name)}", new UserBody(password, ""), ManagementJson.Default.UserBody, $"create broker user \"{name}\"", cancellationToken);
         await SetPermissionsAsync(new PlatformUser { Name = name }, cancellationToken);
         return new UriBuilder(BusUri) { UserName = Uri.EscapeDataString(name), Password = password }.Uri;
     }
@@ -71,15 +72,15 @@ public sealed class BrokerAdministration : IDisposable
         var name = user.Name;
         var permissions = ClientPermissions.For(user, EndpointPrefix);
         await ExpectAsync(HttpMethod.Put, $"api/permissions/{Escape(_vhost)}/{Escape(name)}",
-            new { configure = permissions.Configure, write = permissions.Write, read = permissions.Read }, $"set permissions of \"{name}\"", cancellationToken);
+            new PermissionsBody(permissions.Configure, permissions.Write, permissions.Read), ManagementJson.Default.PermissionsBody, $"set permissions of \"{name}\"", cancellationToken);
         foreach (var topic in TopicPermissions.For(user))
         {
             await ExpectAsync(HttpMethod.Put, $"api/topic-permissions/{Escape(_vhost)}/{Escape(name)}",
-                new { exchange = topic.Exchange, write = topic.Write, read = topic.Read }, $"set topic permissions of \"{name}\" on {topic.Exchange}", cancellationToken);
+                new TopicPermissionsBody(topic.Exchange, topic.Write, topic.Read), ManagementJson.Default.TopicPermissionsBody, $"set topic permissions of \"{name}\" on {topic.Exchange}", cancellationToken);
         }
         foreach (var queue in await QueuesOfAsync(name, cancellationToken))
         {
-            var bindings = await GetJsonAsync<List<BindingInfo>>($"api/queues/{Escape(_vhost)}/{Escape(queue)}/bindings", $"list bindings of {queue}", cancellationToken);
+            var bindings = await GetJsonAsync($"api/queues/{Escape(_vhost)}/{Escape(queue)}/bindings", ManagementJson.Default.ListBindingInfo, $"list bindings of {queue}", cancellationToken);
             foreach (var binding in bindings ?? [])
             {
                 if (!binding.Source.StartsWith(EventTopology.ExchangePrefix, StringComparison.Ordinal) || TopicPermissions.Allows(user, binding.RoutingKey))
@@ -113,7 +114,7 @@ public sealed class BrokerAdministration : IDisposable
         var filter = Escape("^" + System.Text.RegularExpressions.Regex.Escape(ClientNames.Of(user)));
         for (var page = 1; ; page++)
         {
-            var found = await GetJsonAsync<QueuePage>($"api/queues/{Escape(_vhost)}?page={page}&page_size=500&name={filter}&use_regex=true&columns=name",
+            var found = await GetJsonAsync($"api/queues/{Escape(_vhost)}?page={page}&page_size=500&name={filter}&use_regex=true&columns=name", ManagementJson.Default.QueuePage,
                 $"list the queues of \"{user}\"", cancellationToken);
             names.AddRange(found?.Items.Select(q => q.Name) ?? []);
             if (found is null || page >= found.PageCount)
@@ -121,31 +122,37 @@ public sealed class BrokerAdministration : IDisposable
         }
     }
 
-    private async Task<T?> GetJsonAsync<T>(string path, string what, CancellationToken cancellationToken)
+    private async Task<T?> GetJsonAsync<T>(string path, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken);
         await EnsureAsync(response, what);
-        return await response.Content.ReadFromJsonAsync<T>(cancellationToken);
+        return await response.Content.ReadFromJsonAsync(type, cancellationToken);
     }
 
-    private sealed record QueuePage([property: JsonPropertyName("items")] List<QueueInfo> Items, [property: JsonPropertyName("page_count")] int PageCount);
+    internal sealed record UserBody(string Password, string Tags);
 
-    private sealed record QueueInfo([property: JsonPropertyName("name")] string Name);
+    internal sealed record PermissionsBody(string Configure, string Write, string Read);
 
-    private sealed record BindingInfo(
+    internal sealed record TopicPermissionsBody(string Exchange, string Write, string Read);
+
+    internal sealed record QueuePage([property: JsonPropertyName("items")] List<QueueInfo> Items, [property: JsonPropertyName("page_count")] int PageCount);
+
+    internal sealed record QueueInfo([property: JsonPropertyName("name")] string Name);
+
+    internal sealed record BindingInfo(
         [property: JsonPropertyName("source")] string Source,
         [property: JsonPropertyName("routing_key")] string RoutingKey,
         [property: JsonPropertyName("properties_key")] string PropertiesKey);
 
-    private async Task ExpectAsync(HttpMethod method, string path, object body, string what, CancellationToken cancellationToken)
+    private async Task ExpectAsync<T>(HttpMethod method, string path, T body, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(method, path, body, cancellationToken);
+        using var response = await SendAsync(method, path, JsonContent.Create(body, type), cancellationToken);
         await EnsureAsync(response, what);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, path) { Content = body };
         try
         {
             return await _http.SendAsync(request, cancellationToken);
@@ -177,4 +184,15 @@ public sealed class BrokerAdministration : IDisposable
     private static string Escape(string value) => Uri.EscapeDataString(value);
 
     public void Dispose() => _http.Dispose();
+}
+
+/// <summary>The management API's documents, with generated code (lower-case names, as the API spells them).</summary>
+[JsonSerializable(typeof(BrokerAdministration.UserBody))]
+[JsonSerializable(typeof(BrokerAdministration.PermissionsBody))]
+[JsonSerializable(typeof(BrokerAdministration.TopicPermissionsBody))]
+[JsonSerializable(typeof(BrokerAdministration.QueuePage))]
+[JsonSerializable(typeof(List<BrokerAdministration.BindingInfo>), TypeInfoPropertyName = "ListBindingInfo")]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+internal sealed partial class ManagementJson : JsonSerializerContext
+{
 }

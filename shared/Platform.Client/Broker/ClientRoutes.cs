@@ -44,10 +44,17 @@ internal sealed class ClientRoutes(Uri busUri, IConnection connection) : IAsyncD
     /// <summary>Forgets that <paramref name="destination"/> was bound (after a request went unanswered), so the next request binds it again.</summary>
     public void Forget(string destination) => _routes.TryRemove(destination, out _);
 
-    /// <summary>Binds <paramref name="queue"/> to every event exchange with each of <paramref name="routingKeys"/> (namespaces, or <c>#</c>).</summary>
-    public Task BindEventsAsync(string queue, IReadOnlyCollection<string> routingKeys, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Declares event subscription queue <paramref name="queue"/> (one of the client's names) and binds it to every event
+    /// exchange with each of <paramref name="routingKeys"/> (namespaces, or <c>#</c>). A <paramref name="temporary"/>
+    /// queue goes with its consumer (auto-delete). Never exclusive: a revoke unbinds it through the management API,
+    /// which an exclusive queue refuses; and durable, as RabbitMQ deprecates transient queues that are not exclusive.
+    /// Done again after the connection was recovered: both are idempotent.
+    /// </summary>
+    public Task DeclareEventsAsync(string queue, bool temporary, IReadOnlyCollection<string> routingKeys, CancellationToken cancellationToken) =>
         RunAsync(async channel =>
         {
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: temporary, cancellationToken: cancellationToken);
             foreach (var key in routingKeys)
             {
                 foreach (var exchange in EventTopology.Exchanges)

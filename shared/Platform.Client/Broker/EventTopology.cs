@@ -1,6 +1,10 @@
 using System.Reflection;
 using MassTransit;
 using Platform.Contracts;
+using Platform.Contracts.Containers;
+using Platform.Contracts.Images;
+using Platform.Contracts.Resources;
+using Platform.Contracts.Tasks;
 using RabbitMQ.Client;
 
 namespace Platform.Client;
@@ -24,13 +28,36 @@ public static class EventTopology
     /// <summary>The binding key of a subscription to every namespace.</summary>
     public const string EveryNamespace = "#";
 
-    private static readonly Type[] Types = typeof(IPlatformEvent).Assembly.GetTypes()
-        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IPlatformEvent).IsAssignableFrom(t))
-        .OrderBy(t => t.Name, StringComparer.Ordinal)
-        .ToArray();
+    /// <summary>
+    /// Every event type, listed by hand rather than found by reflection, so a native (trimmed) client knows them too. A
+    /// test compares this list with the contracts assembly's, so a new event can't be left out.
+    /// </summary>
+    private static void ForEach(IEventTypeVisitor visitor)
+    {
+        visitor.Visit<ContainerCreated>();
+        visitor.Visit<ContainerDeleted>();
+        visitor.Visit<ContainerUpdated>();
+        visitor.Visit<ContentCommitted>();
+        visitor.Visit<ContentRemoved>();
+        visitor.Visit<GarbageCollected>();
+        visitor.Visit<ImageCreated>();
+        visitor.Visit<ImageDeleted>();
+        visitor.Visit<ImageUpdated>();
+        visitor.Visit<LeaseCreated>();
+        visitor.Visit<LeaseDeleted>();
+        visitor.Visit<SnapshotCommitted>();
+        visitor.Visit<SnapshotPrepared>();
+        visitor.Visit<SnapshotRemoved>();
+        visitor.Visit<TaskCreated>();
+        visitor.Visit<TaskDeleted>();
+        visitor.Visit<TaskExecStarted>();
+        visitor.Visit<TaskExited>();
+        visitor.Visit<TaskPaused>();
+        visitor.Visit<TaskResumed>();
+        visitor.Visit<TaskStarted>();
+    }
 
-    private static readonly MethodInfo ConfigureMethod =
-        typeof(EventTopology).GetMethod(nameof(Configure), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly Type[] Types = TypeList.Collect();
 
     /// <summary>Every event type Platform publishes.</summary>
     public static IReadOnlyList<Type> EventTypes => Types;
@@ -53,17 +80,41 @@ public static class EventTopology
     /// Publishes events as above from the bus being configured. Call it first, before any endpoint, so that no
     /// event type's topology exists under its default name already.
     /// </summary>
-    public static void UsePlatformEventTopology(this IRabbitMqBusFactoryConfigurator cfg)
+    public static void UsePlatformEventTopology(this IRabbitMqBusFactoryConfigurator cfg) => ForEach(new Publishing(cfg));
+
+    /// <summary>Calls <see cref="IEventTypeVisitor.Visit{T}"/> once with every event type.</summary>
+    internal static void Visit(IEventTypeVisitor visitor) => ForEach(visitor);
+
+    private sealed class TypeList : IEventTypeVisitor
     {
-        foreach (var type in Types)
-            ConfigureMethod.MakeGenericMethod(type).Invoke(null, [cfg]);
+        private readonly List<Type> _types = [];
+
+        public static Type[] Collect()
+        {
+            var list = new TypeList();
+            ForEach(list);
+            return [.. list._types.OrderBy(t => t.Name, StringComparer.Ordinal)];
+        }
+
+        public void Visit<T>()
+            where T : class, IPlatformEvent => _types.Add(typeof(T));
     }
 
-    private static void Configure<T>(IRabbitMqBusFactoryConfigurator cfg)
-        where T : class, IPlatformEvent
+    private sealed class Publishing(IRabbitMqBusFactoryConfigurator cfg) : IEventTypeVisitor
     {
-        cfg.Message<T>(m => m.SetEntityName(ExchangeOf(typeof(T))));
-        cfg.Publish<T>(p => p.ExchangeType = ExchangeType.Topic);
-        cfg.Send<T>(s => s.UseRoutingKeyFormatter(context => RoutingKeyOf(context.Message.Namespace)));
+        public void Visit<T>()
+            where T : class, IPlatformEvent
+        {
+            cfg.Message<T>(m => m.SetEntityName(ExchangeOf(typeof(T))));
+            cfg.Publish<T>(p => p.ExchangeType = ExchangeType.Topic);
+            cfg.Send<T>(s => s.UseRoutingKeyFormatter(context => RoutingKeyOf(context.Message.Namespace)));
+        }
     }
+}
+
+/// <summary>Something done once per event type, with the type as a generic argument (no reflection): see <see cref="EventTopology.Visit"/>.</summary>
+internal interface IEventTypeVisitor
+{
+    void Visit<T>()
+        where T : class, IPlatformEvent;
 }

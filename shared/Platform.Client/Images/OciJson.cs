@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Platform.Common.Errors;
 
 namespace Platform.Client.Images;
@@ -10,19 +11,18 @@ public static class OciJson
     /// <summary>Manifests, indexes, configs and the archive's own JSON files are read whole; nothing real comes near this.</summary>
     public const int MaxDocumentBytes = 8 * 1024 * 1024;
 
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = false,
-        AllowTrailingCommas = false,
-    };
+    /// <summary>
+    /// Nulls left out, compact, no trailing commas; with the code generated for the documents below only (no reflection,
+    /// so a native build reads them as the JIT-compiled one does): a type not listed in <see cref="OciTypes"/> fails.
+    /// </summary>
+    public static JsonSerializerOptions Options => OciTypes.Default.Options;
 
     /// <summary>Parses <paramref name="json"/>; InvalidArgument naming <paramref name="source"/> when it is not that document.</summary>
     public static T Parse<T>(ReadOnlySpan<byte> json, string source)
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Options)
+            return JsonSerializer.Deserialize(json, TypeInfo<T>())
                 ?? throw PlatformException.InvalidArgument($"{source}: the document is JSON null");
         }
         catch (JsonException e)
@@ -31,7 +31,10 @@ public static class OciJson
         }
     }
 
-    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>());
+
+    private static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)(OciTypes.Default.GetTypeInfo(typeof(T))
+        ?? throw new NotSupportedException($"{typeof(T).Name} is not an OCI document of {nameof(OciTypes)}"));
 
     /// <summary>An image manifest, checked for schema version 2 and a config.</summary>
     public static ImageManifest ParseManifest(ReadOnlySpan<byte> json, string source)
@@ -69,4 +72,15 @@ public static class OciJson
         nameof(ImageConfig) => "an image config",
         var name => name,
     };
+}
+
+/// <summary>Every document <see cref="OciJson"/> reads or writes: OCI manifests, indexes, configs and layouts, and docker's archive manifest.</summary>
+[JsonSerializable(typeof(ImageManifest))]
+[JsonSerializable(typeof(ImageIndex))]
+[JsonSerializable(typeof(ImageConfig))]
+[JsonSerializable(typeof(OciLayoutHeader))]
+[JsonSerializable(typeof(List<DockerArchiveEntry>))]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = false, AllowTrailingCommas = false)]
+internal sealed partial class OciTypes : JsonSerializerContext
+{
 }

@@ -149,16 +149,15 @@ public static class DefaultSpec
         ["noNewPrivileges"] = true,
     };
 
-    private static JsonArray Mounts() =>
-    [
+    // The constructor, not a collection expression: that would call JsonArray.Add<T>, which a native build can't compile.
+    private static JsonArray Mounts() => new(
         Mount("/proc", "proc", "proc"),
         Mount("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"),
         Mount("/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"),
         Mount("/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k"),
         Mount("/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev"),
         Mount("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"),
-        Mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro"),
-    ];
+        Mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro"));
 
     private static JsonObject Mount(string destination, string type, string source, params string[] options)
     {

@@ -75,6 +75,39 @@ internal static class Envelope
             ?? throw PlatformException.Internal($"{queue} replied with an empty {typeof(TResult).Name}");
     }
 
+    /// <summary>
+    /// Reads an event as the services publish it (MassTransit's envelope, whose <c>messageType</c> lists the event's URN
+    /// first, then its interfaces'); null for a message that is not a known event, which a subscriber skips (an event
+    /// type newer than this client, say).
+    /// </summary>
+    public static IPlatformEvent? ReadEvent(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !TryGet(root, "message", out var message)
+                || !TryGet(root, "messageType", out var list) || list.ValueKind != JsonValueKind.Array)
+                return null;
+            foreach (var urn in list.EnumerateArray())
+            {
+                if (urn.ValueKind == JsonValueKind.String && EventTypes.TryGetValue(urn.GetString()!, out var type))
+                    return message.Deserialize(Options.GetTypeInfo(type)) as IPlatformEvent;
+            }
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every event type by its URN.</summary>
+    private static readonly Dictionary<string, Type> EventTypes = EventTopology.EventTypes.ToDictionary(
+        t => t.GetCustomAttribute<MessageUrnAttribute>()?.Urn.ToString() ?? throw new InvalidOperationException($"{t.FullName} has no [MessageUrn]"),
+        StringComparer.Ordinal);
+
     /// <summary>An error reply's kind, by name or number; Internal for one this client does not know.</summary>
     private static PlatformException ErrorOf(JsonElement reply)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Platform.Cli.Output;
 using Platform.Client.Images;
 using Platform.Common.Errors;
 
@@ -43,7 +44,7 @@ internal static class ImageChanges
             return ["/bin/sh", "-c", value];
         try
         {
-            return JsonSerializer.Deserialize<string[]>(value) ?? [];
+            return JsonSerializer.Deserialize(value, CliJson.Default.StringArray) ?? [];
         }
         catch (JsonException e)
         {

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Platform.Cli.Commands.Images;
 using Platform.Common.References;
 using ImageRecord = Platform.Contracts.Images.Image;
@@ -50,5 +50,5 @@ internal static class ImageText
 
     /// <summary>As docker inspect shows them: a JSON array, so arguments with spaces stay readable; <c>-</c> when unset.</summary>
     private static string Array(IReadOnlyList<string>? values) =>
-        values is null ? TextBlock.None : JsonSerializer.Serialize(values, Json.Compact);
+        values is null ? TextBlock.None : new JsonArray([.. values.Select(v => (JsonNode?)v)]).ToJsonString(Json.Compact);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Cli.Output;
@@ -31,7 +30,9 @@ internal static class EventOutput
     /// </summary>
     public static string JsonLine(IPlatformEvent e)
     {
-        var body = JsonSerializer.SerializeToNode(e, e.GetType(), Json.Compact)!.AsObject();
+        var type = CliJson.Default.GetTypeInfo(e.GetType())
+            ?? throw new NotSupportedException($"{e.GetType().Name} is not listed in {nameof(CliJson)}");
+        var body = JsonSerializer.SerializeToNode(e, type)!.AsObject();
         var json = new JsonObject
         {
             ["type"] = e.GetType().Name,
@@ -40,19 +41,18 @@ internal static class EventOutput
             ["namespace"] = e.Namespace,
             ["sequence"] = e.Sequence,
         };
-        foreach (var property in e.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var property in type.Properties)
         {
-            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-            if (Envelope.Contains(name))
+            if (Envelope.Contains(property.Name))
                 continue;
-            json[name] = property.GetValue(e) switch
+            json[property.Name] = property.Get?.Invoke(e) switch
             {
                 Container container => ContainerJson.ToJson(container),
                 Snapshot snapshot => SnapshotJson.ToJson(snapshot),
                 Lease lease => LeaseJson.ToJson(lease),
                 Contracts.Images.Image image => ImageJson.ToJson(image),
                 Contracts.Resources.Content content => ContentJson.ToJson(content),
-                _ => body[name]?.DeepClone(),
+                _ => body[property.Name]?.DeepClone(),
             };
         }
         return json.ToJsonString(Json.Compact);
