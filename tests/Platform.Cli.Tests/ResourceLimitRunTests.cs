@@ -63,5 +63,19 @@ public sealed class When_a_user_runs_a_task_with_limits(PlatformFixture fixture)
         Assert.Matches(@"(?m)^CapBnd:\s+0000000000000001$", output);
     }
 
+    [Fact]
+    public async Task A_task_over_its_memory_limit_exits_137_and_wait_says_it_was_oom_killed()
+    {
+        var ctl = Ctl();
+
+        var run = await ctl.RunAsync("run", "--rootfs", Rootfs(), "--memory", "8m", "hungry", "--", "sh", "-c", "x=a; while true; do x=$x$x; done");
+
+        Assert.True(run.ExitCode == 137, run.ToString());
+        // The task is gone; tasks wait answers from the retained exit.
+        var exit = Output.Json((await OkAsync(ctl, "-o", "json", "tasks", "wait", "hungry")).Stdout);
+        Assert.Equal(137, exit.GetProperty("exitStatus").GetInt32());
+        Assert.True(exit.GetProperty("oomKilled").GetBoolean());
+    }
+
     public void Dispose() => _scratch.Dispose();
 }

@@ -15,7 +15,8 @@ public sealed record TaskLaunch(TaskHandle Task, string SpecJson, IReadOnlyList<
 
 /// <summary>How a process ended, as its monitor recorded it.</summary>
 /// <param name="ExitStatus">Exit code, or 128 + signal number; null when it can't be known (the monitor died without recording it).</param>
-public sealed record ProcessExit(int? ExitStatus, DateTimeOffset ExitedAt);
+/// <param name="OomKilled">The init process's exit only: the cgroup's OOM killer killed a process of the task.</param>
+public sealed record ProcessExit(int? ExitStatus, DateTimeOffset ExitedAt, bool OomKilled = false);
 
 /// <summary>What the runtime says about a container.</summary>
 public enum RuntimeState

@@ -34,6 +34,7 @@ internal static class TaskJson
     {
         ["exitStatus"] = exit.ExitStatus,
         ["exitedAt"] = Json.Time(exit.ExitedAt),
+        ["oomKilled"] = exit.OomKilled,
     };
 
     public static Task WriteAsync(TextWriter output, TaskInfo task) =>

@@ -36,6 +36,7 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
     private readonly NamespaceCgroups _cgroups = new();
     private readonly TaskCleanup _cleanup;
     private readonly TaskLogFiles _logs;
+    private readonly CgroupOom _oom;
 
     public ConmonRuntime(IOptions<RuntimeOptions> options, IOptions<StoreOptions> store, ILogger<ConmonRuntime> logger, TimeProvider clock)
     {
@@ -50,6 +51,7 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
         _exits = new ExitRecords(_layout, _watcher, options.Value, clock);
         _cleanup = new TaskCleanup(_layout, _runc, _bundle, _cgroups, clock);
         _logs = new TaskLogFiles(_layout);
+        _oom = new CgroupOom(_layout);
     }
 
     public IReadOnlyList<string> Installed => _runc.Installed;
@@ -147,10 +149,18 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
 
     public Task<RuntimeState> StateAsync(TaskHandle task, CancellationToken cancellationToken) => _runc.StateAsync(task, cancellationToken);
 
-    public ProcessExit? ReadExit(TaskHandle task, string? execId) => _exits.Read(task, execId);
+    // The init process's exit says whether the OOM killer struck: the task's cgroup counts it until cleanup removes it.
+    public ProcessExit? ReadExit(TaskHandle task, string? execId)
+    {
+        var exit = _exits.Read(task, execId);
+        return exit is not null && execId is null ? _oom.Annotate(task, exit) : exit;
+    }
 
-    public Task<ProcessExit> WaitForExitAsync(TaskHandle task, string? execId, CancellationToken cancellationToken) =>
-        _exits.WaitAsync(task, execId, cancellationToken);
+    public async Task<ProcessExit> WaitForExitAsync(TaskHandle task, string? execId, CancellationToken cancellationToken)
+    {
+        var exit = await _exits.WaitAsync(task, execId, cancellationToken);
+        return execId is null ? _oom.Annotate(task, exit) : exit;
+    }
 
     public Task CleanupAsync(TaskHandle task, CancellationToken cancellationToken) => _cleanup.CleanupAsync(task, cancellationToken);
 
