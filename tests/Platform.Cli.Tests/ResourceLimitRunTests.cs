@@ -77,5 +77,29 @@ public sealed class When_a_user_runs_a_task_with_limits(PlatformFixture fixture)
         Assert.True(exit.GetProperty("oomKilled").GetBoolean());
     }
 
+    [Fact]
+    public async Task Tasks_update_changes_a_running_tasks_limits_and_tasks_get_shows_them()
+    {
+        var ctl = Ctl();
+        await OkAsync(ctl, "run", "-d", "--rootfs", Rootfs(), "--memory", "64m", "resized", "--", "sleep", "600");
+        try
+        {
+            await OkAsync(ctl, "tasks", "update", "resized", "--memory", "32m", "--cpus", "0.5", "--pids-limit", "20");
+
+            var cgroup = HostCgroup.Of(ctl.Namespace, "resized");
+            Assert.Equal(32L << 20, cgroup.MemoryLimit());
+            Assert.Equal((50000L, 100000L), cgroup.CpuQuotaAndPeriod());
+            Assert.Equal("20", cgroup.PidsMax());
+            var resources = Output.Json((await OkAsync(ctl, "-o", "json", "tasks", "get", "resized")).Stdout).GetProperty("resources");
+            Assert.Equal(32L << 20, resources.GetProperty("memoryBytes").GetInt64());
+            Assert.Equal(20, resources.GetProperty("pidsLimit").GetInt64());
+        }
+        finally
+        {
+            await OkAsync(ctl, "tasks", "kill", "resized", "--signal", "KILL");
+            await OkAsync(ctl, "tasks", "wait", "resized");
+        }
+    }
+
     public void Dispose() => _scratch.Dispose();
 }

@@ -67,6 +67,15 @@ public interface ITaskRuntime
 
     Task PauseAsync(TaskHandle task, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Changes the cgroup limits of a live task (<c>runc update</c>); members of <paramref name="change"/> left null
+    /// stay. The runtime's refusal is its message (InvalidArgument or FailedPrecondition).
+    /// </summary>
+    Task UpdateResourcesAsync(TaskHandle task, Platform.Contracts.Tasks.TaskResources change, CancellationToken cancellationToken);
+
+    /// <summary>The cgroup limits the task runs with, as its bundle says; null when it has no bundle here.</summary>
+    Platform.Contracts.Tasks.TaskResources? ReadResources(TaskHandle task);
+
     Task ResumeAsync(TaskHandle task, CancellationToken cancellationToken);
 
     /// <summary>Host pids of every process in the container, ascending.</summary>

@@ -129,6 +129,8 @@ namespace Platform.Client.Requests;
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskLogEntry))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskLogsResult))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskOom))]
+[JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskResources))]
+[JsonSerializable(typeof(global::Platform.Contracts.Tasks.UpdateTask))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskPaused))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskResult))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskResumed))]

@@ -37,6 +37,7 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
     private readonly TaskCleanup _cleanup;
     private readonly TaskLogFiles _logs;
     private readonly CgroupOom _oom;
+    private readonly BundleResources _resources;
 
     public ConmonRuntime(IOptions<RuntimeOptions> options, IOptions<StoreOptions> store, ILogger<ConmonRuntime> logger, TimeProvider clock)
     {
@@ -52,6 +53,7 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
         _cleanup = new TaskCleanup(_layout, _runc, _bundle, _cgroups, clock);
         _logs = new TaskLogFiles(_layout);
         _oom = new CgroupOom(_layout);
+        _resources = new BundleResources(_layout, _runc);
     }
 
     public IReadOnlyList<string> Installed => _runc.Installed;
@@ -142,6 +144,11 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
     }
 
     public Task PauseAsync(TaskHandle task, CancellationToken cancellationToken) => _runc.PauseAsync(task, cancellationToken);
+
+    public Task UpdateResourcesAsync(TaskHandle task, Platform.Contracts.Tasks.TaskResources change, CancellationToken cancellationToken) =>
+        _resources.UpdateAsync(task, change, cancellationToken);
+
+    public Platform.Contracts.Tasks.TaskResources? ReadResources(TaskHandle task) => _resources.Read(task);
 
     public Task ResumeAsync(TaskHandle task, CancellationToken cancellationToken) => _runc.ResumeAsync(task, cancellationToken);
 
