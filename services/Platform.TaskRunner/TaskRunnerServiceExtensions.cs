@@ -41,6 +41,7 @@ public static class TaskRunnerServiceExtensions
         services.AddSingleton<TaskExits>();
         services.AddSingleton<TaskCreation>();
         services.AddSingleton<TaskLifecycle>();
+        services.AddSingleton<TaskUpdates>();
         services.AddSingleton<TaskExecs>();
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<TaskWaits>();
@@ -70,6 +71,7 @@ public static class TaskRunnerServiceExtensions
         .Add<ExecProcessConsumer>(TaskQueues.Exec)
         .Add<PauseTaskConsumer>(TaskQueues.Pause)
         .Add<ResumeTaskConsumer>(TaskQueues.Resume)
+        .Add<UpdateTaskConsumer>(TaskQueues.Update)
         .Add<GetTaskConsumer>(TaskQueues.Get)
         .Add<CheckTaskHoldConsumer, CheckTaskHold>()
         .Add<ListTasksConsumer>(TaskQueues.List)

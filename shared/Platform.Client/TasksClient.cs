@@ -37,6 +37,11 @@ public sealed class TasksClient(PlatformClient client)
             new ExecProcess { Namespace = client.Namespace(@namespace), ContainerId = containerId, ExecId = execId, Process = processSpecJson },
             cancellationToken);
 
+    /// <summary>Changes a live task's cgroup limits; the reply's task carries the limits now in force.</summary>
+    public async Task<TaskInfo> UpdateAsync(string containerId, TaskResources resources, string? @namespace = null, CancellationToken cancellationToken = default) =>
+        (await client.RequestAsync<UpdateTask, TaskResult>(TaskQueues.Update,
+            new UpdateTask { Namespace = client.Namespace(@namespace), ContainerId = containerId, Resources = resources }, cancellationToken)).Task;
+
     public async Task<TaskInfo> PauseAsync(string containerId, string? @namespace = null, CancellationToken cancellationToken = default) =>
         (await client.RequestAsync<PauseTask, TaskResult>(TaskQueues.Pause,
             new PauseTask { Namespace = client.Namespace(@namespace), ContainerId = containerId }, cancellationToken)).Task;

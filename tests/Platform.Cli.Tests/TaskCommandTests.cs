@@ -117,8 +117,9 @@ public sealed class When_a_user_runs_tasks(PlatformFixture fixture) : IClassFixt
 
         Assert.Equal("137\n", waited.Stdout);
         var json = Output.Json((await OkAsync(ctl, "tasks", "wait", "sleeper", "-o", "json")).Stdout);
-        Assert.Equal(["exitStatus", "exitedAt"], Output.PropertyNames(json));
+        Assert.Equal(["exitStatus", "exitedAt", "oomKilled"], Output.PropertyNames(json));
         Assert.Equal(137, json.GetProperty("exitStatus").GetInt32());
+        Assert.False(json.GetProperty("oomKilled").GetBoolean()); // a SIGKILL is not an OOM kill
         await Eventually.TrueAsync(async () => (await ctl.RunAsync("containers", "rm", "sleeper")).ExitCode == 0, Ct);
     }
 

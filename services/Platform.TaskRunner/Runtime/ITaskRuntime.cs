@@ -15,7 +15,8 @@ public sealed record TaskLaunch(TaskHandle Task, string SpecJson, IReadOnlyList<
 
 /// <summary>How a process ended, as its monitor recorded it.</summary>
 /// <param name="ExitStatus">Exit code, or 128 + signal number; null when it can't be known (the monitor died without recording it).</param>
-public sealed record ProcessExit(int? ExitStatus, DateTimeOffset ExitedAt);
+/// <param name="OomKilled">The init process's exit only: the cgroup's OOM killer killed a process of the task.</param>
+public sealed record ProcessExit(int? ExitStatus, DateTimeOffset ExitedAt, bool OomKilled = false);
 
 /// <summary>What the runtime says about a container.</summary>
 public enum RuntimeState
@@ -65,6 +66,15 @@ public interface ITaskRuntime
     Task KillExecAsync(TaskHandle task, string execId, int signal, CancellationToken cancellationToken);
 
     Task PauseAsync(TaskHandle task, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Changes the cgroup limits of a live task (<c>runc update</c>); members of <paramref name="change"/> left null
+    /// stay. The runtime's refusal is its message (InvalidArgument or FailedPrecondition).
+    /// </summary>
+    Task UpdateResourcesAsync(TaskHandle task, Platform.Contracts.Tasks.TaskResources change, CancellationToken cancellationToken);
+
+    /// <summary>The cgroup limits the task runs with, as its bundle says; null when it has no bundle here.</summary>
+    Platform.Contracts.Tasks.TaskResources? ReadResources(TaskHandle task);
 
     Task ResumeAsync(TaskHandle task, CancellationToken cancellationToken);
 

@@ -45,7 +45,8 @@ public sealed record TaskRecord
 
 /// <summary>A process exit kept so a late WaitTask still gets it after the task is gone.</summary>
 /// <param name="ExecId">Null for the init process.</param>
-public sealed record ExitRecord(string Namespace, string ContainerId, string? ExecId, int Pid, int? ExitStatus, DateTimeOffset ExitedAt);
+/// <param name="OomKilled">The OOM killer killed a process of the task (init exits only).</param>
+public sealed record ExitRecord(string Namespace, string ContainerId, string? ExecId, int Pid, int? ExitStatus, DateTimeOffset ExitedAt, bool OomKilled = false);
 
 /// <summary>
 /// The task runner's store. Every write that carries an <see cref="EventFactory"/> stores that event in the same

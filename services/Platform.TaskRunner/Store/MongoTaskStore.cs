@@ -271,6 +271,7 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
         [BsonElement("pid")] public int Pid { get; set; }
         [BsonElement("exitStatus")] public int? ExitStatus { get; set; }
         [BsonElement("exitedAt")] public long ExitedAt { get; set; }
+        [BsonElement("oomKilled")] [BsonIgnoreIfDefault] public bool OomKilled { get; set; }
 
         public static ExitDocument From(ExitRecord e) => new()
         {
@@ -281,8 +282,9 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
             Pid = e.Pid,
             ExitStatus = e.ExitStatus,
             ExitedAt = e.ExitedAt.UtcTicks,
+            OomKilled = e.OomKilled,
         };
 
-        public ExitRecord ToRecord() => new(Namespace, ContainerId, ExecId, Pid, ExitStatus, FromTicks(ExitedAt));
+        public ExitRecord ToRecord() => new(Namespace, ContainerId, ExecId, Pid, ExitStatus, FromTicks(ExitedAt), OomKilled);
     }
 }

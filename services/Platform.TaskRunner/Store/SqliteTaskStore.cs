@@ -19,7 +19,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
 {
     private const string Kind = "task";
     private const string Columns = "namespace, container_id, runtime, status, pid, snapshotter, snapshot_key, created_at, started_at, exit_status, exited_at, execs, version, privileged";
-    private const string ExitColumns = "namespace, container_id, exec_id, pid, exit_status, exited_at";
+    private const string ExitColumns = "namespace, container_id, exec_id, pid, exit_status, exited_at, oom_killed";
 
     public string Name => "tasks";
 
@@ -50,6 +50,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                     pid          INTEGER NOT NULL,
                     exit_status  INTEGER,
                     exited_at    INTEGER NOT NULL,
+                    oom_killed   INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (namespace, container_id, exec_id)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS task_exits_exited_at ON task_exits (exited_at);
                 """ + SqliteOutbox.Schema, cancellationToken, transaction);
@@ -60,6 +61,10 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = 'privileged';";
                 if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
                     await SqliteDatabase.ExecuteAsync(connection, "ALTER TABLE tasks ADD COLUMN privileged INTEGER NOT NULL DEFAULT 0;", cancellationToken, transaction);
+                // Exits kept before OOM reports: none of them was reported as an OOM kill.
+                columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('task_exits') WHERE name = 'oom_killed';";
+                if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
+                    await SqliteDatabase.ExecuteAsync(connection, "ALTER TABLE task_exits ADD COLUMN oom_killed INTEGER NOT NULL DEFAULT 0;", cancellationToken, transaction);
             }
             return 0;
         }, cancellationToken);
@@ -175,7 +180,8 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
             storedExecId.Length == 0 ? null : storedExecId,
             reader.GetInt32(3),
             reader.IsDBNull(4) ? null : reader.GetInt32(4),
-            new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero));
+            new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero),
+            reader.GetInt64(6) != 0);
     }
 
     public Task<int> PruneExitsAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
@@ -221,9 +227,9 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 await using var keep = connection.CreateCommand();
                 keep.Transaction = transaction;
                 keep.CommandText = $"""
-                    INSERT INTO task_exits ({ExitColumns}) VALUES ($ns, $id, $exec, $pid, $exit_status, $exited_at)
+                    INSERT INTO task_exits ({ExitColumns}) VALUES ($ns, $id, $exec, $pid, $exit_status, $exited_at, $oom_killed)
                     ON CONFLICT (namespace, container_id, exec_id) DO UPDATE SET
-                        pid = excluded.pid, exit_status = excluded.exit_status, exited_at = excluded.exited_at;
+                        pid = excluded.pid, exit_status = excluded.exit_status, exited_at = excluded.exited_at, oom_killed = excluded.oom_killed;
                     """;
                 keep.Parameters.AddWithValue("$ns", exit.Namespace);
                 keep.Parameters.AddWithValue("$id", exit.ContainerId);
@@ -231,6 +237,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 keep.Parameters.AddWithValue("$pid", exit.Pid);
                 keep.Parameters.AddWithValue("$exit_status", (object?)exit.ExitStatus ?? DBNull.Value);
                 keep.Parameters.AddWithValue("$exited_at", exit.ExitedAt.UtcTicks);
+                keep.Parameters.AddWithValue("$oom_killed", exit.OomKilled ? 1 : 0);
                 await keep.ExecuteNonQueryAsync(cancellationToken);
             }
             if (makeEvent is not null)

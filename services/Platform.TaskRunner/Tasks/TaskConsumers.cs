@@ -63,6 +63,12 @@ public sealed class ResumeTaskConsumer(TaskLifecycle tasks) : IConsumer<ResumeTa
         await context.ReplyAsync(new TaskResult { Task = await tasks.ResumeAsync(context.Message, context.CancellationToken) });
 }
 
+public sealed class UpdateTaskConsumer(TaskUpdates tasks) : IConsumer<UpdateTask>
+{
+    public async Task Consume(ConsumeContext<UpdateTask> context) =>
+        await context.ReplyAsync(new TaskResult { Task = await tasks.UpdateAsync(context.Message, context.CancellationToken) });
+}
+
 public sealed class GetTaskConsumer(TaskQueries tasks) : IConsumer<GetTask>
 {
     public async Task Consume(ConsumeContext<GetTask> context) =>

@@ -65,7 +65,9 @@ public sealed class TaskExits(
             {
                 if (task.Status != TaskState.Stopped)
                     return null;
-                return new TaskExit { ContainerId = id, Pid = task.Pid, ExitStatus = task.ExitStatus, ExitedAt = task.ExitedAt ?? clock.GetUtcNow() };
+                // The retained exit was written with the stop, and alone keeps whether the OOM killer struck.
+                return await RetainedAsync(ns, id, null, cancellationToken)
+                    ?? new TaskExit { ContainerId = id, Pid = task.Pid, ExitStatus = task.ExitStatus, ExitedAt = task.ExitedAt ?? clock.GetUtcNow() };
             }
             if (task.Execs.FirstOrDefault(e => e.ExecId == execId) is { } exec)
             {
@@ -114,12 +116,31 @@ public sealed class TaskExits(
 
     private async Task<TaskRecord> RecordInitExitAsync(TaskRecord task, ProcessExit exit, CancellationToken cancellationToken)
     {
+        if (exit.OomKilled)
+            task = await RecordOomAsync(task, cancellationToken);
         var updated = task with { Status = TaskState.Stopped, ExitStatus = exit.ExitStatus, ExitedAt = exit.ExitedAt, Version = task.Version + 1 };
-        var record = new ExitRecord(task.Namespace, task.ContainerId, null, task.Pid, exit.ExitStatus, exit.ExitedAt);
+        var record = new ExitRecord(task.Namespace, task.ContainerId, null, task.Pid, exit.ExitStatus, exit.ExitedAt, exit.OomKilled);
         await RecordAsync(updated, task.Version, record, cancellationToken);
-        logger.LogInformation("Task {Namespace}/{ContainerId} exited with {ExitStatus}",
-            task.Namespace, task.ContainerId, exit.ExitStatus?.ToString() ?? "unknown status");
+        logger.LogInformation("Task {Namespace}/{ContainerId} exited with {ExitStatus}{Oom}",
+            task.Namespace, task.ContainerId, exit.ExitStatus?.ToString() ?? "unknown status", exit.OomKilled ? " (OOM killed)" : "");
         signals.Wake(task.Namespace, record.ContainerId, record.ExecId);
+        return updated;
+    }
+
+    /// <summary>
+    /// TaskOom, as containerd's /tasks/oom, before the TaskExited that says OomKilled. Its own write (a version step),
+    /// so a report interrupted between the two may publish TaskOom again: at least once, as every event.
+    /// </summary>
+    private async Task<TaskRecord> RecordOomAsync(TaskRecord task, CancellationToken cancellationToken)
+    {
+        var updated = task with { Version = task.Version + 1 };
+        var written = await store.UpdateAsync(updated, task.Version, seq => new TaskOom
+        {
+            EventId = Guid.NewGuid(), Timestamp = clock.GetUtcNow(), Namespace = task.Namespace, Sequence = seq, ContainerId = task.ContainerId,
+        }, cancellationToken);
+        if (!written)
+            throw TaskStoreExtensions.ChangedUnderLock(updated);
+        logger.LogWarning("Task {Namespace}/{ContainerId}: the OOM killer killed a process of its cgroup", task.Namespace, task.ContainerId);
         return updated;
     }
 
@@ -129,6 +150,7 @@ public sealed class TaskExits(
         {
             EventId = Guid.NewGuid(), Timestamp = clock.GetUtcNow(), Namespace = updated.Namespace, Sequence = seq,
             ContainerId = updated.ContainerId, ExecId = exit.ExecId, Pid = exit.Pid, ExitStatus = exit.ExitStatus, ExitedAt = exit.ExitedAt,
+            OomKilled = exit.OomKilled,
         }, cancellationToken);
         if (!written)
             throw TaskStoreExtensions.ChangedUnderLock(updated);

@@ -11,7 +11,9 @@ public sealed class TaskQueries(ITaskStore store, ITaskRuntime runtime)
     public async Task<TaskInfo> GetAsync(GetTask request, CancellationToken cancellationToken)
     {
         var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
-        return TaskRules.ToInfo(await store.GetRequiredAsync(ns, id, cancellationToken));
+        var task = await store.GetRequiredAsync(ns, id, cancellationToken);
+        // The limits in force live in the task's bundle, which UpdateTask keeps in step with runc.
+        return TaskRules.ToInfo(task) with { Resources = task.Status == TaskState.Stopped ? null : runtime.ReadResources(TaskRules.Handle(task)) };
     }
 
     public async Task<IReadOnlyList<TaskInfo>> ListAsync(ListTasks request, CancellationToken cancellationToken)

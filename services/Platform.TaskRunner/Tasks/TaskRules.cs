@@ -78,6 +78,6 @@ public static class TaskRules
 
     public static TaskExit ToExit(ExitRecord e) => new()
     {
-        ContainerId = e.ContainerId, ExecId = e.ExecId, Pid = e.Pid, ExitStatus = e.ExitStatus, ExitedAt = e.ExitedAt,
+        ContainerId = e.ContainerId, ExecId = e.ExecId, Pid = e.Pid, ExitStatus = e.ExitStatus, ExitedAt = e.ExitedAt, OomKilled = e.OomKilled,
     };
 }

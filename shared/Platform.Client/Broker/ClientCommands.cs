@@ -32,6 +32,7 @@ public static class ClientCommands
         typeof(UnpackImage), typeof(FetchImage), typeof(CollectGarbage), typeof(ExplainResource),
         // Task runner.
         typeof(CreateTask), typeof(StartTask), typeof(KillTask), typeof(DeleteTask), typeof(ExecProcess), typeof(PauseTask), typeof(ResumeTask),
+        typeof(UpdateTask),
         typeof(GetTask), typeof(ListTasks), typeof(ListPids), typeof(WaitTask), typeof(ReadTaskLogs),
     ];
 

@@ -29,6 +29,9 @@ public sealed record ContainerFromImage
     /// <summary>Optional. Replace the image's User.</summary>
     public string? User { get; init; }
 
+    /// <summary>Optional. Resource limits, rlimits and capability changes; none when null.</summary>
+    public ResourceLimits? Limits { get; init; }
+
     /// <summary>Optional. The runtime name; <c>runc</c> when null.</summary>
     public string? Runtime { get; init; }
 
@@ -75,7 +78,7 @@ public sealed class ImageContainers(PlatformClient client)
             });
             var spec = DefaultSpec.Create(new DefaultSpecOptions
             {
-                Args = process.Args, Env = process.Env, Cwd = process.Cwd, User = process.User, Hostname = request.Id,
+                Args = process.Args, Env = process.Env, Cwd = process.Cwd, User = process.User, Hostname = request.Id, Limits = request.Limits,
             });
             if (string.IsNullOrEmpty(unpacked.ChainId))
                 throw PlatformException.InvalidArgument($"image {image.Name} has no layers to run from");

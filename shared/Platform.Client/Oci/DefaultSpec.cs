@@ -35,6 +35,9 @@ public sealed record DefaultSpecOptions
     /// is mounted (see <see cref="DefaultSpec.UserNameField"/>).
     /// </summary>
     public string? User { get; init; }
+
+    /// <summary>Optional. Resource limits, rlimits and capability changes (<c>run --memory</c>, ...); none when null.</summary>
+    public ResourceLimits? Limits { get; init; }
 }
 
 /// <summary>
@@ -96,6 +99,7 @@ public static class DefaultSpec
             ["maskedPaths"] = Strings(MaskedPaths),
             ["readonlyPaths"] = Strings(ReadonlyPaths),
         };
+        SpecResources.Apply(spec, options.Limits);
         return spec;
     }
 

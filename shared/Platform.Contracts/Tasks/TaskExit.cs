@@ -20,4 +20,7 @@ public sealed record TaskExit
 
     /// <summary>Required. When it exited (or when the runner found it gone, if the status is unknown).</summary>
     public required DateTimeOffset ExitedAt { get; init; }
+
+    /// <summary>Optional (false when absent). True when the kernel's OOM killer killed a process of the task's cgroup (init exits only).</summary>
+    public bool OomKilled { get; init; }
 }

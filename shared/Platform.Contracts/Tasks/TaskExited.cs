@@ -32,4 +32,7 @@ public sealed record TaskExited : IPlatformEvent
 
     /// <summary>Required. When it exited.</summary>
     public required DateTimeOffset ExitedAt { get; init; }
+
+    /// <summary>Optional (false when absent). True when the kernel's OOM killer killed a process of the task's cgroup (init exits only); <see cref="TaskOom"/> came first.</summary>
+    public bool OomKilled { get; init; }
 }

@@ -41,4 +41,7 @@ public sealed record TaskInfo
 
     /// <summary>Required (may be empty). Exec processes of the task.</summary>
     public IReadOnlyList<ExecProcessInfo> Execs { get; init; } = [];
+
+    /// <summary>Optional. The cgroup limits the task runs with now (in GetTask and UpdateTask replies); null when not known.</summary>
+    public TaskResources? Resources { get; init; }
 }

@@ -26,6 +26,9 @@ public static class TaskQueues
     /// <summary>Queue of <see cref="ResumeTask"/>.</summary>
     public const string Resume = "resume-task";
 
+    /// <summary>Queue of <see cref="UpdateTask"/>.</summary>
+    public const string Update = "update-task";
+
     /// <summary>Queue of <see cref="GetTask"/>.</summary>
     public const string Get = "get-task";
 

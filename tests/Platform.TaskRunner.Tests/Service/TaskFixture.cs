@@ -130,6 +130,7 @@ public class TaskFixture : PlatformFixture
         TaskExecStarted x => x.ContainerId,
         TaskPaused x => x.ContainerId,
         TaskResumed x => x.ContainerId,
+        TaskOom x => x.ContainerId,
         _ => null,
     };
 }

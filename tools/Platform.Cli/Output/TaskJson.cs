@@ -27,6 +27,13 @@ internal static class TaskJson
             ["exitStatus"] = e.ExitStatus,
             ["exitedAt"] = Time(e.ExitedAt),
         })]),
+        ["resources"] = task.Resources is { } r
+            ? new JsonObject
+            {
+                ["memoryBytes"] = r.MemoryBytes, ["memorySwapBytes"] = r.MemorySwapBytes, ["cpuQuota"] = r.CpuQuota,
+                ["cpuPeriod"] = r.CpuPeriod, ["cpuShares"] = r.CpuShares, ["pidsLimit"] = r.PidsLimit,
+            }
+            : null,
     };
 
     /// <summary><c>{exitStatus, exitedAt}</c>: how a process ended; the status is null when unknown.</summary>
@@ -34,6 +41,7 @@ internal static class TaskJson
     {
         ["exitStatus"] = exit.ExitStatus,
         ["exitedAt"] = Json.Time(exit.ExitedAt),
+        ["oomKilled"] = exit.OomKilled,
     };
 
     public static Task WriteAsync(TextWriter output, TaskInfo task) =>

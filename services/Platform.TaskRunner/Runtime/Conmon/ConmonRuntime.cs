@@ -36,6 +36,8 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
     private readonly NamespaceCgroups _cgroups = new();
     private readonly TaskCleanup _cleanup;
     private readonly TaskLogFiles _logs;
+    private readonly CgroupOom _oom;
+    private readonly BundleResources _resources;
 
     public ConmonRuntime(IOptions<RuntimeOptions> options, IOptions<StoreOptions> store, ILogger<ConmonRuntime> logger, TimeProvider clock)
     {
@@ -50,6 +52,8 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
         _exits = new ExitRecords(_layout, _watcher, options.Value, clock);
         _cleanup = new TaskCleanup(_layout, _runc, _bundle, _cgroups, clock);
         _logs = new TaskLogFiles(_layout);
+        _oom = new CgroupOom(_layout);
+        _resources = new BundleResources(_layout, _runc);
     }
 
     public IReadOnlyList<string> Installed => _runc.Installed;
@@ -141,16 +145,29 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
 
     public Task PauseAsync(TaskHandle task, CancellationToken cancellationToken) => _runc.PauseAsync(task, cancellationToken);
 
+    public Task UpdateResourcesAsync(TaskHandle task, Platform.Contracts.Tasks.TaskResources change, CancellationToken cancellationToken) =>
+        _resources.UpdateAsync(task, change, cancellationToken);
+
+    public Platform.Contracts.Tasks.TaskResources? ReadResources(TaskHandle task) => _resources.Read(task);
+
     public Task ResumeAsync(TaskHandle task, CancellationToken cancellationToken) => _runc.ResumeAsync(task, cancellationToken);
 
     public Task<IReadOnlyList<int>> ListPidsAsync(TaskHandle task, CancellationToken cancellationToken) => _runc.ListPidsAsync(task, cancellationToken);
 
     public Task<RuntimeState> StateAsync(TaskHandle task, CancellationToken cancellationToken) => _runc.StateAsync(task, cancellationToken);
 
-    public ProcessExit? ReadExit(TaskHandle task, string? execId) => _exits.Read(task, execId);
+    // The init process's exit says whether the OOM killer struck: the task's cgroup counts it until cleanup removes it.
+    public ProcessExit? ReadExit(TaskHandle task, string? execId)
+    {
+        var exit = _exits.Read(task, execId);
+        return exit is not null && execId is null ? _oom.Annotate(task, exit) : exit;
+    }
 
-    public Task<ProcessExit> WaitForExitAsync(TaskHandle task, string? execId, CancellationToken cancellationToken) =>
-        _exits.WaitAsync(task, execId, cancellationToken);
+    public async Task<ProcessExit> WaitForExitAsync(TaskHandle task, string? execId, CancellationToken cancellationToken)
+    {
+        var exit = await _exits.WaitAsync(task, execId, cancellationToken);
+        return execId is null ? _oom.Annotate(task, exit) : exit;
+    }
 
     public Task CleanupAsync(TaskHandle task, CancellationToken cancellationToken) => _cleanup.CleanupAsync(task, cancellationToken);
 

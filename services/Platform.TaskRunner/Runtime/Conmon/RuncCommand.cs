@@ -82,6 +82,10 @@ internal sealed partial class RuncCommand
         throw Failure(task, "kill", message);
     }
 
+    /// <summary><c>update --resources FILE</c>: the task's cgroup limits from an OCI LinuxResources document.</summary>
+    public async Task UpdateAsync(TaskHandle task, string resourcesFile, CancellationToken cancellationToken) =>
+        await RunOrThrowAsync(task, ["update", "--resources", resourcesFile, task.ContainerId], cancellationToken);
+
     public async Task PauseAsync(TaskHandle task, CancellationToken cancellationToken) =>
         await RunOrThrowAsync(task, ["pause", task.ContainerId], cancellationToken);
 

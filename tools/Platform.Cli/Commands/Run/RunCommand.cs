@@ -56,6 +56,7 @@ internal static class RunCommand
         var cwd = new Option<string>("--workdir", "-w", "--cwd") { Description = "Working directory inside the container [default: the image's, else /]", HelpName = "DIR" };
         var user = new Option<string>("--user", "-u") { Description = "User to run as: name, uid, uid:gid or name:group [default: the image's, else root]", HelpName = "USER" };
         var entrypoint = new Option<string>("--entrypoint") { Description = "Replace the image's Entrypoint (and its Cmd); \"\" clears it", HelpName = "CMD" };
+        var limits = new ResourceFlags();
 
         var command = new Command("run", """
             Create a container and its task, start it, print its output and exit with its exit status (255 when unknown).
@@ -65,6 +66,7 @@ internal static class RunCommand
         {
             target, processArgs, name, remove, detach, labels, snapshot, rootfs, snapshotter, runtime, env, cwd, user, entrypoint,
         };
+        limits.AddTo(command);
         command.Validators.Add(result =>
         {
             bool Given(Option option) => result.GetResult(option) is { Implicit: false };
@@ -103,7 +105,10 @@ internal static class RunCommand
                 run.Get(detach),
                 image,
                 run.Get(user),
-                run.Get(entrypoint) is { } e ? (e.Length == 0 ? [] : [e]) : null);
+                run.Get(entrypoint) is { } e ? (e.Length == 0 ? [] : [e]) : null)
+            {
+                Limits = limits.Read(run),
+            };
             var client = await run.ClientAsync();
             return await RunAsync(run, client, request);
         });
@@ -112,7 +117,10 @@ internal static class RunCommand
 
     private sealed record Request(string Id, string[] Args, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Env, string? Cwd,
         string? Snapshot, string? Rootfs, string? Snapshotter, string Runtime, bool Remove, bool Detach,
-        string? Image, string? User, IReadOnlyList<string>? Entrypoint);
+        string? Image, string? User, IReadOnlyList<string>? Entrypoint)
+    {
+        public ResourceLimits? Limits { get; init; }
+    }
 
     /// <summary>A container id when --name is absent: 12 hex digits, as docker's short ids look.</summary>
     private static string GeneratedId() => Guid.NewGuid().ToString("N")[..12];
@@ -187,7 +195,7 @@ internal static class RunCommand
             {
                 Namespace = run.Namespace, Id = request.Id, Image = request.Image, Args = request.Args, Entrypoint = request.Entrypoint,
                 Env = request.Env, WorkingDir = request.Cwd, User = request.User, Runtime = request.Runtime, Snapshotter = request.Snapshotter,
-                Labels = request.Labels,
+                Labels = request.Labels, Limits = request.Limits,
             }, ct);
             return;
         }
@@ -198,6 +206,7 @@ internal static class RunCommand
             Cwd = request.Cwd,
             RootPath = request.Rootfs ?? "rootfs",
             Hostname = request.Id,
+            Limits = request.Limits,
         });
         var container = new CreateContainer
         {

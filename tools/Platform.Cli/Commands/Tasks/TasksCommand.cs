@@ -14,6 +14,7 @@ internal static class TasksCommand
         ListCommand.Create(context),
         PidsCommand.Create(context),
         PauseCommand.Create(context),
+        UpdateCommand.Create(context),
         ResumeCommand.Create(context),
         KillCommand.Create(context),
         WaitCommand.Create(context),
