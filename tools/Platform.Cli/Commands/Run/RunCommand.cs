@@ -57,6 +57,7 @@ internal static class RunCommand
         var user = new Option<string>("--user", "-u") { Description = "User to run as: name, uid, uid:gid or name:group [default: the image's, else root]", HelpName = "USER" };
         var entrypoint = new Option<string>("--entrypoint") { Description = "Replace the image's Entrypoint (and its Cmd); \"\" clears it", HelpName = "CMD" };
 
+        var mounts = new MountFlags();
         var command = new Command("run", """
             Create a container and its task, start it, print its output and exit with its exit status (255 when unknown).
             docker's form: run [OPTIONS] IMAGE [COMMAND] [ARG...] runs an image (loaded or pulled) with its Entrypoint, Cmd,
@@ -65,6 +66,8 @@ internal static class RunCommand
         {
             target, processArgs, name, remove, detach, labels, snapshot, rootfs, snapshotter, runtime, env, cwd, user, entrypoint,
         };
+        foreach (var option in mounts.Options)
+            command.Options.Add(option);
         command.Validators.Add(result =>
         {
             bool Given(Option option) => result.GetResult(option) is { Implicit: false };
@@ -103,7 +106,10 @@ internal static class RunCommand
                 run.Get(detach),
                 image,
                 run.Get(user),
-                run.Get(entrypoint) is { } e ? (e.Length == 0 ? [] : [e]) : null);
+                run.Get(entrypoint) is { } e ? (e.Length == 0 ? [] : [e]) : null)
+            {
+                Mounts = mounts.Mounts(run), ReadOnlyRoot = mounts.ReadOnlyRoot(run),
+            };
             var client = await run.ClientAsync();
             return await RunAsync(run, client, request);
         });
@@ -112,7 +118,12 @@ internal static class RunCommand
 
     private sealed record Request(string Id, string[] Args, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Env, string? Cwd,
         string? Snapshot, string? Rootfs, string? Snapshotter, string Runtime, bool Remove, bool Detach,
-        string? Image, string? User, IReadOnlyList<string>? Entrypoint);
+        string? Image, string? User, IReadOnlyList<string>? Entrypoint)
+    {
+        public IReadOnlyList<MountRequest> Mounts { get; init; } = [];
+
+        public bool ReadOnlyRoot { get; init; }
+    }
 
     /// <summary>A container id when --name is absent: 12 hex digits, as docker's short ids look.</summary>
     private static string GeneratedId() => Guid.NewGuid().ToString("N")[..12];
@@ -187,18 +198,18 @@ internal static class RunCommand
             {
                 Namespace = run.Namespace, Id = request.Id, Image = request.Image, Args = request.Args, Entrypoint = request.Entrypoint,
                 Env = request.Env, WorkingDir = request.Cwd, User = request.User, Runtime = request.Runtime, Snapshotter = request.Snapshotter,
-                Labels = request.Labels,
+                Labels = request.Labels, Mounts = request.Mounts, ReadOnlyRoot = request.ReadOnlyRoot,
             }, ct);
             return;
         }
-        var spec = DefaultSpec.Create(new DefaultSpecOptions
+        var spec = await new ContainerMounts(client).SpecAsync(DefaultSpec.Build(new DefaultSpecOptions
         {
             Args = request.Args,
             Env = request.Env,
             Cwd = request.Cwd,
             RootPath = request.Rootfs ?? "rootfs",
             Hostname = request.Id,
-        });
+        }), request.Mounts, request.ReadOnlyRoot, run.Namespace, ct);
         var container = new CreateContainer
         {
             Namespace = run.Namespace,
