@@ -103,6 +103,30 @@ public sealed class When_a_user_runs_with_mounts(PlatformFixture fixture) : ICla
         Assert.Equal("ran\n", allowed.Stdout);
     }
 
+    [Fact]
+    public async Task An_unprivileged_user_mounts_its_namespace_s_volumes_but_not_another_namespace_s_folder()
+    {
+        var ctl = await CtlWithBusyboxAsync();
+        await using var broker = await BrokerUsers.CreateAsync("volumes");
+        await fixture.Client.Users.CreateAsync(new CreateUser
+        {
+            Name = broker.Name, Grants = [new UserGrant { Namespace = ctl.Namespace, Role = NamespaceRole.ReadWrite }],
+        }, Ct);
+        var user = PlatformCtl.As(fixture, broker.BusUri, ctl.Namespace);
+        var other = PlatformCtl.For(fixture);
+        await OkAsync(other, "volumes", "create", "theirs");
+        var theirs = System.Text.Json.JsonDocument.Parse((await OkAsync(other, "volumes", "inspect", "theirs", "-o", "json")).Stdout)
+            .RootElement.GetProperty("mountpoint").GetString()!;
+
+        var own = await user.RunAsync("run", "--rm", "--snapshot", "busybox", "-v", "mine:/data", "own", "--", "sh", "-c", "echo ok > /data/f && cat /data/f");
+        var stolen = await user.RunAsync("run", "--rm", "--snapshot", "busybox", "-v", $"{theirs}:/x", "steal", "--", "true");
+
+        Assert.True(own.ExitCode == 0, own.ToString());
+        Assert.Equal("ok\n", own.Stdout);
+        Assert.True(stolen.ExitCode == ExitCodes.PermissionDenied, stolen.ToString());
+        Assert.Contains("is outside the allowed bind sources", stolen.Stderr);
+    }
+
     [Theory]
     [InlineData("--volume", "relative:ctr", "must be an absolute path in the container")]
     [InlineData("--volume", "/only-one-part", "must be SOURCE:TARGET")]

@@ -1,4 +1,3 @@
-using Platform.Common.Errors;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -21,6 +20,7 @@ public sealed class ContainerMounts(PlatformClient client)
         return spec.ToJsonString(Indented);
     }
 
-    private Task<string> VolumeFolderAsync(string name, string @namespace, CancellationToken ct) =>
-        throw PlatformException.InvalidArgument($"volume {client.Namespace(@namespace)}/{name}: named volumes are not supported yet");
+    /// <summary>The volume's folder; a volume named for the first time is created (docker's behaviour).</summary>
+    private async Task<string> VolumeFolderAsync(string name, string @namespace, CancellationToken ct) =>
+        (await client.Volumes.EnsureAsync(name, @namespace, ct)).Mountpoint;
 }
