@@ -33,7 +33,8 @@ public static class MetadataServiceExtensions
         services.AddServiceClient();
         services.TryAddSingleton<ISnapshotReferences, BusSnapshotReferences>();
         services.TryAddSingleton<ITaskGuard, BusTaskGuard>();
-        services.AddOptions<SpecPolicyOptions>().Bind(configuration.GetSection(SpecPolicyOptions.Section));
+        services.AddOptions<SpecPolicyOptions>().Bind(configuration.GetSection(SpecPolicyOptions.Section))
+            .PostConfigure(o => o.VolumesRoot ??= Path.Combine(Path.GetFullPath(configuration["Store:DataRoot"] ?? "/var/lib/platform"), "volumes"));
         services.AddSingleton<SpecPolicy>();
         services.AddSingleton<ContainerService>();
 

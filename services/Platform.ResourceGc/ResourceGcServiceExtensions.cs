@@ -47,6 +47,10 @@ public static class ResourceGcServiceExtensions
         });
         services.AddSingleton(sp => (IOutboxStore)sp.GetRequiredService<IResourceStore>());
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IResourceStore>());
+        services.AddSingleton(sp => (IVolumeStore)sp.GetRequiredService<IResourceStore>());
+        services.AddSingleton<Volumes.VolumeFolders>();
+        services.AddSingleton<Volumes.VolumeService>();
+        services.AddSingleton<Volumes.VolumeUses>();
         services.AddSingleton<Snapshotters>();
         services.AddSingleton<SnapshotService>();
         services.AddSingleton<ImportSessions>();
@@ -100,6 +104,13 @@ public static class ResourceGcServiceExtensions
         .Add<FetchImageConsumer, FetchImage>()
         .Add<CollectGarbageConsumer, CollectGarbage>()
         .Add<ExplainResourceConsumer, ExplainResource>()
+        .Add<Volumes.CreateVolumeConsumer, CreateVolume>()
+        .Add<Volumes.GetVolumeConsumer, GetVolume>()
+        .Add<Volumes.ListVolumesConsumer, ListVolumes>()
+        .Add<Volumes.RemoveVolumeConsumer, RemoveVolume>()
+        .Add<Volumes.PruneVolumesConsumer, PruneVolumes>()
+        .Add<Volumes.ContainerCreatedVolumesConsumer>(ResourceQueues.Events)
+        .Add<Volumes.ContainerDeletedVolumesConsumer>(ResourceQueues.Events)
         .Add<ContainerDeletedConsumer>(ResourceQueues.Events)
         .Add<ContainerUpdatedConsumer>(ResourceQueues.Events)
         .Add<ImageDeletedConsumer>(ResourceQueues.Events)

@@ -41,6 +41,12 @@ public sealed class TaskRunnerOptions
     public List<string> AllowedBindSources { get; set; } = [];
 
     /// <summary>
+    /// Where the resource GC service keeps named volumes; a task may bind-mount its own namespace's volumes from here.
+    /// Default <c>{Store:DataRoot}/volumes</c>.
+    /// </summary>
+    public string? VolumesRoot { get; set; }
+
+    /// <summary>
     /// The seccomp profile (docker's format) applied to every task whose spec has no <c>linux.seccomp</c>. Default
     /// <c>/usr/share/containers/seccomp.json</c> (Debian's golang-github-containers-common). When it is missing,
     /// unprivileged tasks are refused rather than run unconfined.

@@ -24,7 +24,8 @@ public static class TaskRunnerServiceExtensions
     public static IServiceCollection AddTaskRunnerService(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPlatformStores(configuration);
-        services.AddOptions<TaskRunnerOptions>().Bind(configuration.GetSection(TaskRunnerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TaskRunnerOptions>().Bind(configuration.GetSection(TaskRunnerOptions.Section)).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure(o => o.VolumesRoot ??= Path.Combine(Path.GetFullPath(configuration["Store:DataRoot"] ?? "/var/lib/platform"), "volumes"));
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddServiceClient();

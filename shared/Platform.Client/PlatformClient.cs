@@ -33,6 +33,7 @@ public sealed class PlatformClient : IAsyncDisposable
         Images = new ImagesClient(this);
         Snapshots = new SnapshotsClient(this);
         Leases = new LeasesClient(this);
+        Volumes = new VolumesClient(this);
         Content = new ContentClient(this);
         Gc = new GcClient(this);
         Tasks = new TasksClient(this);
@@ -49,6 +50,9 @@ public sealed class PlatformClient : IAsyncDisposable
     public SnapshotsClient Snapshots { get; }
 
     public LeasesClient Leases { get; }
+
+    /// <summary>Named volumes of the resource GC service.</summary>
+    public VolumesClient Volumes { get; }
 
     public ContentClient Content { get; }
 

@@ -20,10 +20,14 @@ public sealed class PlatformCtl
 {
     private readonly PlatformClientOptions? _options;
 
-    private PlatformCtl(PlatformClientOptions? options, string @namespace)
+    /// <summary>Global options given before every command (a user's own --bus, which wins over PLATFORM_BUS).</summary>
+    private readonly string[] _globals;
+
+    private PlatformCtl(PlatformClientOptions? options, string @namespace, params string[] globals)
     {
         _options = options;
         Namespace = @namespace;
+        _globals = globals;
     }
 
     public string Namespace { get; }
@@ -34,6 +38,10 @@ public sealed class PlatformCtl
         Requirements.RabbitMq();
         return new PlatformCtl(fixture.ClientOptions, "cli-" + Guid.NewGuid().ToString("N")[..8]);
     }
+
+    /// <summary>platformctl as another broker user (<paramref name="busUri"/> carries its credentials), in <paramref name="namespace"/>.</summary>
+    public static PlatformCtl As(PlatformFixture fixture, Uri busUri, string @namespace) =>
+        new(fixture.ClientOptions, @namespace, "--bus", busUri.ToString());
 
     /// <summary>Prepares active overlayfs snapshots in this namespace, for containers that name them.</summary>
     public async Task PrepareSnapshotsAsync(PlatformFixture fixture, params string[] keys)
@@ -65,7 +73,7 @@ public sealed class PlatformCtl
         Task.Run(() => Cli.RunAsync(WithNamespace(args), stdout.Writer, stderr.Writer, TextReader.Null, _options, stop, signals), stop);
 
     /// <summary>The namespace goes first: after <c>--</c>, or after <c>run</c>'s image, everything is the container process's command line.</summary>
-    private string[] WithNamespace(string[] args) => ["-n", Namespace, .. args];
+    private string[] WithNamespace(string[] args) => ["-n", Namespace, .. _globals, .. args];
 }
 
 /// <summary>A writer the CLI writes to from one thread while the test reads it from another.</summary>

@@ -8,6 +8,7 @@ using Platform.Cli.Commands.Events;
 using Platform.Cli.Commands.Gc;
 using Platform.Cli.Commands.Images;
 using Platform.Cli.Commands.Leases;
+using Platform.Cli.Commands.Volumes;
 using Platform.Cli.Commands.Run;
 using Platform.Cli.Commands.Snapshots;
 using Platform.Cli.Commands.Tasks;
@@ -51,6 +52,7 @@ public static class Cli
         root.Subcommands.Add(ContentCommand.Create(context));
         root.Subcommands.Add(SnapshotsCommand.Create(context));
         root.Subcommands.Add(LeasesCommand.Create(context));
+        root.Subcommands.Add(VolumesCommand.Create(context));
         root.Subcommands.Add(GcCommand.Create(context));
         root.Subcommands.Add(DfCommand.Create(context));
         root.Subcommands.Add(EventsCommand.Create(context));

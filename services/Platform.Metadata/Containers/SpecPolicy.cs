@@ -14,6 +14,9 @@ public sealed class SpecPolicyOptions
 
     /// <summary>Host folders an unprivileged spec may bind-mount from; default none. Keep it equal to the runner's.</summary>
     public List<string> AllowedBindSources { get; set; } = [];
+
+    /// <summary>Where named volumes live; a container may mount its own namespace's. Default <c>{Store:DataRoot}/volumes</c>.</summary>
+    public string? VolumesRoot { get; set; }
 }
 
 /// <summary>
@@ -32,6 +35,7 @@ public sealed class SpecPolicy(IOptions<SpecPolicyOptions> options)
             Namespace = container.Namespace,
             HasSnapshot = container.SnapshotKey is not null,
             AllowedBindSources = options.Value.AllowedBindSources,
+            VolumesRoot = options.Value.VolumesRoot,
         };
         RuntimePolicy.Enforce(RuntimePolicy.Check(container.Spec, context), $"container {container.Id}", container.Namespace);
     }

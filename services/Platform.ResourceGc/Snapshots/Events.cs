@@ -41,4 +41,14 @@ public static class Events
     {
         EventId = Guid.NewGuid(), Timestamp = now, Namespace = ns, Sequence = seq, Id = id,
     };
+
+    public static EventFactory VolumeCreated(Volume v, DateTimeOffset now) => seq => new VolumeCreated
+    {
+        EventId = Guid.NewGuid(), Timestamp = now, Namespace = v.Namespace, Sequence = seq, Volume = v,
+    };
+
+    public static EventFactory VolumeRemoved(string ns, string name, bool pruned, DateTimeOffset now) => seq => new VolumeRemoved
+    {
+        EventId = Guid.NewGuid(), Timestamp = now, Namespace = ns, Sequence = seq, Name = name, Pruned = pruned,
+    };
 }

@@ -47,6 +47,7 @@ public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSi
         await _holds.Indexes.CreateOneAsync(new CreateIndexModel<HoldDoc>(Builders<HoldDoc>.IndexKeys.Ascending(d => d.LeaseKey)), cancellationToken: cancellationToken);
         await _applied.Indexes.CreateOneAsync(new CreateIndexModel<AppliedDoc>(Builders<AppliedDoc>.IndexKeys.Ascending(d => d.AppliedAt)), cancellationToken: cancellationToken);
         await InitializeContentAsync(cancellationToken);
+        await InitializeVolumesAsync(cancellationToken);
     }
 
     public async Task<long> AllocateDirIdAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -69,7 +69,7 @@ public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxS
                     key         TEXT NOT NULL,
                     PRIMARY KEY (namespace, lease_id, snapshotter, key)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS lease_resources_key ON lease_resources (namespace, snapshotter, key);
-                """ + ContentSchema + SqliteOutbox.Schema, cancellationToken, t);
+                """ + ContentSchema + VolumeSchema + SqliteOutbox.Schema, cancellationToken, t);
             // Files written before references were counted lack the column; each of their rows is one hold.
             await using (var columns = Command(c, t, "SELECT COUNT(*) FROM pragma_table_info('refs') WHERE name = 'holds';"))
                 if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)

@@ -27,6 +27,7 @@ public sealed class TaskPolicy(IOptions<TaskRunnerOptions> options, DefaultSecco
             Namespace = @namespace,
             HasSnapshot = hasSnapshot,
             AllowedBindSources = options.Value.AllowedBindSources,
+            VolumesRoot = options.Value.VolumesRoot,
             ResolveHostPath = HostPaths.Resolve,
         };
         var subject = $"container {containerId}";

@@ -30,6 +30,7 @@ public static class ClientCommands
         typeof(GetContentInfo), typeof(ListContent), typeof(ReadContent), typeof(DeleteContent), typeof(UpdateContent),
         typeof(CreateLease), typeof(DeleteLease), typeof(ListLeases), typeof(AddLeaseResource), typeof(RemoveLeaseResource), typeof(ListLeaseResources),
         typeof(UnpackImage), typeof(FetchImage), typeof(CollectGarbage), typeof(ExplainResource),
+        typeof(CreateVolume), typeof(GetVolume), typeof(ListVolumes), typeof(RemoveVolume), typeof(PruneVolumes),
         // Task runner.
         typeof(CreateTask), typeof(StartTask), typeof(KillTask), typeof(DeleteTask), typeof(ExecProcess), typeof(PauseTask), typeof(ResumeTask),
         typeof(UpdateTask),

@@ -48,10 +48,13 @@ public static class EventTopology
         visitor.Visit<SnapshotCommitted>();
         visitor.Visit<SnapshotPrepared>();
         visitor.Visit<SnapshotRemoved>();
+        visitor.Visit<VolumeCreated>();
+        visitor.Visit<VolumeRemoved>();
         visitor.Visit<TaskCreated>();
         visitor.Visit<TaskDeleted>();
         visitor.Visit<TaskExecStarted>();
         visitor.Visit<TaskExited>();
+        visitor.Visit<TaskOom>();
         visitor.Visit<TaskPaused>();
         visitor.Visit<TaskResumed>();
         visitor.Visit<TaskStarted>();

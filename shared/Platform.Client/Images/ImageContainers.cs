@@ -43,6 +43,12 @@ public sealed record ContainerFromImage
 
     /// <summary>Optional. The namespace; the client's when null.</summary>
     public string? Namespace { get; init; }
+
+    /// <summary>Optional. Bind, volume and tmpfs mounts (<c>-v</c>, <c>--mount</c>, <c>--tmpfs</c>), after the default ones.</summary>
+    public IReadOnlyList<MountRequest> Mounts { get; init; } = [];
+
+    /// <summary>Optional. Mount the root filesystem read-only (<c>--read-only</c>).</summary>
+    public bool ReadOnlyRoot { get; init; }
 }
 
 /// <summary>
@@ -76,10 +82,10 @@ public sealed class ImageContainers(PlatformClient client)
             {
                 Args = request.Args, Entrypoint = request.Entrypoint, Env = request.Env, WorkingDir = request.WorkingDir, User = request.User,
             });
-            var spec = DefaultSpec.Create(new DefaultSpecOptions
+            var spec = await new ContainerMounts(client).SpecAsync(DefaultSpec.Build(new DefaultSpecOptions
             {
                 Args = process.Args, Env = process.Env, Cwd = process.Cwd, User = process.User, Hostname = request.Id, Limits = request.Limits,
-            });
+            }), request.Mounts, request.ReadOnlyRoot, ns, ct);
             if (string.IsNullOrEmpty(unpacked.ChainId))
                 throw PlatformException.InvalidArgument($"image {image.Name} has no layers to run from");
             var prepared = await client.Snapshots.PrepareAsync(new PrepareSnapshot

@@ -81,7 +81,7 @@ public static class SpecResources
             if (item is JsonObject rlimit && !ulimits.Any(u => u.Type == (string?)rlimit["type"]))
                 result.Add(rlimit.DeepClone());
         foreach (var ulimit in ulimits.GroupBy(u => u.Type).Select(g => g.Last()))
-            result.Add(new JsonObject { ["type"] = ulimit.Type, ["hard"] = ulimit.Hard, ["soft"] = ulimit.Soft });
+            result.Add((JsonNode)new JsonObject { ["type"] = ulimit.Type, ["hard"] = ulimit.Hard, ["soft"] = ulimit.Soft });
         return result;
     }
 

@@ -86,7 +86,8 @@ internal static class MountRules
 
     private static bool Allowed(string path, PolicyContext context) =>
         context.AllowedBindSources.Select(Lexical).Any(folder =>
-            folder == "/" || path == folder || path.StartsWith(folder + "/", StringComparison.Ordinal));
+            folder == "/" || path == folder || path.StartsWith(folder + "/", StringComparison.Ordinal))
+        || (context.VolumesRoot is { Length: > 0 } volumes && path.StartsWith(Lexical(volumes + "/" + context.Namespace) + "/", StringComparison.Ordinal));
 
     /// <summary>The path with <c>.</c>, <c>..</c> and repeated slashes resolved as text (the disk is not asked).</summary>
     internal static string Lexical(string path)

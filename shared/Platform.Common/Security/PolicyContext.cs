@@ -16,6 +16,12 @@ public sealed record PolicyContext
     public IReadOnlyList<string> AllowedBindSources { get; init; } = [];
 
     /// <summary>
+    /// Optional. The folder named volumes live under (<c>{DataRoot}/volumes</c>): a bind source below
+    /// <c>{VolumesRoot}/{Namespace}/</c> is one of this namespace's volumes and allowed; another namespace's is not.
+    /// </summary>
+    public string? VolumesRoot { get; init; }
+
+    /// <summary>
     /// Optional. Resolves a bind source to the folder it really is on this host (symlinks followed), so a link under
     /// an allowed folder cannot reach outside it. Null where the host's disk can't be seen (the metadata service):
     /// then the source is judged as written.

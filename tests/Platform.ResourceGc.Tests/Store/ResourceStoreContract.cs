@@ -13,7 +13,7 @@ namespace Platform.ResourceGc.Tests.Store;
 /// What every resource store must do, run against SQLite always and against MongoDB when MONGODB_URI is set.
 /// The preconditions under test are the ones the collector relies on instead of a lock.
 /// </summary>
-public abstract class ResourceStoreContract : IAsyncLifetime
+public abstract partial class ResourceStoreContract : IAsyncLifetime
 {
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 

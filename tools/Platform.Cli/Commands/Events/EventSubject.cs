@@ -23,6 +23,8 @@ internal static class EventSubject
         SnapshotRemoved removed => removed.Key,
         LeaseCreated created => created.Lease.Id,
         LeaseDeleted deleted => deleted.Id,
+        VolumeCreated created => created.Volume.Name,
+        VolumeRemoved removed => removed.Name,
         TaskCreated created => created.ContainerId,
         TaskStarted started => started.ContainerId,
         TaskExecStarted exec => exec.ContainerId,

@@ -13,6 +13,7 @@ internal static class RunArguments
         "--namespace", "-n", "--output", "-o", "--bus", "--timeout",
         "--label", "--snapshot", "--rootfs", "--snapshotter", "--runtime", "--env", "-e", "--cwd", "-w", "--workdir",
         "--name", "--user", "-u", "--entrypoint",
+        "--volume", "-v", "--mount", "--tmpfs", // MountFlags
     };
 
     public static string[] Normalize(string[] args)

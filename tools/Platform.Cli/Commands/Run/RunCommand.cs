@@ -58,6 +58,7 @@ internal static class RunCommand
         var entrypoint = new Option<string>("--entrypoint") { Description = "Replace the image's Entrypoint (and its Cmd); \"\" clears it", HelpName = "CMD" };
         var limits = new ResourceFlags();
 
+        var mounts = new MountFlags();
         var command = new Command("run", """
             Create a container and its task, start it, print its output and exit with its exit status (255 when unknown).
             docker's form: run [OPTIONS] IMAGE [COMMAND] [ARG...] runs an image (loaded or pulled) with its Entrypoint, Cmd,
@@ -67,6 +68,8 @@ internal static class RunCommand
             target, processArgs, name, remove, detach, labels, snapshot, rootfs, snapshotter, runtime, env, cwd, user, entrypoint,
         };
         limits.AddTo(command);
+        foreach (var option in mounts.Options)
+            command.Options.Add(option);
         command.Validators.Add(result =>
         {
             bool Given(Option option) => result.GetResult(option) is { Implicit: false };
@@ -108,6 +111,7 @@ internal static class RunCommand
                 run.Get(entrypoint) is { } e ? (e.Length == 0 ? [] : [e]) : null)
             {
                 Limits = limits.Read(run),
+                Mounts = mounts.Mounts(run), ReadOnlyRoot = mounts.ReadOnlyRoot(run),
             };
             var client = await run.ClientAsync();
             return await RunAsync(run, client, request);
@@ -120,6 +124,10 @@ internal static class RunCommand
         string? Image, string? User, IReadOnlyList<string>? Entrypoint)
     {
         public ResourceLimits? Limits { get; init; }
+
+        public IReadOnlyList<MountRequest> Mounts { get; init; } = [];
+
+        public bool ReadOnlyRoot { get; init; }
     }
 
     /// <summary>A container id when --name is absent: 12 hex digits, as docker's short ids look.</summary>
@@ -195,11 +203,11 @@ internal static class RunCommand
             {
                 Namespace = run.Namespace, Id = request.Id, Image = request.Image, Args = request.Args, Entrypoint = request.Entrypoint,
                 Env = request.Env, WorkingDir = request.Cwd, User = request.User, Runtime = request.Runtime, Snapshotter = request.Snapshotter,
-                Labels = request.Labels, Limits = request.Limits,
+                Labels = request.Labels, Limits = request.Limits, Mounts = request.Mounts, ReadOnlyRoot = request.ReadOnlyRoot,
             }, ct);
             return;
         }
-        var spec = DefaultSpec.Create(new DefaultSpecOptions
+        var spec = await new ContainerMounts(client).SpecAsync(DefaultSpec.Build(new DefaultSpecOptions
         {
             Args = request.Args,
             Env = request.Env,
@@ -207,7 +215,7 @@ internal static class RunCommand
             RootPath = request.Rootfs ?? "rootfs",
             Hostname = request.Id,
             Limits = request.Limits,
-        });
+        }), request.Mounts, request.ReadOnlyRoot, run.Namespace, ct);
         var container = new CreateContainer
         {
             Namespace = run.Namespace,
