@@ -3,6 +3,7 @@ using Platform.Cli.Input;
 using Platform.Common.Errors;
 using Platform.Testing;
 using Xunit;
+using static Platform.Cli.Tests.CliAssert;
 
 namespace Platform.Cli.Tests;
 
@@ -10,13 +11,6 @@ namespace Platform.Cli.Tests;
 public sealed partial class When_a_user_collects_garbage(PlatformFixture fixture) : IClassFixture<PlatformFixture>, IDisposable
 {
     private readonly SpecFiles _files = new();
-
-    private static async Task<CliResult> OkAsync(PlatformCtl ctl, params string[] args)
-    {
-        var result = await ctl.RunAsync(args);
-        Assert.True(result.ExitCode == 0, $"platformctl {string.Join(' ', args)}: {result}");
-        return result;
-    }
 
     /// <summary>The table rows of a gc run in this test's namespace (a pass covers every namespace), and its summary line.</summary>
     private static (List<string[]> Rows, string Summary) Pass(CliResult result, PlatformCtl ctl)

@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using Platform.Testing;
 using Xunit;
+using static Platform.Cli.Tests.CliAssert;
 
 namespace Platform.Cli.Tests;
 
@@ -14,13 +15,6 @@ public sealed class When_a_user_manages_images(PlatformFixture fixture) : IClass
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly TempDir _dir = new();
-
-    private static async Task<CliResult> OkAsync(PlatformCtl ctl, params string[] args)
-    {
-        var result = await ctl.RunAsync(args);
-        Assert.True(result.ExitCode == 0, $"platformctl {string.Join(' ', args)}: {result}");
-        return result;
-    }
 
     private PlatformCtl Ctl()
     {

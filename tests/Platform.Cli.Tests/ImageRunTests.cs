@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Platform.Client.Images;
 using Platform.Testing;
 using Xunit;
+using static Platform.Cli.Tests.CliAssert;
 
 namespace Platform.Cli.Tests;
 
@@ -17,13 +18,6 @@ public sealed class When_a_user_runs_an_image(PlatformFixture fixture) : IClassF
     private const string Image = "docker.io/team/greeter:1";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly Scratch _scratch = new();
-
-    private static async Task<CliResult> OkAsync(PlatformCtl ctl, params string[] args)
-    {
-        var result = await ctl.RunAsync(args);
-        Assert.True(result.ExitCode == 0, $"platformctl {string.Join(' ', args)}: {result}");
-        return result;
-    }
 
     /// <summary>A busybox image whose config says: sh -c "echo from-cmd $GREETING" in /tmp as user app, GREETING=hello.</summary>
     private async Task<LoadedImage> LoadGreeterAsync(PlatformCtl ctl, string name = Image)

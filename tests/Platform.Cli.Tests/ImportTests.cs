@@ -5,6 +5,7 @@ using Platform.Cli.Input;
 using Platform.Cli.Output;
 using Platform.Testing;
 using Xunit;
+using static Platform.Cli.Tests.CliAssert;
 
 namespace Platform.Cli.Tests;
 
@@ -14,13 +15,6 @@ public sealed partial class When_a_user_imports_a_snapshot(PlatformFixture fixtu
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly Scratch _scratch = new();
-
-    private static async Task<CliResult> OkAsync(PlatformCtl ctl, params string[] args)
-    {
-        var result = await ctl.RunAsync(args);
-        Assert.True(result.ExitCode == 0, $"platformctl {string.Join(' ', args)}: {result}");
-        return result;
-    }
 
     /// <summary>The folder a read-only view of <paramref name="name"/> binds: the committed snapshot's own files.</summary>
     private static async Task<string> ViewFolderAsync(PlatformCtl ctl, string name)

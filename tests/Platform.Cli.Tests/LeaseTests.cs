@@ -4,19 +4,13 @@ using Platform.Cli.Input;
 using Platform.Common.Errors;
 using Platform.Testing;
 using Xunit;
+using static Platform.Cli.Tests.CliAssert;
 
 namespace Platform.Cli.Tests;
 
 /// <summary><c>leases create|ls|rm|resources|add-resource|rm-resource</c> through the real resource service.</summary>
 public sealed class When_a_user_manages_leases(PlatformFixture fixture) : IClassFixture<PlatformFixture>
 {
-    private static async Task<CliResult> OkAsync(PlatformCtl ctl, params string[] args)
-    {
-        var result = await ctl.RunAsync(args);
-        Assert.True(result.ExitCode == 0, $"platformctl {string.Join(' ', args)}: {result}");
-        return result;
-    }
-
     private static List<string[]> Leases(CliResult result) => Output.Table(result.Stdout, "ID", "CREATED", "EXPIRES", "LABELS");
 
     [Fact]

@@ -1,19 +1,13 @@
 using System.Text.Json;
 using Platform.Testing;
 using Xunit;
+using static Platform.Cli.Tests.CliAssert;
 
 namespace Platform.Cli.Tests;
 
 /// <summary><c>snapshots prepare|view|mounts|commit|stat|ls|label|rm</c> through the real resource service.</summary>
 public sealed class When_a_user_works_with_snapshots(PlatformFixture fixture) : IClassFixture<PlatformFixture>
 {
-    private static async Task<CliResult> OkAsync(PlatformCtl ctl, params string[] args)
-    {
-        var result = await ctl.RunAsync(args);
-        Assert.True(result.ExitCode == 0, $"platformctl {string.Join(' ', args)}: {result}");
-        return result;
-    }
-
     // Where mounts are compared with folders: the copying snapshotter (the default without overlay) binds copies.
     private const string O = "--snapshotter";
     private const string Overlay = "overlayfs";
