@@ -29,6 +29,7 @@ public sealed class TaskPolicy(IOptions<TaskRunnerOptions> options, DefaultSecco
             AllowedBindSources = options.Value.AllowedBindSources,
             VolumesRoot = options.Value.VolumesRoot,
             ResolveHostPath = HostPaths.Resolve,
+            HostHardLimit = HostLimits.Hard,
         };
         var subject = $"container {containerId}";
         var violations = RuntimePolicy.Check(specJson, context);
@@ -73,7 +74,7 @@ public sealed class TaskPolicy(IOptions<TaskRunnerOptions> options, DefaultSecco
         if (taskPrivileged)
             throw PlatformException.PermissionDenied(
                 $"{subject}: the task runs privileged, so a process in it needs a privileged grant in namespace \"{@namespace}\"");
-        RuntimePolicy.Enforce(RuntimePolicy.CheckExecProcess(processJson), subject, @namespace);
+        RuntimePolicy.Enforce(RuntimePolicy.CheckExecProcess(processJson, HostLimits.Hard), subject, @namespace);
     }
 
     private static JsonObject Parse(string specJson, string subject)

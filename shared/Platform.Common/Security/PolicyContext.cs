@@ -27,4 +27,12 @@ public sealed record PolicyContext
     /// then the source is judged as written.
     /// </summary>
     public Func<string, string>? ResolveHostPath { get; init; }
+
+    /// <summary>
+    /// Optional. The hard limit a process started on this host without an rlimit gets for a resource
+    /// (<c>RLIMIT_NOFILE</c>…), null when unknown: an unprivileged process may lower its limits but not raise one above
+    /// it (the runtime runs as root, so it could). Null where the host can't be seen (the metadata service): rlimits are
+    /// then judged for their form only, and the task runner judges the rest.
+    /// </summary>
+    public Func<string, ulong?>? HostHardLimit { get; init; }
 }

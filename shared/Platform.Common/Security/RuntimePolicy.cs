@@ -34,7 +34,7 @@ public static class RuntimePolicy
         if (Parse(specJson, "spec", reader) is { } spec)
         {
             HookRules.Check(spec, reader);
-            ProcessRules.Check(spec, reader);
+            ProcessRules.Check(spec, context.HostHardLimit, reader);
             NamespaceRules.Check(spec, reader);
             MountRules.Check(spec, context, reader);
             LinuxRules.Check(spec, context, reader);
@@ -47,11 +47,12 @@ public static class RuntimePolicy
     /// Every rule an exec process (OCI process JSON) breaks. Fields it leaves out are inherited from the task's init
     /// process, which passed <see cref="Check"/> unless the task runs privileged.
     /// </summary>
-    public static IReadOnlyList<PolicyViolation> CheckExecProcess(string? processJson)
+    /// <param name="hostHardLimit">As <see cref="PolicyContext.HostHardLimit"/>.</param>
+    public static IReadOnlyList<PolicyViolation> CheckExecProcess(string? processJson, Func<string, ulong?>? hostHardLimit = null)
     {
         var reader = new SpecReader();
         if (Parse(processJson, "process", reader) is { } process)
-            ProcessRules.CheckProcess(process, "process", inherits: true, reader);
+            ProcessRules.CheckProcess(process, "process", inherits: true, hostHardLimit, reader);
         return [.. reader.Found.Distinct()];
     }
 

@@ -61,6 +61,27 @@ public sealed class When_a_spec_is_checked_by_the_runtime_policy
     }
 
     [Fact]
+    public void Rlimits_may_be_lowered_but_no_hard_limit_raised_above_the_hosts()
+    {
+        var host = Context with { HostHardLimit = type => type == "RLIMIT_NOFILE" ? 4096UL : null };
+        JsonObject Rlimit(string type, ulong hard, ulong soft) => new() { ["type"] = type, ["hard"] = hard, ["soft"] = soft };
+        Passes(With(s => s.Process()["rlimits"] = new JsonArray(Rlimit("RLIMIT_NOFILE", 4096, 1024))), host);
+        Passes(With(s => s.Process()["rlimits"] = new JsonArray(Rlimit("RLIMIT_NPROC", ulong.MaxValue, 100))), host); // unknown ceiling: judged by form
+
+        var raised = Refused(With(s => s.Process()["rlimits"] = new JsonArray(Rlimit("RLIMIT_NOFILE", 1048576, 1024))), "process.rlimits[0].hard", host);
+        Assert.Contains("RLIMIT_NOFILE 1048576 is above the host's hard limit 4096", raised.Rule);
+        Passes(With(s => s.Process()["rlimits"] = new JsonArray(Rlimit("RLIMIT_NOFILE", 1048576, 1024)))); // where the host is not known
+
+        Malformed(With(s => s.Process()["rlimits"] = new JsonArray(Rlimit("RLIMIT_NOFILE", 10, 20))), "process.rlimits[0].soft");
+        Malformed(With(s => s.Process()["rlimits"] = new JsonArray(Rlimit("RLIMIT_BOGUS", 10, 5))), "process.rlimits[0].type");
+        Malformed(With(s => s.Process()["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_NOFILE", ["hard"] = -1, ["soft"] = 5 })), "process.rlimits[0].hard");
+
+        var exec = RuntimePolicy.CheckExecProcess(
+            new JsonObject { ["args"] = new JsonArray("sh"), ["rlimits"] = new JsonArray(Rlimit("RLIMIT_NOFILE", 8192, 8192)) }.ToJsonString(), host.HostHardLimit);
+        Assert.Contains(exec, v => v.Field == "process.rlimits[0].hard" && !v.Malformed);
+    }
+
+    [Fact]
     public void A_bind_mount_comes_only_from_an_allowed_folder()
     {
         var allowing = Context with { AllowedBindSources = ["/srv/volumes"] };

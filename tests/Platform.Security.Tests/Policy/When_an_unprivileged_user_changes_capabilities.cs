@@ -37,4 +37,20 @@ public sealed class When_an_unprivileged_user_changes_capabilities(PolicyFixture
         // CAP_CHOWN is capability 0: the bounding set holds that bit alone.
         Assert.Matches(@"(?m)^CapBnd:\s+0000000000000001$", await fixture.OutputAsync(fixture.User, "cap-chown"));
     }
+
+    [Fact]
+    public async Task Ulimit_above_the_runners_own_hard_limit_is_refused_when_the_task_is_created()
+    {
+        // The services run in this process, so its hard limit is the runner's.
+        var hard = ulong.Parse(File.ReadLines("/proc/self/limits").First(l => l.StartsWith("Max open files")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[4]);
+        await fixture.CreateAsync(fixture.User, "ulimit-raised", ["true"],
+            spec => SpecResources.Apply(spec, new ResourceLimits { Ulimits = [LimitSyntax.Ulimit($"nofile=1024:{hard + 1}")] }));
+
+        var refused = await RefusedAsync(ErrorKind.PermissionDenied, () => fixture.User.Tasks.CreateAsync("ulimit-raised", fixture.Namespace, Ct));
+
+        Assert.Contains($"RLIMIT_NOFILE {hard + 1} is above the host's hard limit {hard}", refused.Message);
+        await fixture.CreateAsync(fixture.User, "ulimit-lowered", ["true"],
+            spec => SpecResources.Apply(spec, new ResourceLimits { Ulimits = [LimitSyntax.Ulimit($"nofile=256:{hard}")] }));
+        await fixture.User.Tasks.CreateAsync("ulimit-lowered", fixture.Namespace, Ct);
+    }
 }
