@@ -15,7 +15,7 @@ internal sealed class BundleResources(ConmonLayout layout, RuncCommand runc)
     /// <summary>See <see cref="ITaskRuntime.UpdateResourcesAsync"/>.</summary>
     public async Task UpdateAsync(TaskHandle task, TaskResources change, CancellationToken cancellationToken)
     {
-        var config = Path.Combine(layout.BundleDir(task.Namespace, task.ContainerId), "config.json");
+        var config = layout.ConfigFile(task);
         var spec = JsonNode.Parse(await File.ReadAllTextAsync(config, cancellationToken))!.AsObject();
         var current = FromSpec(spec);
         var document = Document(Merge(current, change));
@@ -43,7 +43,7 @@ internal sealed class BundleResources(ConmonLayout layout, RuncCommand runc)
     {
         try
         {
-            var text = File.ReadAllText(Path.Combine(layout.BundleDir(task.Namespace, task.ContainerId), "config.json"));
+            var text = File.ReadAllText(layout.ConfigFile(task));
             return JsonNode.Parse(text) is JsonObject spec ? FromSpec(spec) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException)

@@ -50,7 +50,7 @@ internal sealed class CgroupOom(ConmonLayout layout, string hierarchies = Cgroup
     /// <summary>The cgroupsPath the bundle gave runc (systemd's <c>slice:prefix:name</c> form is not a path: null).</summary>
     private string? CgroupsPath(TaskHandle task)
     {
-        var text = ReadText(Path.Combine(layout.BundleDir(task.Namespace, task.ContainerId), "config.json"));
+        var text = ReadText(layout.ConfigFile(task));
         if (text is null)
             return null;
         try

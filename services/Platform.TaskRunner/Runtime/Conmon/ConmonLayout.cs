@@ -25,6 +25,9 @@ internal sealed class ConmonLayout(string root)
 
     public string BundleDir(string ns, string id) => Path.Combine(BundlesDir, ns, id);
 
+    /// <summary>The bundle's <c>config.json</c>: the spec runc was given, kept current by <c>tasks update</c>.</summary>
+    public string ConfigFile(TaskHandle task) => Path.Combine(BundleDir(task.Namespace, task.ContainerId), "config.json");
+
     /// <summary>The runtime's <c>--root</c>, one per runtime and namespace.</summary>
     public string RuntimeRoot(string runtime, string ns) => Path.Combine(Root, runtime, ns);
 

@@ -66,11 +66,11 @@ internal sealed class OciBundle(ConmonLayout layout)
             spec["linux"] = linux = [];
         if (linux["cgroupsPath"] is null || linux["cgroupsPath"]!.GetValueKind() != JsonValueKind.String || string.IsNullOrEmpty((string?)linux["cgroupsPath"]))
             linux["cgroupsPath"] = $"/platform/{task.Namespace}/{task.ContainerId}";
-        await PrivateFiles.WriteAllTextAsync(Path.Combine(bundle, "config.json"), spec.ToJsonString(), cancellationToken);
+        await PrivateFiles.WriteAllTextAsync(layout.ConfigFile(task), spec.ToJsonString(), cancellationToken);
     }
 
     /// <summary>Whether the task's bundle has its <c>config.json</c>.</summary>
-    public bool Exists(TaskHandle task) => File.Exists(Path.Combine(layout.BundleDir(task.Namespace, task.ContainerId), "config.json"));
+    public bool Exists(TaskHandle task) => File.Exists(layout.ConfigFile(task));
 
     /// <summary>
     /// An exec's process spec from <paramref name="processJson"/> (args required): cwd <c>/</c> by default, what it
@@ -90,7 +90,7 @@ internal sealed class OciBundle(ConmonLayout layout)
         }
         if (process["args"] is not JsonArray args || args.Count == 0 || args.Any(a => a is not JsonValue v || v.GetValueKind() != JsonValueKind.String))
             throw PlatformException.InvalidArgument("process.args is required: a non-empty array of strings");
-        var config = Path.Combine(layout.BundleDir(task.Namespace, task.ContainerId), "config.json");
+        var config = layout.ConfigFile(task);
         var init = JsonNode.Parse(await File.ReadAllTextAsync(config, cancellationToken))!["process"] as JsonObject;
         if (process["cwd"] is null)
             process["cwd"] = "/";
