@@ -34,10 +34,8 @@ public sealed class VolumeFolders(IOptions<StoreOptions> options)
     /// <summary>A fresh, empty data folder; anything a crash left under that name (a removal half done) goes first.</summary>
     public string Create(string ns, string name)
     {
-        var volume = Path.Combine(Root, ns, name);
-        if (Directory.Exists(volume))
-            Directory.Delete(volume, recursive: true);
-        var data = Path.Combine(volume, "_data");
+        Delete(ns, name);
+        var data = DataOf(ns, name);
         Drivers.DriverFolders.CreateFolder(data, Shared); // its missing parents owner-only
         return data;
     }
