@@ -77,10 +77,14 @@ public sealed class When_the_service_fetches_an_image_from_a_registry(PlatformFi
         var layer = OciImages.FileLayer("payload.txt", payload);
         var (repository, seeded) = await SeedAsync(layer);
         var tampered = seeded.LayerDigests[2];
-        // Sixteen bytes near the start of the gzip stream the registry serves (random content: they occur nowhere else), flipped.
-        var find = OciImages.Gzip(layer)[64..80];
+        // Sixteen bytes at a quarter, half and three quarters of the gzip stream the registry serves, flipped: deep in the
+        // random payload, so they occur in no other blob. (The stream's first bytes encode the tar header, which the other
+        // layers share: flipping those corrupted the marker layer one run in four.)
+        var gzip = OciImages.Gzip(layer);
+        var tamper = new[] { 1, 2, 3 }.Select(q => gzip[(gzip.Length * q / 4)..(gzip.Length * q / 4 + 16)])
+            .Select(find => (find, find.Select(b => (byte)~b).ToArray())).ToList();
         var lease = await LeaseAsync(ns);
-        await using var proxy = new RecordingProxy(registries.Open.Port) { Tamper = (find, find.Select(b => (byte)~b).ToArray()) };
+        await using var proxy = new RecordingProxy(registries.Open.Port) { Tamper = tamper };
 
         var e = await Assert.ThrowsAsync<PlatformException>(() => FetchAsync(ns, $"{proxy.Host}/{repository}:v1", lease.Id));
 

@@ -48,11 +48,12 @@ public sealed class RecordingProxy : IAsyncDisposable
     public void Clear() => _requests.Clear();
 
     /// <summary>
-    /// Optional. Bytes to change on their way from the registry: every occurrence of <c>Find</c> within one read is replaced by
-    /// <c>Replace</c> (same length), as a registry that serves a tampered blob would. Repeat the marker in the content so a
-    /// read boundary splitting one occurrence doesn't matter.
+    /// Optional. Bytes to change on their way from the registry: every occurrence of a <c>Find</c> within one read is replaced
+    /// by its <c>Replace</c> (same length), as a registry that serves a tampered blob would. Give several markers from
+    /// content that occurs in one blob only (random bytes, not a tar header: those repeat across layers), so a read boundary
+    /// splitting one occurrence doesn't matter.
     /// </summary>
-    public (byte[] Find, byte[] Replace)? Tamper { get; set; }
+    public IReadOnlyList<(byte[] Find, byte[] Replace)> Tamper { get; init; } = [];
 
     private async Task AcceptAsync()
     {
@@ -143,7 +144,7 @@ public sealed class RecordingProxy : IAsyncDisposable
             int read;
             while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
             {
-                if (Tamper is var (find, replace))
+                foreach (var (find, replace) in Tamper)
                 {
                     for (var at = buffer.AsSpan(0, read).IndexOf(find); at >= 0;)
                     {
