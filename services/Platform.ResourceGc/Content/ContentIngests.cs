@@ -24,12 +24,34 @@ public sealed record IngestMeta(
 /// nothing lives only in memory: after a restart, beginning the same ref again resumes it. One lock per ingest serialises
 /// its chunks, commit and abort.
 /// </summary>
+/// <remarks>
+/// Chunks are written without a flush each (as containerd's content writer does): the data file is flushed to disk once,
+/// at commit, before it moves into place. A machine crash may lose the last chunks acknowledged before it; the offset a
+/// resumed ingest reports is the file's length, so the client sends them again, and the digest check at commit refuses
+/// anything else that went wrong. The process keeps each ingest's metadata and a running sha256 of what it appended
+/// (<see cref="Progress"/>), so a chunk reads no file and a commit reads the data again only for an ingest resumed after
+/// a restart.
+/// </remarks>
 public sealed class ContentIngests(ContentBlobs blobs, ILogger<ContentIngests> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // Per ingest: a server-side fetch holds its ingest's lock for the whole download, which must not hold up others.
     private readonly KeyedLocks<string> _locks = new();
+
+    // Per ingest folder, what this process knows of it; read and changed only under the ingest's lock.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Progress> _progress = new(StringComparer.Ordinal);
+
+    /// <summary>An ingest's metadata and the sha256 of its first <see cref="Hashed"/> bytes, as this process appended them.</summary>
+    private sealed class Progress(IngestMeta meta, long hashed)
+    {
+        public IngestMeta Meta { get; } = meta;
+
+        public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        /// <summary>How many bytes <see cref="Hash"/> covers; -1 when the data file holds bytes it never saw (resumed after a restart, or a failed write).</summary>
+        public long Hashed { get; set; } = hashed;
+    }
 
     /// <summary>An ingest's folder, data and metadata files.</summary>
     public sealed record Files(string Folder)
@@ -58,11 +80,32 @@ public sealed class ContentIngests(ContentBlobs blobs, ILogger<ContentIngests> l
         return await JsonSerializer.DeserializeAsync<IngestMeta>(stream, Json, ct);
     }
 
+    /// <summary>
+    /// The ingest's metadata as this process knows it, read from <c>meta.json</c> the first time (a resume after a restart);
+    /// null when there is none. Under the ingest's lock.
+    /// </summary>
+    public async Task<IngestMeta?> MetaAsync(Files files, CancellationToken ct)
+    {
+        if (_progress.TryGetValue(files.Folder, out var known))
+            return known.Meta;
+        if (await ReadMetaAsync(files, ct) is not { } meta)
+            return null;
+        _progress[files.Folder] = new Progress(meta, Offset(files) == 0 ? 0 : -1);
+        return meta;
+    }
+
     /// <summary>Bytes received so far.</summary>
     public static long Offset(Files files) => File.Exists(files.Data) ? new FileInfo(files.Data).Length : 0;
 
+    /// <summary>Starts an ingest (<see cref="WriteNewAsync"/>) and remembers it, with nothing hashed yet. Under the ingest's lock.</summary>
+    public async Task CreateAsync(Files files, IngestMeta meta, CancellationToken ct)
+    {
+        await WriteNewAsync(files, meta, ct);
+        _progress[files.Folder] = new Progress(meta, 0);
+    }
+
     /// <summary>Starts an ingest: the folder, an empty data file, then the metadata (written whole, then renamed into place).</summary>
-    public static async Task CreateAsync(Files files, IngestMeta meta, CancellationToken ct)
+    private static async Task WriteNewAsync(Files files, IngestMeta meta, CancellationToken ct)
     {
         DriverFolders.CreateFolder(files.Folder, ContentBlobs.FolderMode);
         await using (File.Open(files.Data, Options(FileMode.Create)))
@@ -76,12 +119,40 @@ public sealed class ContentIngests(ContentBlobs blobs, ILogger<ContentIngests> l
         File.Move(temporary, files.Meta, overwrite: true);
     }
 
-    /// <summary>Appends a chunk to the data file (flushed before the reply, so a reported offset survives a crash).</summary>
-    public static async Task AppendAsync(Files files, byte[] data, CancellationToken ct)
+    /// <summary>
+    /// Appends a chunk at <paramref name="offset"/> (the data file's length) and adds it to the running sha256. Not flushed
+    /// to disk (see the remarks above). Under the ingest's lock.
+    /// </summary>
+    public async Task AppendAsync(Files files, long offset, byte[] data, CancellationToken ct)
     {
-        await using var stream = File.Open(files.Data, Options(FileMode.Append));
-        await stream.WriteAsync(data, ct);
-        await stream.FlushAsync(ct);
+        var progress = _progress.GetValueOrDefault(files.Folder);
+        var hashing = progress is not null && progress.Hashed == offset;
+        if (progress is not null)
+            progress.Hashed = -1; // until the write is known to be whole
+        await using (var stream = File.Open(files.Data, Options(FileMode.Append)))
+            await stream.WriteAsync(data, ct);
+        if (hashing)
+        {
+            progress!.Hash.AppendData(data);
+            progress.Hashed = offset + data.Length;
+        }
+    }
+
+    /// <summary>
+    /// The sha256 of the data file (<c>sha256:HEX</c>): the running one when it covers the whole file, else read from disk.
+    /// Under the ingest's lock.
+    /// </summary>
+    public async Task<string> DigestAsync(Files files, long size, CancellationToken ct)
+    {
+        if (_progress.TryGetValue(files.Folder, out var progress) && progress.Hashed == size)
+            return ContentRules.DigestPrefix + Convert.ToHexStringLower(progress.Hash.GetCurrentHash());
+        return await HashAsync(files, ct);
+    }
+
+    /// <summary>Flushes the data file to disk: before it moves into place as a blob.</summary>
+    public static void FlushToDisk(Files files)
+    {
+        using var stream = new FileStream(files.Data, FileMode.Open, FileAccess.Write, FileShare.Read);
         stream.Flush(flushToDisk: true);
     }
 
@@ -142,6 +213,8 @@ public sealed class ContentIngests(ContentBlobs blobs, ILogger<ContentIngests> l
     /// <summary>Removes an ingest's folder; a failure is logged and left to the sweep.</summary>
     public void Remove(Files files)
     {
+        if (_progress.TryRemove(files.Folder, out var progress))
+            progress.Hash.Dispose();
         try
         {
             if (Directory.Exists(files.Folder))

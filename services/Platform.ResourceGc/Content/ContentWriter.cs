@@ -50,7 +50,7 @@ public sealed class ContentWriter(
 
         return await ingests.WithLockAsync(ns, reference, async files =>
         {
-            if (await ContentIngests.ReadMetaAsync(files, ct) is { } existing)
+            if (await ingests.MetaAsync(files, ct) is { } existing)
             {
                 if (existing.Digest != digest || existing.Size != request.Size)
                     throw PlatformException.FailedPrecondition(
@@ -58,7 +58,7 @@ public sealed class ContentWriter(
                 return Status(existing, ContentIngests.Offset(files));
             }
             var meta = new IngestMeta(ns, reference, request.Size, digest, labels, leaseId, clock.GetUtcNow());
-            await ContentIngests.CreateAsync(files, meta, ct);
+            await ingests.CreateAsync(files, meta, ct);
             logger.LogInformation("Ingest {Ref} of {Digest} ({Size} bytes) started in namespace {Namespace}", reference, digest, request.Size, ns);
             return Status(meta, 0);
         }, ct);
@@ -82,12 +82,12 @@ public sealed class ContentWriter(
             var turn = _appended.GetOrAdd((ns, reference), _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             var (status, ahead) = await ingests.WithLockAsync(ns, reference, async files =>
             {
-                var meta = await ContentIngests.ReadMetaAsync(files, ct) ?? throw IngestNotFound(ns, reference);
+                var meta = await ingests.MetaAsync(files, ct) ?? throw IngestNotFound(ns, reference);
                 var received = ContentIngests.Offset(files);
                 if (chunk.Offset > received && chunk.Offset + data.Length <= meta.Size && clock.GetUtcNow() < deadline)
                     return (Status(meta, received), true);
                 ContentIngests.CheckChunk(meta, chunk.Offset, received, data.Length);
-                await ContentIngests.AppendAsync(files, data, ct);
+                await ingests.AppendAsync(files, received, data, ct);
                 return (Status(meta, received + data.Length), false);
             }, ct);
             if (!ahead)
@@ -121,19 +121,20 @@ public sealed class ContentWriter(
         var labelsOverride = request.Labels is null ? null : SnapshotRules.Labels(request.Labels);
         return await ingests.WithLockAsync(ns, reference, async files =>
         {
-            var meta = await ContentIngests.ReadMetaAsync(files, ct) ?? throw IngestNotFound(ns, reference);
+            var meta = await ingests.MetaAsync(files, ct) ?? throw IngestNotFound(ns, reference);
             var received = ContentIngests.Offset(files);
             if (received != meta.Size)
             {
                 ingests.Remove(files);
                 throw PlatformException.InvalidArgument($"ingest {reference}: size mismatch: expected {meta.Size} bytes, received {received}; the ingest was discarded");
             }
-            var actual = await ContentIngests.HashAsync(files, ct);
+            var actual = await ingests.DigestAsync(files, received, ct);
             if (actual != meta.Digest)
             {
                 ingests.Remove(files);
                 throw PlatformException.InvalidArgument($"ingest {reference}: digest mismatch: expected {meta.Digest}, got {actual}; the ingest was discarded");
             }
+            ContentIngests.FlushToDisk(files); // chunks were not flushed one by one
             return (await PlaceAsync(files, meta, labelsOverride ?? meta.Labels, ct)).ToContract();
         }, ct);
     }
@@ -159,7 +160,7 @@ public sealed class ContentWriter(
             return (await store.GetContentAsync(ns, digest, ct) ?? throw ResourceErrors.ContentNotFound(ns, digest), 0);
         return await ingests.WithLockAsync(ns, begun.Ref, async files =>
         {
-            if (await ContentIngests.ReadMetaAsync(files, ct) is not { } meta)
+            if (await ingests.MetaAsync(files, ct) is not { } meta)
             {
                 // Another writer of this ref committed it while this one waited for the lock.
                 var done = await store.GetContentAsync(ns, digest, ct) ?? throw IngestNotFound(ns, begun.Ref);
@@ -217,7 +218,7 @@ public sealed class ContentWriter(
         var reference = ContentRules.Ref(request.Ref);
         return await ingests.WithLockAsync(ns, reference, async files =>
         {
-            var meta = await ContentIngests.ReadMetaAsync(files, ct) ?? throw IngestNotFound(ns, reference);
+            var meta = await ingests.MetaAsync(files, ct) ?? throw IngestNotFound(ns, reference);
             var status = Status(meta, ContentIngests.Offset(files));
             ingests.Remove(files);
             logger.LogInformation("Ingest {Ref} of namespace {Namespace} aborted at {Offset} bytes", reference, ns, status.Offset);
