@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Platform.Contracts;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Resources;
 using Platform.Hosting;
@@ -85,6 +86,7 @@ public static class ResourceGcServiceExtensions
         .Add<CompleteSnapshotImportConsumer, CompleteSnapshotImport>()
         .Add<BeginContentIngestConsumer, BeginContentIngest>()
         .Add<ContentIngestChunkConsumer, ContentIngestChunk>()
+        .Configure(QueueNames.Of<ContentIngestChunk>(), e => e.AddDeserializer(new BinaryChunkDeserializer()))
         .Add<CommitContentIngestConsumer, CommitContentIngest>()
         .Add<AbortContentIngestConsumer, AbortContentIngest>()
         .Add<GetContentInfoConsumer, GetContentInfo>()

@@ -1,5 +1,6 @@
-using Platform.Common.Errors;
 using System.Runtime.CompilerServices;
+using Platform.Client.Requests;
+using Platform.Common.Errors;
 using Platform.Contracts;
 using Platform.Contracts.Resources;
 
@@ -141,10 +142,16 @@ public sealed class ContentClient(PlatformClient client)
                     {
                         var data = new byte[(int)Math.Min(chunkSize, size - offset)];
                         await source.ReadExactlyAsync(data, cancellationToken);
-                        inFlight.Enqueue(client.RequestAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(), new ContentIngestChunk
+                        // The bytes as they are, not base64 in JSON (ContentIngestChunkBinary): a third less through the broker, nothing to parse.
+                        inFlight.Enqueue(client.RequestBinaryAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(), new ContentIngestChunk
                         {
                             Namespace = ns, Ref = @ref, Offset = offset, Data = data,
-                        }, cancellationToken));
+                        }, new BinaryRequest(ContentIngestChunkBinary.ContentType, new Dictionary<string, object?>
+                        {
+                            [ContentIngestChunkBinary.NamespaceHeader] = ns,
+                            [ContentIngestChunkBinary.RefHeader] = @ref,
+                            [ContentIngestChunkBinary.OffsetHeader] = offset,
+                        }, data), cancellationToken));
                         offset += data.Length;
                     }
                     sent = (await inFlight.Dequeue()).Offset;

@@ -111,6 +111,12 @@ public sealed class PlatformClient : IAsyncDisposable
         where TResult : class =>
         _requests.RequestAsync<TRequest, TResult>(queue, Options.EndpointPrefix + queue, request, Options.Timeout + held, cancellationToken);
 
+    /// <summary>As <see cref="RequestAsync{TRequest, TResult}(string, TRequest, CancellationToken)"/>, sending the request's binary form where the connection allows.</summary>
+    internal Task<TResult> RequestBinaryAsync<TRequest, TResult>(string queue, TRequest request, BinaryRequest binary, CancellationToken cancellationToken)
+        where TRequest : class
+        where TResult : class =>
+        _requests.RequestBinaryAsync<TRequest, TResult>(queue, Options.EndpointPrefix + queue, request, binary, Options.Timeout, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await _requests.DisposeAsync();

@@ -74,6 +74,8 @@ public sealed class ContentWriter(
         var ns = SnapshotRules.Namespace(chunk.Namespace);
         var reference = ContentRules.Ref(chunk.Ref);
         var data = chunk.Data ?? throw PlatformException.InvalidArgument("data must be set");
+        if (chunk.Offset < 0)
+            throw PlatformException.InvalidArgument($"offset must not be negative (got {chunk.Offset})");
         if (data.Length > ChunkSize)
             throw PlatformException.InvalidArgument($"chunk of {data.Length} bytes is larger than the chunk size of {ChunkSize} bytes");
         var deadline = clock.GetUtcNow() + ChunkTurnTimeout;

@@ -30,9 +30,30 @@ internal sealed class DirectRequests(IConnection connection, ClientRoutes routes
     private IChannel? _channel;
     private bool _disposed;
 
-    public async Task<TResult> RequestAsync<TRequest, TResult>(string queue, string destination, TRequest request, TimeSpan timeout,
+    public Task<TResult> RequestAsync<TRequest, TResult>(string queue, string destination, TRequest request, TimeSpan timeout,
         CancellationToken cancellationToken)
         where TRequest : class
+        where TResult : class =>
+        SendAsync<TResult>(queue, destination, timeout, (messageId, requestId, expires) =>
+            (Envelope.Write(request, messageId, requestId, expires), Envelope.ContentType, null), cancellationToken);
+
+    public Task<TResult> RequestBinaryAsync<TRequest, TResult>(string queue, string destination, TRequest request, BinaryRequest binary,
+        TimeSpan timeout, CancellationToken cancellationToken)
+        where TRequest : class
+        where TResult : class =>
+        SendAsync<TResult>(queue, destination, timeout, (_, requestId, _) =>
+        {
+            var headers = new Dictionary<string, object?>(binary.Headers, StringComparer.Ordinal)
+            {
+                [Contracts.Resources.ContentIngestChunkBinary.RequestIdHeader] = requestId.ToString("D"),
+            };
+            return (binary.Body, binary.ContentType, headers);
+        }, cancellationToken);
+
+    /// <summary>Publishes what <paramref name="write"/> gives (body, content type, headers) with the request's properties; waits for the reply.</summary>
+    private async Task<TResult> SendAsync<TResult>(string queue, string destination, TimeSpan timeout,
+        Func<Guid, Guid, DateTimeOffset, (ReadOnlyMemory<byte> Body, string ContentType, IDictionary<string, object?>? Headers)> write,
+        CancellationToken cancellationToken)
         where TResult : class
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -43,10 +64,11 @@ internal sealed class DirectRequests(IConnection connection, ClientRoutes routes
         var reply = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            var body = Envelope.Write(request, messageId, requestId, DateTimeOffset.UtcNow + timeout);
+            var (body, contentType, headers) = write(messageId, requestId, DateTimeOffset.UtcNow + timeout);
             var properties = new BasicProperties
             {
-                ContentType = Envelope.ContentType,
+                ContentType = contentType,
+                Headers = headers,
                 MessageId = messageId.ToString("D"),
                 CorrelationId = correlationId,
                 ReplyTo = DirectReplyTo,

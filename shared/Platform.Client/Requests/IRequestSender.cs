@@ -15,4 +15,17 @@ internal interface IRequestSender : IAsyncDisposable
         CancellationToken cancellationToken)
         where TRequest : class
         where TResult : class;
+
+    /// <summary>
+    /// Sends <paramref name="binary"/>, a request's binary form (<see cref="BinaryRequest"/>), where the sender can; one that
+    /// can't (a MassTransit bus) sends <paramref name="request"/>, the same request, as JSON.
+    /// </summary>
+    Task<TResult> RequestBinaryAsync<TRequest, TResult>(string queue, string destination, TRequest request, BinaryRequest binary, TimeSpan timeout,
+        CancellationToken cancellationToken)
+        where TRequest : class
+        where TResult : class =>
+        RequestAsync<TRequest, TResult>(queue, destination, request, timeout, cancellationToken);
 }
+
+/// <summary>A request's binary form: the AMQP content type, headers for its other fields, and the bytes as the body (see ContentIngestChunkBinary).</summary>
+internal sealed record BinaryRequest(string ContentType, IReadOnlyDictionary<string, object?> Headers, ReadOnlyMemory<byte> Body);

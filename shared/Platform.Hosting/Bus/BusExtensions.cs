@@ -73,6 +73,8 @@ public static class BusExtensions
                         e.BindEventConsumers(queue);
                         foreach (var consumer in queue)
                             e.ConfigureConsumer(context, consumer);
+                        foreach (var configure in endpoints.Configurations.GetValueOrDefault(queue.Key) ?? [])
+                            configure(e);
                     });
                 }
             });

@@ -10,11 +10,24 @@ public sealed class ConsumerEndpoints
 {
     private readonly List<(string Queue, Type Consumer)> _endpoints = [];
     private readonly Dictionary<string, int> _limits = [];
+    private readonly Dictionary<string, List<Action<IReceiveEndpointConfigurator>>> _configurations = [];
 
     public IReadOnlyList<(string Queue, Type Consumer)> All => _endpoints;
 
     /// <summary>Queues whose consumers may hold a message for a long time, with how many they handle at once.</summary>
     public IReadOnlyDictionary<string, int> ConcurrencyLimits => _limits;
+
+    /// <summary>What else each queue's receive endpoint is configured with (a deserializer for another content type, say).</summary>
+    public IReadOnlyDictionary<string, List<Action<IReceiveEndpointConfigurator>>> Configurations => _configurations;
+
+    /// <summary>Configures the receive endpoint of <paramref name="queue"/> further, after its consumers are added.</summary>
+    public ConsumerEndpoints Configure(string queue, Action<IReceiveEndpointConfigurator> configure)
+    {
+        if (!_configurations.TryGetValue(queue, out var list))
+            _configurations[queue] = list = [];
+        list.Add(configure);
+        return this;
+    }
 
     /// <summary>Adds a consumer on a queue; several consumers may share one queue (an event subscription).</summary>
     public ConsumerEndpoints Add<TConsumer>(string queue) where TConsumer : class, IConsumer
