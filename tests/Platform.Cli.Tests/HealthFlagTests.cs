@@ -63,7 +63,8 @@ public sealed class When_run_is_given_health_flags(PlatformFixture fixture) : IC
 
         await OkAsync(ctl, "run", "-d", "--name", "overridden", "--health-cmd", "true", "--health-retries", "4", "--health-on-failure", "kill", Image);
         var overridden = (await CheckOfAsync(ctl, "overridden"))!;
-        Assert.Equal((["CMD-SHELL", "true"], 4, TimeSpan.FromMilliseconds(200), "kill"), (overridden.Test, overridden.Retries, overridden.Interval, overridden.OnFailure));
+        Assert.Equal(["CMD-SHELL", "true"], overridden.Test);
+        Assert.Equal((4, TimeSpan.FromMilliseconds(200), "kill"), (overridden.Retries, overridden.Interval, overridden.OnFailure));
 
         await OkAsync(ctl, "run", "-d", "--name", "unchecked", "--no-healthcheck", Image);
         Assert.Null(await CheckOfAsync(ctl, "unchecked"));

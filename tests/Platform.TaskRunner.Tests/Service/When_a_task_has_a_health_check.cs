@@ -135,6 +135,29 @@ public sealed class When_a_task_has_a_health_check(TaskFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Should_leave_no_probe_behind_and_no_status_change_when_the_runner_restarts_mid_probe()
+    {
+        var check = new HealthCheck { Test = ["CMD-SHELL", "sleep 30; true"], Interval = TimeSpan.FromMilliseconds(200), Timeout = TimeSpan.FromMinutes(1) };
+        var task = await RunCheckedAsync("interrupted", check, "sleep", "120");
+        var probing = 0;
+        await Eventually.TrueAsync(async () => (probing = await ProbeSleepAsync("interrupted", task.Pid)) != 0, Ct, TimeSpan.FromSeconds(30), "a probe runs");
+
+        await fixture.RestartAsync();
+
+        await Eventually.TrueAsync(() => !File.Exists($"/proc/{probing}/cmdline"), Ct, TimeSpan.FromSeconds(20), "the interrupted probe is killed with its sleep");
+        var health = await HealthAsync("interrupted");
+        Assert.Equal(HealthStatuses.Starting, health.Status);
+        Assert.Empty(health.Log);
+        Assert.Empty(Changes("interrupted"));
+        await KillAsync("interrupted");
+    }
+
+    /// <summary>The pid of a probe's <c>sleep</c> running in the task, or 0.</summary>
+    private async Task<int> ProbeSleepAsync(string id, int initPid) =>
+        (await fixture.Runc.Tasks.ListPidsAsync(id, fixture.Namespace, Ct)).Select(p => p.Pid)
+            .FirstOrDefault(p => p != initPid && CommandLine(p).StartsWith("sleep 30", StringComparison.Ordinal));
+
+    [Fact]
     public async Task Should_refuse_a_malformed_health_label_and_the_probes_exec_id()
     {
         var e = await Errors.Of(ErrorKind.InvalidArgument, () => fixture.Runc.Containers.CreateAsync(new CreateContainer

@@ -37,7 +37,9 @@ internal sealed class ExecRemoval(ConmonLayout layout, ExitRecords exits)
                 StateFiles.TryDeleteTree(Path.Combine(layout.SocketDir, cuuid));
             StateFiles.TryDeleteTree(dir);
         }
-        File.Delete(layout.LogPath(task.Namespace, task.ContainerId, execId));
+        var log = layout.LogPath(task.Namespace, task.ContainerId, execId);
+        if (File.Exists(log))
+            File.Delete(log);
     }
 
     /// <summary>
