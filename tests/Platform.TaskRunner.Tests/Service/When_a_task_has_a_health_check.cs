@@ -62,7 +62,7 @@ public sealed class When_a_task_has_a_health_check(TaskFixture fixture) : IClass
         Assert.True(unhealthy.FailingStreak >= 2, $"streak {unhealthy.FailingStreak}");
         Assert.All(unhealthy.Log, p => Assert.NotEqual(0, p.ExitCode));
 
-        await fixture.Runc.Tasks.ExecAsync("checked", "touch", """{"args":["/bin/touch","/tmp/ok"]}""", fixture.Namespace, Ct);
+        await fixture.Runc.Tasks.ExecAsync("checked", "touch", """{"args":["/bin/sh","-c","echo > /tmp/ok"]}""", fixture.Namespace, Ct);
         await Eventually.TrueAsync(() => Changes("checked").Count == 2, Ct, TimeSpan.FromSeconds(30), "a successful probe makes it healthy");
         // Three more successful probes: none of them is an event.
         await Eventually.TrueAsync(async () => (await HealthAsync("checked")).Log.TakeLast(4).All(p => p.ExitCode == 0) && (await HealthAsync("checked")).Log.Count == 5,
@@ -128,7 +128,7 @@ public sealed class When_a_task_has_a_health_check(TaskFixture fixture) : IClass
         await fixture.RestartAsync();
 
         Assert.Equal(HealthStatuses.Unhealthy, (await HealthAsync("resumed")).Status);
-        await fixture.Runc.Tasks.ExecAsync("resumed", "touch", """{"args":["/bin/touch","/tmp/ok"]}""", fixture.Namespace, Ct);
+        await fixture.Runc.Tasks.ExecAsync("resumed", "touch", """{"args":["/bin/sh","-c","echo > /tmp/ok"]}""", fixture.Namespace, Ct);
         await Eventually.TrueAsync(() => Changes("resumed").Count == 2, Ct, TimeSpan.FromSeconds(30), "probes resume after the restart");
         Assert.Equal(["starting->unhealthy", "unhealthy->healthy"], Changes("resumed"));
         await KillAsync("resumed");
@@ -144,7 +144,7 @@ public sealed class When_a_task_has_a_health_check(TaskFixture fixture) : IClass
 
         await fixture.RestartAsync();
 
-        await Eventually.TrueAsync(() => !File.Exists($"/proc/{probing}/cmdline"), Ct, TimeSpan.FromSeconds(20), "the interrupted probe is killed with its sleep");
+        await Eventually.TrueAsync(() => !Alive(probing), Ct, TimeSpan.FromSeconds(20), "the interrupted probe is killed with its sleep");
         var health = await HealthAsync("interrupted");
         Assert.Equal(HealthStatuses.Starting, health.Status);
         Assert.Empty(health.Log);
@@ -175,6 +175,23 @@ public sealed class When_a_task_has_a_health_check(TaskFixture fixture) : IClass
         Assert.Contains("reserved", exec.Message);
         Assert.Null((await fixture.Runc.Tasks.GetAsync("plain", fixture.Namespace, Ct)).Health);
         await KillAsync("plain");
+    }
+
+    /// <summary>
+    /// Whether the process runs: a killed probe's child is reparented to the task's init, here a <c>sleep</c> that never
+    /// reaps it, so it stays a zombie.
+    /// </summary>
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static string CommandLine(int pid)
