@@ -8,6 +8,7 @@ using Platform.Hosting.Bus;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
+using Platform.TaskRunner.Health;
 using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
@@ -49,6 +50,7 @@ public static class TaskRunnerServiceExtensions
         services.AddSingleton<TaskLogs>();
         services.AddSingleton<TaskReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());
+        services.AddTaskHealth();
 
         services.AddSingleton<ITaskStore>(sp =>
         {

@@ -57,6 +57,7 @@ public static class ContainerRules
             if (string.IsNullOrEmpty(key))
                 throw PlatformException.InvalidArgument($"container {c.Id}: extension key must not be empty");
         Labels.Validate(c.Labels);
+        Common.Health.HealthCheck.FromLabels(c.Labels); // the task runner reads it: refuse a malformed one here
         if (string.IsNullOrWhiteSpace(c.Runtime.Name))
             throw PlatformException.InvalidArgument($"container {c.Id}: runtime.name must be set");
         ValidateJson(c.Spec, $"container {c.Id}: spec", required: true);

@@ -65,6 +65,12 @@ public interface ITaskRuntime
     /// <summary>Signals one exec process.</summary>
     Task KillExecAsync(TaskHandle task, string execId, int signal, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Ends a runner-internal exec process (a health probe) and removes every trace of it: SIGKILL to it and every process
+    /// it started if it still runs, then its monitor state and log. Idempotent; nothing to do when it never existed.
+    /// </summary>
+    Task RemoveExecAsync(TaskHandle task, string execId, CancellationToken cancellationToken);
+
     Task PauseAsync(TaskHandle task, CancellationToken cancellationToken);
 
     /// <summary>

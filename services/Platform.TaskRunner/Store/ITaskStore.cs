@@ -40,6 +40,12 @@ public sealed record TaskRecord
 
     /// <summary>The task needed its creator's privileged grant (its spec broke a rule of the runtime policy). Immutable.</summary>
     public bool Privileged { get; init; }
+
+    /// <summary>The container's health check (label <c>platform.io/health.check</c>, as JSON) when it has one; set at create, immutable.</summary>
+    public string? HealthCheck { get; init; }
+
+    /// <summary>The task's health, with <see cref="HealthCheck"/> from its start (see <c>Health/</c>).</summary>
+    public TaskHealth? Health { get; init; }
     public required long Version { get; init; }
 }
 

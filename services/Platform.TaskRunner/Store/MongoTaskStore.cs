@@ -223,6 +223,7 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
         [BsonElement("execs")] public List<ExecDocument> Execs { get; set; } = [];
         [BsonElement("version")] public long Version { get; set; }
         [BsonElement("privileged")] public bool Privileged { get; set; }
+        [BsonElement("health")] public string? Health { get; set; }
 
         public static TaskDocument From(TaskRecord t) => new()
         {
@@ -241,9 +242,10 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
             Execs = t.Execs.Select(ExecDocument.From).ToList(),
             Version = t.Version,
             Privileged = t.Privileged,
+            Health = HealthColumn.Write(t),
         };
 
-        public TaskRecord ToRecord() => new()
+        public TaskRecord ToRecord() => new TaskRecord
         {
             Namespace = Namespace,
             ContainerId = ContainerId,
@@ -259,7 +261,7 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
             Execs = Execs.Select(e => e.ToRecord()).ToList(),
             Version = Version,
             Privileged = Privileged,
-        };
+        }.WithHealth(Health);
     }
 
     internal sealed class ExitDocument

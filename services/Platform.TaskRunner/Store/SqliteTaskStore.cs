@@ -18,7 +18,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
     : ITaskStore, IOutboxStore, IInitializableStore, IAsyncDisposable
 {
     private const string Kind = "task";
-    private const string Columns = "namespace, container_id, runtime, status, pid, snapshotter, snapshot_key, created_at, started_at, exit_status, exited_at, execs, version, privileged";
+    private const string Columns = "namespace, container_id, runtime, status, pid, snapshotter, snapshot_key, created_at, started_at, exit_status, exited_at, execs, version, privileged, health";
     private const string ExitColumns = "namespace, container_id, exec_id, pid, exit_status, exited_at, oom_killed";
 
     public string Name => "tasks";
@@ -42,6 +42,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                     execs        TEXT NOT NULL,
                     version      INTEGER NOT NULL,
                     privileged   INTEGER NOT NULL DEFAULT 0,
+                    health       TEXT,
                     PRIMARY KEY (namespace, container_id)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS task_exits (
                     namespace    TEXT NOT NULL,
@@ -61,6 +62,10 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = 'privileged';";
                 if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
                     await SqliteDatabase.ExecuteAsync(connection, "ALTER TABLE tasks ADD COLUMN privileged INTEGER NOT NULL DEFAULT 0;", cancellationToken, transaction);
+                // Tasks stored before health checks had none.
+                columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('tasks') WHERE name = 'health';";
+                if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
+                    await SqliteDatabase.ExecuteAsync(connection, "ALTER TABLE tasks ADD COLUMN health TEXT;", cancellationToken, transaction);
                 // Exits kept before OOM reports: none of them was reported as an OOM kill.
                 columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('task_exits') WHERE name = 'oom_killed';";
                 if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
@@ -110,7 +115,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 await using (var insert = connection.CreateCommand())
                 {
                     insert.Transaction = transaction;
-                    insert.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($ns, $id, $runtime, $status, $pid, $snapshotter, $snapshot_key, $created_at, $started_at, $exit_status, $exited_at, $execs, $version, $privileged);";
+                    insert.CommandText = $"INSERT INTO tasks ({Columns}) VALUES ($ns, $id, $runtime, $status, $pid, $snapshotter, $snapshot_key, $created_at, $started_at, $exit_status, $exited_at, $execs, $version, $privileged, $health);";
                     Bind(insert, task);
                     await insert.ExecuteNonQueryAsync(cancellationToken);
                 }
@@ -214,7 +219,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 command.CommandText = """
                     UPDATE tasks SET runtime = $runtime, status = $status, pid = $pid, snapshotter = $snapshotter,
                         snapshot_key = $snapshot_key, created_at = $created_at, started_at = $started_at,
-                        exit_status = $exit_status, exited_at = $exited_at, execs = $execs, version = $version, privileged = $privileged
+                        exit_status = $exit_status, exited_at = $exited_at, execs = $execs, version = $version, privileged = $privileged, health = $health
                     WHERE namespace = $ns AND container_id = $id AND version = $expected;
                     """;
                 Bind(command, task);
@@ -265,9 +270,10 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
         command.Parameters.AddWithValue("$execs", JsonSerializer.Serialize(t.Execs.Select(ExecColumn.From).ToList()));
         command.Parameters.AddWithValue("$version", t.Version);
         command.Parameters.AddWithValue("$privileged", t.Privileged ? 1 : 0);
+        command.Parameters.AddWithValue("$health", (object?)HealthColumn.Write(t) ?? DBNull.Value);
     }
 
-    private static TaskRecord Read(SqliteDataReader r) => new()
+    private static TaskRecord Read(SqliteDataReader r) => new TaskRecord
     {
         Namespace = r.GetString(0),
         ContainerId = r.GetString(1),
@@ -283,7 +289,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
         Execs = JsonSerializer.Deserialize<List<ExecColumn>>(r.GetString(11))!.Select(e => e.ToRecord()).ToList(),
         Version = r.GetInt64(12),
         Privileged = r.GetInt64(13) != 0,
-    };
+    }.WithHealth(r.IsDBNull(14) ? null : r.GetString(14));
 
     /// <summary>An exec process in the execs column: times as UTC ticks, like every other time in this store.</summary>
     private sealed record ExecColumn(

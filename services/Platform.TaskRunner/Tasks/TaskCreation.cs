@@ -4,6 +4,7 @@ using Platform.Common.Errors;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Resources;
 using Platform.Contracts.Tasks;
+using Platform.TaskRunner.Health;
 using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
@@ -56,7 +57,7 @@ public sealed class TaskCreation(
                 CreatedAt = createdAt,
                 Privileged = admitted.Privileged,
                 Version = 1,
-            };
+            }.WithHealthCheck(container.Labels);
             var handle = TaskRules.Handle(task);
 
             // The reference is taken before anything is mounted, so no collection can take the rootfs between mounting

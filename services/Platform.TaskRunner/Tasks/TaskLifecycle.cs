@@ -20,6 +20,7 @@ public sealed class TaskLifecycle(
     ExitSignals signals,
     TaskExits exits,
     TaskRemoval removal,
+    Health.HealthMonitor health,
     TimeProvider clock,
     IOptions<TaskRunnerOptions> options,
     ILogger<TaskLifecycle> logger)
@@ -66,6 +67,7 @@ public sealed class TaskLifecycle(
                 Privileged = task.Privileged,
             }, cancellationToken);
             logger.LogDebug("Task {Namespace}/{ContainerId} started", ns, id);
+            health.Track(started);
             return TaskRules.ToInfo(started);
         }
     }

@@ -37,6 +37,8 @@ public static class TaskRules
         if (string.IsNullOrEmpty(execId))
             throw PlatformException.InvalidArgument("execId is required");
         Identifiers.Validate(execId, "execId");
+        if (execId == Health.HealthProber.ExecId)
+            throw PlatformException.InvalidArgument($"execId \"{execId}\" is reserved for the task runner's health probes; pick another");
     }
 
     public static int Signal(int signal) => signal switch
@@ -71,6 +73,7 @@ public static class TaskRules
         ExitStatus = r.ExitStatus,
         ExitedAt = r.ExitedAt,
         Execs = r.Execs.Select(e => new ExecProcessInfo { ExecId = e.ExecId, Pid = e.Pid, Status = e.Status, ExitStatus = e.ExitStatus, ExitedAt = e.ExitedAt }).ToList(),
+        Health = r.Health,
     };
 
     /// <summary>What the runtime needs to know of a task to act on it.</summary>

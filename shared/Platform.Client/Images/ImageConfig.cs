@@ -72,6 +72,10 @@ public sealed record ContainerConfig
 
     [JsonPropertyName("Volumes")]
     public IReadOnlyDictionary<string, JsonElement>? Volumes { get; init; }
+
+    /// <summary>docker's health check of containers made from the image.</summary>
+    [JsonPropertyName("Healthcheck")]
+    public ImageHealthcheck? Healthcheck { get; init; }
 }
 
 public sealed record RootFs

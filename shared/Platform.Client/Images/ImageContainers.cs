@@ -49,6 +49,9 @@ public sealed record ContainerFromImage
 
     /// <summary>Optional. Mount the root filesystem read-only (<c>--read-only</c>).</summary>
     public bool ReadOnlyRoot { get; init; }
+
+    /// <summary>Optional. Health check flags over the image's Healthcheck (label <c>platform.io/health.check</c>).</summary>
+    public Platform.Common.Health.HealthOverrides? Health { get; init; }
 }
 
 /// <summary>
@@ -92,7 +95,7 @@ public sealed class ImageContainers(PlatformClient client)
             {
                 Namespace = ns, Snapshotter = unpacked.Snapshotter, Key = request.Id + "-rootfs", Parent = unpacked.ChainId, LeaseId = lease.Id,
             }, ct);
-            var labels = new Dictionary<string, string>(request.Labels ?? new Dictionary<string, string>());
+            var labels = new Dictionary<string, string>(Platform.Common.Health.HealthOverrides.ApplyTo(request.Health, config.Config?.Healthcheck?.ToConfig(), request.Labels));
             if (process.StopSignal != ImageProcess.DefaultStopSignal)
                 labels.TryAdd(StopSignalLabel, process.StopSignal);
             return await client.Containers.CreateAsync(new CreateContainer

@@ -44,4 +44,7 @@ public sealed record TaskInfo
 
     /// <summary>Optional. The cgroup limits the task runs with now (in GetTask and UpdateTask replies); null when not known.</summary>
     public TaskResources? Resources { get; init; }
+
+    /// <summary>Optional. Its health when its container has a health check; null otherwise.</summary>
+    public TaskHealth? Health { get; init; }
 }

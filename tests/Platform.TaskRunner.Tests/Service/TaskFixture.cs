@@ -131,6 +131,7 @@ public class TaskFixture : PlatformFixture
         TaskPaused x => x.ContainerId,
         TaskResumed x => x.ContainerId,
         TaskOom x => x.ContainerId,
+        HealthChanged x => x.ContainerId,
         _ => null,
     };
 }

@@ -63,8 +63,10 @@ internal static class TaskAssert
     public static void Same(TaskRecord expected, TaskRecord? actual)
     {
         Assert.NotNull(actual);
-        Assert.Equal(expected with { Execs = Array.Empty<ExecRecord>() }, actual with { Execs = Array.Empty<ExecRecord>() });
+        Assert.Equal(expected with { Execs = Array.Empty<ExecRecord>(), Health = null }, actual with { Execs = Array.Empty<ExecRecord>(), Health = null });
         Assert.Equal(expected.Execs, actual.Execs);
+        Assert.Equal(expected.Health?.Log, actual.Health?.Log);
+        Assert.Equal(expected.Health is null ? null : expected.Health with { Log = [] }, actual.Health is null ? null : actual.Health with { Log = [] });
         Assert.Equal(TimeSpan.Zero, actual.CreatedAt.Offset);
     }
 }

@@ -132,6 +132,22 @@ public abstract class TaskStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_a_task_has_a_health_check_Should_read_back_the_check_and_its_health_after_updates()
+    {
+        var probe = new HealthProbe { Start = Epoch, End = Epoch.AddMilliseconds(12), ExitCode = 1, Output = "not yet\n" };
+        var task = Full(Ns, "checked") with
+        {
+            HealthCheck = "{\"test\":[\"CMD-SHELL\",\"true\"]}", Health = new TaskHealth { Status = "starting", FailingStreak = 0 },
+        };
+        await CreateAsync(task);
+        var probed = Next(task, t => t with { Health = new TaskHealth { Status = "unhealthy", FailingStreak = 1, Log = [probe] } });
+
+        Assert.True(await Store.UpdateAsync(probed, task.Version, null, Ct));
+
+        TaskAssert.Same(probed, await Store.GetAsync(Ns, "checked", Ct));
+    }
+
+    [Fact]
     public async Task When_a_task_has_no_optional_fields_Should_read_them_back_as_nulls_and_no_execs()
     {
         var task = Minimal(Ns, "bare");

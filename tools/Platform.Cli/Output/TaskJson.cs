@@ -34,6 +34,7 @@ internal static class TaskJson
                 ["cpuPeriod"] = r.CpuPeriod, ["cpuShares"] = r.CpuShares, ["pidsLimit"] = r.PidsLimit,
             }
             : null,
+        ["health"] = HealthOutput.ToJson(task.Health),
     };
 
     /// <summary><c>{exitStatus, exitedAt}</c>: how a process ended; the status is null when unknown.</summary>

@@ -29,6 +29,7 @@ internal static class TaskText
             ("Execs", task.Execs.Count == 0
                 ? TextBlock.None
                 : string.Join('\n', task.Execs.Select(e => $"{e.ExecId} pid={Number(e.Pid)} {Status(e.Status)} exit={Exit(e.ExitStatus, e.ExitedAt)}"))),
+            ("Health", HealthOutput.Text(task.Health)),
         ]);
 
     public static Task WriteAsync(TextWriter output, IEnumerable<TaskInfo> tasks) =>

@@ -38,6 +38,7 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
     private readonly TaskLogFiles _logs;
     private readonly CgroupOom _oom;
     private readonly BundleResources _resources;
+    private readonly ExecRemoval _execRemoval;
 
     public ConmonRuntime(IOptions<RuntimeOptions> options, IOptions<StoreOptions> store, ILogger<ConmonRuntime> logger, TimeProvider clock)
     {
@@ -54,6 +55,7 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
         _logs = new TaskLogFiles(_layout);
         _oom = new CgroupOom(_layout);
         _resources = new BundleResources(_layout, _runc);
+        _execRemoval = new ExecRemoval(_layout, _exits);
     }
 
     public IReadOnlyList<string> Installed => _runc.Installed;
@@ -142,6 +144,8 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
             Native.Kill(pid, signal);
         return Task.CompletedTask;
     }
+
+    public Task RemoveExecAsync(TaskHandle task, string execId, CancellationToken cancellationToken) => _execRemoval.RemoveAsync(task, execId, cancellationToken);
 
     public Task PauseAsync(TaskHandle task, CancellationToken cancellationToken) => _runc.PauseAsync(task, cancellationToken);
 

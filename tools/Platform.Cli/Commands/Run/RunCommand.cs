@@ -5,6 +5,7 @@ using Platform.Client;
 using Platform.Client.Images;
 using Platform.Client.Oci;
 using Platform.Common.Errors;
+using Platform.Common.Health;
 using Platform.Contracts;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Resources;
@@ -59,6 +60,7 @@ internal static class RunCommand
         var limits = new ResourceFlags();
 
         var mounts = new MountFlags();
+        var health = new HealthFlags();
         var command = new Command("run", """
             Create a container and its task, start it, print its output and exit with its exit status (255 when unknown).
             docker's form: run [OPTIONS] IMAGE [COMMAND] [ARG...] runs an image (loaded or pulled) with its Entrypoint, Cmd,
@@ -68,7 +70,7 @@ internal static class RunCommand
             target, processArgs, name, remove, detach, labels, snapshot, rootfs, snapshotter, runtime, env, cwd, user, entrypoint,
         };
         limits.AddTo(command);
-        foreach (var option in mounts.Options)
+        foreach (var option in mounts.Options.Concat(health.Options))
             command.Options.Add(option);
         command.Validators.Add(result =>
         {
@@ -111,7 +113,7 @@ internal static class RunCommand
                 run.Get(entrypoint) is { } e ? (e.Length == 0 ? [] : [e]) : null)
             {
                 Limits = limits.Read(run),
-                Mounts = mounts.Mounts(run), ReadOnlyRoot = mounts.ReadOnlyRoot(run),
+                Mounts = mounts.Mounts(run), ReadOnlyRoot = mounts.ReadOnlyRoot(run), Health = health.Read(run),
             };
             var client = await run.ClientAsync();
             return await RunAsync(run, client, request);
@@ -128,6 +130,8 @@ internal static class RunCommand
         public IReadOnlyList<MountRequest> Mounts { get; init; } = [];
 
         public bool ReadOnlyRoot { get; init; }
+
+        public HealthOverrides? Health { get; init; }
     }
 
     /// <summary>A container id when --name is absent: 12 hex digits, as docker's short ids look.</summary>
@@ -203,7 +207,7 @@ internal static class RunCommand
             {
                 Namespace = run.Namespace, Id = request.Id, Image = request.Image, Args = request.Args, Entrypoint = request.Entrypoint,
                 Env = request.Env, WorkingDir = request.Cwd, User = request.User, Runtime = request.Runtime, Snapshotter = request.Snapshotter,
-                Labels = request.Labels, Limits = request.Limits, Mounts = request.Mounts, ReadOnlyRoot = request.ReadOnlyRoot,
+                Labels = request.Labels, Limits = request.Limits, Mounts = request.Mounts, ReadOnlyRoot = request.ReadOnlyRoot, Health = request.Health,
             }, ct);
             return;
         }
@@ -221,7 +225,7 @@ internal static class RunCommand
             Namespace = run.Namespace,
             Id = request.Id,
             Runtime = new RuntimeInfo { Name = request.Runtime },
-            Labels = request.Labels,
+            Labels = HealthOverrides.ApplyTo(request.Health, null, request.Labels),
             Spec = spec,
         };
         if (request.Snapshot is null)
