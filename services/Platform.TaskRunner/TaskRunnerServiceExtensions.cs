@@ -10,6 +10,7 @@ using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
+using Platform.TaskRunner.Stats;
 using Platform.TaskRunner.Store;
 using Platform.TaskRunner.Tasks;
 
@@ -48,6 +49,9 @@ public static class TaskRunnerServiceExtensions
         services.AddSingleton<TaskWaits>();
         services.AddSingleton<TaskLogs>();
         services.AddSingleton<TaskReconciler>();
+        services.TryAddSingleton(new StatsRoots());
+        services.AddSingleton<TaskStatsReader>();
+        services.AddSingleton<TaskStatsQueries>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());
 
         services.AddSingleton<ITaskStore>(sp =>
@@ -77,6 +81,8 @@ public static class TaskRunnerServiceExtensions
         .Add<CheckTaskHoldConsumer, CheckTaskHold>()
         .Add<ListTasksConsumer>(TaskQueues.List)
         .Add<ListPidsConsumer>(TaskQueues.Pids)
+        .Add<ListTaskStatsConsumer>(TaskQueues.Stats)
+        .Add<TopTaskConsumer>(TaskQueues.Top)
         .Add<WaitTaskConsumer>(TaskQueues.Wait, HeldRequestLimit)
         .Add<ReadTaskLogsConsumer>(TaskQueues.Logs, HeldRequestLimit);
 

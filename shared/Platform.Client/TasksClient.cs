@@ -64,6 +64,17 @@ public sealed class TasksClient(PlatformClient client)
         (await client.RequestAsync<ListPids, ListPidsResult>(TaskQueues.Pids,
             new ListPids { Namespace = client.Namespace(@namespace), ContainerId = containerId }, cancellationToken)).Processes;
 
+    /// <summary>One sample of the named tasks' resource usage (none named: the running and paused ones, or every one with <paramref name="all"/>).</summary>
+    public async Task<IReadOnlyList<TaskStats>> StatsAsync(IReadOnlyList<string>? containerIds = null, bool all = false, string? @namespace = null,
+        CancellationToken cancellationToken = default) =>
+        (await client.RequestAsync<ListTaskStats, ListTaskStatsResult>(TaskQueues.Stats,
+            new ListTaskStats { Namespace = client.Namespace(@namespace), ContainerIds = containerIds ?? [], All = all }, cancellationToken)).Stats;
+
+    /// <summary>The processes of a live task as <c>ps</c> would describe them.</summary>
+    public async Task<IReadOnlyList<TopProcess>> TopAsync(string containerId, string? @namespace = null, CancellationToken cancellationToken = default) =>
+        (await client.RequestAsync<TopTask, TopTaskResult>(TaskQueues.Top,
+            new TopTask { Namespace = client.Namespace(@namespace), ContainerId = containerId }, cancellationToken)).Processes;
+
     /// <summary>Asks once, holding the answer up to <paramref name="hold"/> (zero: answer at once).</summary>
     public Task<WaitTaskResult> WaitOnceAsync(string containerId, TimeSpan hold, string? execId = null, string? @namespace = null,
         CancellationToken cancellationToken = default) =>
