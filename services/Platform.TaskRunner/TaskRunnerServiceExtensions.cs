@@ -8,6 +8,7 @@ using Platform.Hosting.Bus;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
+using Platform.TaskRunner.Copy;
 using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Stats;
@@ -52,6 +53,10 @@ public static class TaskRunnerServiceExtensions
         services.TryAddSingleton(new StatsRoots());
         services.AddSingleton<TaskStatsReader>();
         services.AddSingleton<TaskStatsQueries>();
+        services.AddSingleton<CopyFolders>();
+        services.AddSingleton<CopySessions>();
+        services.AddSingleton<ContainerRoots>();
+        services.AddSingleton<TaskCopies>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());
 
         services.AddSingleton<ITaskStore>(sp =>
@@ -83,6 +88,8 @@ public static class TaskRunnerServiceExtensions
         .Add<ListPidsConsumer>(TaskQueues.Pids)
         .Add<ListTaskStatsConsumer>(TaskQueues.Stats)
         .Add<TopTaskConsumer>(TaskQueues.Top)
+        .Add<CopyToTaskConsumer>(TaskQueues.CopyTo)
+        .Add<CopyFromTaskConsumer>(TaskQueues.CopyFrom)
         .Add<WaitTaskConsumer>(TaskQueues.Wait, HeldRequestLimit)
         .Add<ReadTaskLogsConsumer>(TaskQueues.Logs, HeldRequestLimit);
 
