@@ -8,9 +8,11 @@ using Platform.Hosting.Bus;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
+using Platform.TaskRunner.Copy;
 using Platform.TaskRunner.Health;
 using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
+using Platform.TaskRunner.Stats;
 using Platform.TaskRunner.Store;
 using Platform.TaskRunner.Tasks;
 
@@ -49,6 +51,13 @@ public static class TaskRunnerServiceExtensions
         services.AddSingleton<TaskWaits>();
         services.AddSingleton<TaskLogs>();
         services.AddSingleton<TaskReconciler>();
+        services.TryAddSingleton(new StatsRoots());
+        services.AddSingleton<TaskStatsReader>();
+        services.AddSingleton<TaskStatsQueries>();
+        services.AddSingleton<CopyFolders>();
+        services.AddSingleton<CopySessions>();
+        services.AddSingleton<ContainerRoots>();
+        services.AddSingleton<TaskCopies>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());
         services.AddTaskHealth();
 
@@ -79,6 +88,10 @@ public static class TaskRunnerServiceExtensions
         .Add<CheckTaskHoldConsumer, CheckTaskHold>()
         .Add<ListTasksConsumer>(TaskQueues.List)
         .Add<ListPidsConsumer>(TaskQueues.Pids)
+        .Add<ListTaskStatsConsumer>(TaskQueues.Stats)
+        .Add<TopTaskConsumer>(TaskQueues.Top)
+        .Add<CopyToTaskConsumer>(TaskQueues.CopyTo)
+        .Add<CopyFromTaskConsumer>(TaskQueues.CopyFrom)
         .Add<WaitTaskConsumer>(TaskQueues.Wait, HeldRequestLimit)
         .Add<ReadTaskLogsConsumer>(TaskQueues.Logs, HeldRequestLimit);
 

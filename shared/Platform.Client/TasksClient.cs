@@ -64,6 +64,63 @@ public sealed class TasksClient(PlatformClient client)
         (await client.RequestAsync<ListPids, ListPidsResult>(TaskQueues.Pids,
             new ListPids { Namespace = client.Namespace(@namespace), ContainerId = containerId }, cancellationToken)).Processes;
 
+    /// <summary>One sample of the named tasks' resource usage (none named: the running and paused ones, or every one with <paramref name="all"/>).</summary>
+    public async Task<IReadOnlyList<TaskStats>> StatsAsync(IReadOnlyList<string>? containerIds = null, bool all = false, string? @namespace = null,
+        CancellationToken cancellationToken = default) =>
+        (await client.RequestAsync<ListTaskStats, ListTaskStatsResult>(TaskQueues.Stats,
+            new ListTaskStats { Namespace = client.Namespace(@namespace), ContainerIds = containerIds ?? [], All = all }, cancellationToken)).Stats;
+
+    /// <summary>The processes of a live task as <c>ps</c> would describe them.</summary>
+    public async Task<IReadOnlyList<TopProcess>> TopAsync(string containerId, string? @namespace = null, CancellationToken cancellationToken = default) =>
+        (await client.RequestAsync<TopTask, TopTaskResult>(TaskQueues.Top,
+            new TopTask { Namespace = client.Namespace(@namespace), ContainerId = containerId }, cancellationToken)).Processes;
+
+    /// <summary>
+    /// Sends a tar stream in chunks to be unpacked at <paramref name="path"/> in the container (docker cp's rules: see
+    /// <see cref="CopyToTask"/>); <paramref name="sourceName"/> is the archive's top entry, null for a folder's contents.
+    /// </summary>
+    public async Task CopyToAsync(string containerId, Stream tar, string path, string? sourceName, bool sourceIsDirectory,
+        string? @namespace = null, CancellationToken cancellationToken = default)
+    {
+        var upload = Guid.NewGuid();
+        var buffer = new byte[CopyChunks.MaxBytes];
+        long sent = 0;
+        while (true)
+        {
+            var read = await tar.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            var last = read < buffer.Length;
+            await client.RequestAsync<CopyToTask, CopyToTaskResult>(TaskQueues.CopyTo, new CopyToTask
+            {
+                Namespace = client.Namespace(@namespace), ContainerId = containerId, UploadId = upload, Offset = sent,
+                Data = buffer.AsSpan(0, read).ToArray(), Complete = last, Path = last ? path : null,
+                SourceName = last ? sourceName : null, SourceIsDirectory = last && sourceIsDirectory,
+            }, cancellationToken);
+            sent += read;
+            if (last)
+                return;
+        }
+    }
+
+    /// <summary>Writes a tar stream of <paramref name="path"/> in the container to <paramref name="output"/>; returns its top entry's name and kind.</summary>
+    public async Task<(string Name, bool IsDirectory)> CopyFromAsync(string containerId, string path, Stream output, string? @namespace = null,
+        CancellationToken cancellationToken = default)
+    {
+        Guid? download = null;
+        long offset = 0;
+        while (true)
+        {
+            var chunk = await client.RequestAsync<CopyFromTask, CopyFromTaskResult>(TaskQueues.CopyFrom, new CopyFromTask
+            {
+                Namespace = client.Namespace(@namespace), ContainerId = containerId, Path = path, DownloadId = download, Offset = offset,
+            }, cancellationToken);
+            await output.WriteAsync(chunk.Data, cancellationToken);
+            download = chunk.DownloadId;
+            offset += chunk.Data.Length;
+            if (chunk.Complete)
+                return (chunk.Name, chunk.IsDirectory);
+        }
+    }
+
     /// <summary>Asks once, holding the answer up to <paramref name="hold"/> (zero: answer at once).</summary>
     public Task<WaitTaskResult> WaitOnceAsync(string containerId, TimeSpan hold, string? execId = null, string? @namespace = null,
         CancellationToken cancellationToken = default) =>

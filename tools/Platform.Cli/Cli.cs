@@ -48,6 +48,8 @@ public static class Cli
         root.Subcommands.Add(ContainersCommand.Create(context));
         root.Subcommands.Add(TasksCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(Commands.Stats.StatsCommand.Create(context));
+        root.Subcommands.Add(Commands.Cp.CpCommand.Create(context));
         root.Subcommands.Add(ImagesCommand.Create(context));
         root.Subcommands.Add(ContentCommand.Create(context));
         root.Subcommands.Add(SnapshotsCommand.Create(context));

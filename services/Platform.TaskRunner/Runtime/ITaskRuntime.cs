@@ -84,6 +84,9 @@ public interface ITaskRuntime
 
     Task ResumeAsync(TaskHandle task, CancellationToken cancellationToken);
 
+    /// <summary>The task's cgroupfs path as its bundle gave it to the runtime (<c>/platform/ns/id</c>); null when it has none here.</summary>
+    string? CgroupPath(TaskHandle task);
+
     /// <summary>Host pids of every process in the container, ascending.</summary>
     Task<IReadOnlyList<int>> ListPidsAsync(TaskHandle task, CancellationToken cancellationToken);
 

@@ -12,16 +12,19 @@ public sealed class TaskQueries(ITaskStore store, ITaskRuntime runtime)
     {
         var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
         var task = await store.GetRequiredAsync(ns, id, cancellationToken);
-        // The limits in force live in the task's bundle, which UpdateTask keeps in step with runc.
-        return TaskRules.ToInfo(task) with { Resources = task.Status == TaskState.Stopped ? null : runtime.ReadResources(TaskRules.Handle(task)) };
+        return WithResources(task);
     }
+
+    // The limits in force live in the task's bundle, which UpdateTask keeps in step with runc.
+    private TaskInfo WithResources(TaskRecord task) =>
+        TaskRules.ToInfo(task) with { Resources = task.Status == TaskState.Stopped ? null : runtime.ReadResources(TaskRules.Handle(task)) };
 
     public async Task<IReadOnlyList<TaskInfo>> ListAsync(ListTasks request, CancellationToken cancellationToken)
     {
         var ns = TaskRules.NamespaceOf(request.Namespace);
         var filters = FilterSet.Parse(request.Filters);
         var tasks = await store.ListAsync(ns, cancellationToken);
-        return tasks.Where(t => filters.Match(new TaskFields(t))).Select(TaskRules.ToInfo).ToList();
+        return tasks.Where(t => filters.Match(new TaskFields(t))).Select(WithResources).ToList();
     }
 
     public async Task<IReadOnlyList<ProcessInfo>> ListPidsAsync(ListPids request, CancellationToken cancellationToken)

@@ -38,6 +38,18 @@ public static class TaskQueues
     /// <summary>Queue of <see cref="ListPids"/>.</summary>
     public const string Pids = "list-pids";
 
+    /// <summary>Queue of <see cref="ListTaskStats"/>.</summary>
+    public const string Stats = "list-task-stats";
+
+    /// <summary>Queue of <see cref="TopTask"/>.</summary>
+    public const string Top = "top-task";
+
+    /// <summary>Queue of <see cref="CopyToTask"/>.</summary>
+    public const string CopyTo = "copy-to-task";
+
+    /// <summary>Queue of <see cref="CopyFromTask"/>.</summary>
+    public const string CopyFrom = "copy-from-task";
+
     /// <summary>Queue of <see cref="WaitTask"/>; answers are held up to a minute, so it runs many at once.</summary>
     public const string Wait = "wait-task";
 

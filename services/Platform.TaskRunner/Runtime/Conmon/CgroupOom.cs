@@ -48,7 +48,7 @@ internal sealed class CgroupOom(ConmonLayout layout, string hierarchies = Cgroup
     }
 
     /// <summary>The cgroupsPath the bundle gave runc (systemd's <c>slice:prefix:name</c> form is not a path: null).</summary>
-    private string? CgroupsPath(TaskHandle task)
+    public string? CgroupsPath(TaskHandle task)
     {
         var text = ReadText(layout.ConfigFile(task));
         if (text is null)

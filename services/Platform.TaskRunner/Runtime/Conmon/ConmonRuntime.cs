@@ -60,6 +60,8 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
 
     public IReadOnlyList<string> Installed => _runc.Installed;
 
+    public string? CgroupPath(TaskHandle task) => _oom.CgroupsPath(task);
+
     /// <summary>The folder everything lives under.</summary>
     public string Root => _layout.Root;
 

@@ -13,6 +13,7 @@ internal static class TasksCommand
         GetCommand.Create(context),
         ListCommand.Create(context),
         PidsCommand.Create(context),
+        TopCommand.Create(context),
         PauseCommand.Create(context),
         UpdateCommand.Create(context),
         ResumeCommand.Create(context),
