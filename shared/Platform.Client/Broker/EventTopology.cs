@@ -55,6 +55,7 @@ public static class EventTopology
         visitor.Visit<TaskExecStarted>();
         visitor.Visit<TaskExited>();
         visitor.Visit<TaskOom>();
+        visitor.Visit<TaskRestarted>();
         visitor.Visit<TaskPaused>();
         visitor.Visit<TaskResumed>();
         visitor.Visit<TaskStarted>();

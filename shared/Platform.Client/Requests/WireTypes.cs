@@ -144,6 +144,7 @@ namespace Platform.Client.Requests;
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskLogEntry))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskLogsResult))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskOom))]
+[JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskRestarted))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskResources))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.UpdateTask))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskPaused))]

@@ -44,4 +44,7 @@ public sealed record TaskInfo
 
     /// <summary>Optional. The cgroup limits the task runs with now (in GetTask and UpdateTask replies); null when not known.</summary>
     public TaskResources? Resources { get; init; }
+
+    /// <summary>Optional (0 when absent). How many times the container's restart policy restarted this task since a user last started it.</summary>
+    public int RestartCount { get; init; }
 }

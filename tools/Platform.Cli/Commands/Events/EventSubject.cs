@@ -31,6 +31,7 @@ internal static class EventSubject
         TaskExited exited => exited.ContainerId,
         TaskPaused paused => paused.ContainerId,
         TaskOom oom => oom.ContainerId,
+        TaskRestarted restarted => restarted.ContainerId,
         TaskResumed resumed => resumed.ContainerId,
         TaskDeleted deleted => deleted.ContainerId,
         ImageCreated created => created.Image.Name,
