@@ -50,7 +50,7 @@ public static class TaskRunnerServiceExtensions
         services.AddSingleton<TaskLogs>();
         services.AddSingleton<TaskReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());
-        services.AddTaskRestarts();
+        services.AddTaskRestarts(configuration);
 
         services.AddSingleton(sp => TaskDatabase.Open(sp.GetRequiredService<IOptions<StoreOptions>>().Value));
         services.AddSingleton<ITaskStore>(sp =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Hosting;
 using Platform.TaskRunner.Store;
@@ -7,8 +8,9 @@ namespace Platform.TaskRunner.Tasks.Restarts;
 public static class RestartServiceExtensions
 {
     /// <summary>Restart policies: the supervisor the task use cases call, its store beside the tasks', and the worker that restarts.</summary>
-    public static IServiceCollection AddTaskRestarts(this IServiceCollection services)
+    public static IServiceCollection AddTaskRestarts(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<RestartOptions>().Bind(configuration.GetSection(RestartOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IRestartStore>(sp =>
         {
             var database = sp.GetRequiredService<TaskDatabase>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Platform.Common.Restarts;
 using Platform.TaskRunner.Store;
 
@@ -15,6 +16,7 @@ public sealed class RestartSupervisor(
     IRestartStore store,
     RestartSchedule schedule,
     RestartCountLabel counts,
+    IOptions<RestartOptions> options,
     TimeProvider clock,
     ILogger<RestartSupervisor> logger)
 {
@@ -64,7 +66,7 @@ public sealed class RestartSupervisor(
             return;
         }
         TimeSpan? ranFor = stopped.StartedAt is { } started && stopped.ExitedAt is { } exited ? exited - started : null;
-        var delay = RestartBackoff.Next(state.Backoff, ranFor);
+        var delay = options.Value.Backoff.Next(state.Backoff, ranFor);
         var at = clock.GetUtcNow() + delay;
         await store.PutAsync(state with { Backoff = delay, RestartAt = at, LastExitStatus = stopped.ExitStatus, LastExitedAt = stopped.ExitedAt }, cancellationToken);
         schedule.Schedule(ns, id, at);

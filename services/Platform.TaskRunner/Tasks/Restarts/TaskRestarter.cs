@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Platform.Common.Errors;
 using Platform.Contracts;
 using Platform.Contracts.Tasks;
@@ -19,6 +20,7 @@ public sealed class TaskRestarter(
     TaskLifecycle lifecycle,
     RestartSchedule schedule,
     RestartCountLabel counts,
+    IOptions<RestartOptions> options,
     TimeProvider clock,
     ILogger<TaskRestarter> logger)
 {
@@ -37,7 +39,7 @@ public sealed class TaskRestarter(
             // The last run's cleanup is still under way: try again shortly. Any other task was created by a user, whose
             // create armed the policy afresh.
             if (existing.Status == TaskState.Stopped)
-                schedule.Schedule(ns, id, clock.GetUtcNow() + RestartBackoff.First);
+                schedule.Schedule(ns, id, clock.GetUtcNow() + options.Value.FirstDelay);
             return;
         }
 
@@ -105,7 +107,7 @@ public sealed class TaskRestarter(
     /// <summary>A restart that failed for a reason that may pass (the metadata service unreachable, a runtime error) is tried again after the next back-off.</summary>
     private async Task RetryLaterAsync(RestartState state, Exception e, CancellationToken cancellationToken)
     {
-        var delay = RestartBackoff.Next(state.Backoff, null);
+        var delay = options.Value.Backoff.Next(state.Backoff, null);
         var at = clock.GetUtcNow() + delay;
         await restarts.PutAsync(state with { Backoff = delay, RestartAt = at }, cancellationToken);
         schedule.Schedule(state.Namespace, state.ContainerId, at);
