@@ -61,4 +61,28 @@ public sealed class When_a_user_runs_a_task_with_a_restart_policy(PlatformFixtur
         var container = Output.Json((await OkAsync(ctl, "-o", "json", "containers", "get", "flaky")).Stdout);
         Assert.Equal("on-failure:2", Output.Map(container.GetProperty("labels"))["platform.io/restart.policy"]);
     }
+
+    [Fact]
+    public async Task Always_restarts_and_tasks_get_shows_the_count_until_a_kill_ends_it()
+    {
+        Requirements.Runtime();
+        var ctl = PlatformCtl.For(fixture);
+        var rootfs = BusyboxRootfs.Create(_scratch.Folder("rootfs-always"));
+
+        // The first run leaves a marker in the rootfs and exits; the restarted one stays up.
+        await OkAsync(ctl, "run", "-d", "--restart", "always", "--rootfs", rootfs, "phoenix", "--",
+            "sh", "-c", "if [ -e /ran-before ]; then exec sleep 600; fi; touch /ran-before; exit 3");
+
+        await Eventually.TrueAsync(async () =>
+        {
+            var result = await ctl.RunAsync("tasks", "get", "phoenix");
+            return result.ExitCode == 0 && Output.Block(result.Stdout)["Restarts"] == "1" && Output.Block(result.Stdout)["Status"] == "running";
+        }, TestContext.Current.CancellationToken, TimeSpan.FromSeconds(30), "tasks get should show the restarted task");
+        Assert.Equal(1, Output.Json((await OkAsync(ctl, "-o", "json", "tasks", "get", "phoenix")).Stdout).GetProperty("restartCount").GetInt32());
+
+        await OkAsync(ctl, "tasks", "kill", "phoenix", "--signal", "KILL");
+        Assert.Equal("137", (await OkAsync(ctl, "tasks", "wait", "phoenix")).Stdout.Trim());
+        await Eventually.TrueAsync(async () => (await ctl.RunAsync("tasks", "get", "phoenix")).ExitCode == 4,
+            TestContext.Current.CancellationToken, TimeSpan.FromSeconds(30), "the killed task should be deleted, not restarted");
+    }
 }
