@@ -96,6 +96,21 @@ public sealed class When_the_runner_restarts_under_a_restart_policy(SlowRestartF
         await fixture.GoneAsync("unless-stopped");
     }
 
+    [Fact]
+    public async Task Should_forget_a_container_removed_while_it_had_no_task()
+    {
+        await RunAsync("removed", "on-failure", "true");
+        await Eventually.TrueAsync(() => fixture.EventsOf<TaskDeleted>("removed").Count == 1, Ct, Patience, "the run should end");
+        await fixture.GoneAsync("removed");
+        await fixture.Runc.Containers.DeleteAsync("removed", @namespace: fixture.Namespace, cancellationToken: Ct);
+        Assert.NotNull(await fixture.Services.GetRequiredService<IRestartStore>().GetAsync(fixture.Namespace, "removed", Ct));
+
+        await fixture.RestartAsync();
+
+        await Eventually.TrueAsync(async () => await fixture.Services.GetRequiredService<IRestartStore>().GetAsync(fixture.Namespace, "removed", Ct) is null,
+            Ct, Patience, "the start-up pass should drop the record of a container that is gone");
+    }
+
     private async Task<TaskInfo> RunAsync(string id, string policy, params string[] args)
     {
         await fixture.ContainerAsync(id, args, null, labels: new Dictionary<string, string> { [RestartPolicy.Label] = policy });

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Platform.Client;
+using Platform.Common.Errors;
 using Platform.Common.Restarts;
+using Platform.Contracts;
 using Platform.TaskRunner.Store;
 
 namespace Platform.TaskRunner.Tasks.Restarts;
@@ -17,6 +20,7 @@ public sealed class RestartWorker(
     ITaskStore tasks,
     RestartSchedule schedule,
     TaskRestarter restarter,
+    PlatformClient platform,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<RestartWorker> logger) : BackgroundService
@@ -65,6 +69,26 @@ public sealed class RestartWorker(
                 await restarts.PutAsync(state with { StoppedByUser = false, RestartAt = now }, cancellationToken);
                 schedule.Schedule(state.Namespace, state.ContainerId, now);
             }
+            else
+            {
+                await ForgetIfGoneAsync(state, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A container deleted while no task held it asks no one (only its restart would have found out): a record with
+    /// nothing left to do is dropped here when its container is gone, so such records last at most until the next start.
+    /// </summary>
+    private async Task ForgetIfGoneAsync(RestartState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await platform.Containers.GetAsync(state.ContainerId, state.Namespace, cancellationToken);
+        }
+        catch (PlatformException e) when (e.Kind == ErrorKind.NotFound)
+        {
+            await restarts.DeleteAsync(state.Namespace, state.ContainerId, cancellationToken);
         }
     }
 
