@@ -84,7 +84,7 @@ public sealed class TaskLifecycle(
         var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
         var signal = TaskRules.Signal(request.Signal);
         var task = await store.GetAsync(ns, id, cancellationToken);
-        if (task is null || string.IsNullOrEmpty(request.ExecId))
+        if (string.IsNullOrEmpty(request.ExecId))
             await restarts.StoppedByUserAsync(ns, id, cancellationToken); // docker: a killed container isn't restarted (nor one waiting to be)
         if (task is null)
             throw TaskRules.NotFound(ns, id);
