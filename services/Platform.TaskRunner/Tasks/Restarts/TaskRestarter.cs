@@ -54,6 +54,10 @@ public sealed class TaskRestarter(
             await restarts.DeleteAsync(ns, id, cancellationToken);
             return;
         }
+        catch (PlatformException e) when (e.Kind == ErrorKind.AlreadyExists)
+        {
+            return; // a user created the task meanwhile, and that create armed the policy afresh
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await RetryLaterAsync(state, e, cancellationToken);
@@ -73,6 +77,12 @@ public sealed class TaskRestarter(
             return;
         }
         logger.LogInformation("Task {Namespace}/{ContainerId} restarted ({RestartCount}) with pid {Pid}", ns, id, count, started.Pid);
+        if (await restarts.GetAsync(ns, id, cancellationToken) is { StoppedByUser: true })
+        {
+            // A user's kill came while the task was being made (it found no task to signal): it still wins.
+            await lifecycle.KillAsync(new KillTask { Namespace = ns, ContainerId = id, Signal = 9 }, cancellationToken);
+            return;
+        }
         await counts.SetAsync(ns, id, count, cancellationToken);
     }
 
