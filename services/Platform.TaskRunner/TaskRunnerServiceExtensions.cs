@@ -7,7 +7,6 @@ using Platform.Hosting;
 using Platform.Hosting.Bus;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
-using Platform.Hosting.Storage;
 using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
