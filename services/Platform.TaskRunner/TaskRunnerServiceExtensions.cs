@@ -15,6 +15,7 @@ using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Stats;
 using Platform.TaskRunner.Store;
 using Platform.TaskRunner.Tasks;
+using Platform.TaskRunner.Tasks.Restarts;
 
 namespace Platform.TaskRunner;
 
@@ -60,14 +61,14 @@ public static class TaskRunnerServiceExtensions
         services.AddSingleton<TaskCopies>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());
         services.AddTaskHealth();
+        services.AddTaskRestarts(configuration);
 
+        services.AddSingleton(sp => TaskDatabase.Open(sp.GetRequiredService<IOptions<StoreOptions>>().Value));
         services.AddSingleton<ITaskStore>(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            var database = sp.GetRequiredService<TaskDatabase>();
             var signal = sp.GetRequiredService<OutboxSignal>();
-            return options.UseMongo
-                ? new MongoTaskStore(MongoClients.For(options.MongoUri!).GetDatabase(options.MongoDatabase), signal)
-                : new SqliteTaskStore(new SqliteDatabase(options.SqlitePathFor("tasks")), signal);
+            return database.Mongo is { } mongo ? new MongoTaskStore(mongo, signal) : new SqliteTaskStore(database.Sqlite!, signal);
         });
         services.AddSingleton(sp => (IOutboxStore)sp.GetRequiredService<ITaskStore>());
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<ITaskStore>());

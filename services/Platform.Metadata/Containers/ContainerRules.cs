@@ -2,6 +2,7 @@ using System.Text.Json;
 using Platform.Common.Errors;
 using Platform.Common.Identifiers;
 using Platform.Common.Labels;
+using Platform.Common.Restarts;
 using Platform.Contracts;
 using Platform.Contracts.Containers;
 
@@ -58,6 +59,7 @@ public static class ContainerRules
                 throw PlatformException.InvalidArgument($"container {c.Id}: extension key must not be empty");
         Labels.Validate(c.Labels);
         Common.Health.HealthCheck.FromLabels(c.Labels); // the task runner reads it: refuse a malformed one here
+        RestartPolicy.ValidateLabels(c.Labels);
         if (string.IsNullOrWhiteSpace(c.Runtime.Name))
             throw PlatformException.InvalidArgument($"container {c.Id}: runtime.name must be set");
         ValidateJson(c.Spec, $"container {c.Id}: spec", required: true);

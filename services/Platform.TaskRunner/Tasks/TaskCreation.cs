@@ -8,6 +8,7 @@ using Platform.TaskRunner.Health;
 using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
+using Platform.TaskRunner.Tasks.Restarts;
 
 namespace Platform.TaskRunner.Tasks;
 
@@ -23,13 +24,15 @@ public sealed class TaskCreation(
     TaskPolicy policy,
     TaskLocks locks,
     ExitWatch watch,
+    RestartSupervisor restarts,
     TimeProvider clock,
     ILogger<TaskCreation> logger)
 {
     private static readonly string HoldQueue = Contracts.QueueNames.Of<HoldContainer>();
 
     /// <param name="privileged">The caller holds a privileged grant in the namespace: the runtime policy is lifted.</param>
-    public async Task<TaskInfo> CreateAsync(CreateTask request, bool privileged, CancellationToken cancellationToken)
+    /// <param name="byRestartPolicy">The container's restart policy creates the task again, not a user (<see cref="TaskRestarter"/>).</param>
+    public async Task<TaskInfo> CreateAsync(CreateTask request, bool privileged, CancellationToken cancellationToken, bool byRestartPolicy = false)
     {
         var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
         using (await locks.LockAsync(ns, id, cancellationToken))
@@ -100,6 +103,7 @@ public sealed class TaskCreation(
             }
 
             watch.Watch(handle, null);
+            await restarts.ArmAsync(task, container.Labels, privileged, byRestartPolicy, cancellationToken);
             logger.LogInformation("Task {Namespace}/{ContainerId} created with pid {Pid} ({Runtime})", ns, id, task.Pid, runtimeName);
             return TaskRules.ToInfo(task);
         }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Platform.Contracts.Tasks;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
+using Platform.TaskRunner.Tasks.Restarts;
 
 namespace Platform.TaskRunner.Tasks;
 
@@ -19,6 +20,7 @@ public sealed class TaskExits(
     TaskLocks locks,
     ExitSignals signals,
     TaskRemoval removal,
+    RestartSupervisor restarts,
     TimeProvider clock,
     IOptions<TaskRunnerOptions> options,
     ILogger<TaskExits> logger)
@@ -49,6 +51,7 @@ public sealed class TaskExits(
                 foreach (var exec in task.Execs.Where(e => e.Status != TaskState.Stopped).ToList())
                     task = await RecordExecExitAsync(task, exec, await ExecExitAsync(handle, exec.ExecId, cancellationToken), cancellationToken);
                 task = await RecordInitExitAsync(task, exit, cancellationToken);
+                await restarts.OnExitedAsync(task, cancellationToken);
             }
             // A task killed before it was started never ran: no TaskExited, only the deletion below.
             await removal.RemoveLockedAsync(task, cancellationToken);

@@ -4,6 +4,7 @@ using Platform.Common.Errors;
 using Platform.Contracts.Tasks;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
+using Platform.TaskRunner.Tasks.Restarts;
 
 namespace Platform.TaskRunner.Tasks;
 
@@ -21,6 +22,7 @@ public sealed class TaskLifecycle(
     TaskExits exits,
     TaskRemoval removal,
     Health.HealthMonitor health,
+    RestartSupervisor restarts,
     TimeProvider clock,
     IOptions<TaskRunnerOptions> options,
     ILogger<TaskLifecycle> logger)
@@ -36,6 +38,9 @@ public sealed class TaskLifecycle(
         TaskRecord? task;
         using (await locks.LockAsync(ns, id, cancellationToken))
             task = await store.GetAsync(ns, id, cancellationToken);
+        // The container is about to go (forced, or nothing holds it): so does its restart policy.
+        if (task is null || request.Force)
+            await restarts.ForgetAsync(ns, id, cancellationToken);
         if (task is null)
             return null;
         if (!request.Force)
@@ -51,7 +56,9 @@ public sealed class TaskLifecycle(
         return null;
     }
 
-    public async Task<TaskInfo> StartAsync(StartTask request, CancellationToken cancellationToken)
+    /// <param name="thenLocked">What the restart policy records with a restart, still under the lock (<see cref="TaskRestarter"/>).</param>
+    public async Task<TaskInfo> StartAsync(StartTask request, CancellationToken cancellationToken,
+        Func<TaskRecord, CancellationToken, Task<TaskRecord>>? thenLocked = null)
     {
         var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
         using (await locks.LockAsync(ns, id, cancellationToken))
@@ -66,6 +73,8 @@ public sealed class TaskLifecycle(
                 EventId = Guid.NewGuid(), Timestamp = started.StartedAt!.Value, Namespace = ns, Sequence = seq, ContainerId = id, Pid = task.Pid,
                 Privileged = task.Privileged,
             }, cancellationToken);
+            if (thenLocked is not null)
+                started = await thenLocked(started, cancellationToken);
             logger.LogDebug("Task {Namespace}/{ContainerId} started", ns, id);
             health.Track(started);
             return TaskRules.ToInfo(started);
@@ -76,7 +85,11 @@ public sealed class TaskLifecycle(
     {
         var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
         var signal = TaskRules.Signal(request.Signal);
-        var task = await store.GetRequiredAsync(ns, id, cancellationToken);
+        var task = await store.GetAsync(ns, id, cancellationToken);
+        if (string.IsNullOrEmpty(request.ExecId))
+            await restarts.StoppedByUserAsync(ns, id, cancellationToken); // docker: a killed container isn't restarted (nor one waiting to be)
+        if (task is null)
+            throw TaskRules.NotFound(ns, id);
         if (!string.IsNullOrEmpty(request.ExecId))
         {
             var exec = task.Execs.FirstOrDefault(e => e.ExecId == request.ExecId) ?? throw TaskRules.ExecNotFound(ns, id, request.ExecId);
@@ -113,6 +126,7 @@ public sealed class TaskLifecycle(
             if (!request.Force)
                 throw PlatformException.FailedPrecondition(
                     $"the task of container {id} is {TaskRules.Name(task.Status)}; kill it first, or delete with force");
+            await restarts.StoppedByUserAsync(ns, id, cancellationToken);
             var handle = TaskRules.Handle(task);
             await runtime.KillAsync(handle, 9, all: true, cancellationToken);
             if (task.Status == TaskState.Paused)

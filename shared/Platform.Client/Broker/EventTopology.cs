@@ -56,6 +56,7 @@ public static class EventTopology
         visitor.Visit<TaskExited>();
         visitor.Visit<TaskOom>();
         visitor.Visit<HealthChanged>();
+        visitor.Visit<TaskRestarted>();
         visitor.Visit<TaskPaused>();
         visitor.Visit<TaskResumed>();
         visitor.Visit<TaskStarted>();

@@ -157,6 +157,7 @@ namespace Platform.Client.Requests;
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.HealthChanged))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskHealth))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.HealthProbe))]
+[JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskRestarted))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskResources))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.UpdateTask))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskPaused))]

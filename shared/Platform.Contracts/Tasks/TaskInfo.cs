@@ -47,4 +47,7 @@ public sealed record TaskInfo
 
     /// <summary>Optional. Its health when its container has a health check; null otherwise.</summary>
     public TaskHealth? Health { get; init; }
+
+    /// <summary>Optional (0 when absent). How many times the container's restart policy restarted this task since a user last started it.</summary>
+    public int RestartCount { get; init; }
 }

@@ -73,14 +73,15 @@ public class TaskFixture : PlatformFixture
     /// <summary>A container on a fresh active snapshot of busybox running <paramref name="args"/>.</summary>
     public Task<Container> ContainerAsync(string id, params string[] args) => ContainerAsync(id, args, null);
 
-    public async Task<Container> ContainerAsync(string id, string[] args, Action<JsonObject>? editSpec, string runtime = "runc")
+    public async Task<Container> ContainerAsync(string id, string[] args, Action<JsonObject>? editSpec, string runtime = "runc",
+        IReadOnlyDictionary<string, string>? labels = null)
     {
         var prepared = await Runc.Snapshots.PrepareAsync(new PrepareSnapshot { Namespace = Namespace, Key = id, Parent = "busybox" });
         var spec = JsonNode.Parse(DefaultSpec.Create(new DefaultSpecOptions { Args = args, Hostname = id }))!.AsObject();
         editSpec?.Invoke(spec);
         return await Runc.Containers.CreateAsync(new CreateContainer
         {
-            Namespace = Namespace, Id = id, Runtime = new RuntimeInfo { Name = runtime }, Spec = spec.ToJsonString(),
+            Namespace = Namespace, Id = id, Runtime = new RuntimeInfo { Name = runtime }, Spec = spec.ToJsonString(), Labels = labels,
             Snapshotter = prepared.Snapshot.Snapshotter, SnapshotKey = id,
         });
     }
@@ -132,6 +133,7 @@ public class TaskFixture : PlatformFixture
         TaskResumed x => x.ContainerId,
         TaskOom x => x.ContainerId,
         HealthChanged x => x.ContainerId,
+        TaskRestarted x => x.ContainerId,
         _ => null,
     };
 }

@@ -30,6 +30,7 @@ namespace Platform.Cli.Output;
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskExited))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskOom))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.HealthChanged))]
+[JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskRestarted))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskPaused))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskResumed))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskStarted))]

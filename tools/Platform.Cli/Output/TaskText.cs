@@ -27,6 +27,7 @@ internal static class TaskText
             ("Exit status", Exit(task.ExitStatus, task.ExitedAt)),
             ("Exited", Time(task.ExitedAt)),
             ("Limits", TaskLimitsText.Of(task.Resources)),
+            ("Restarts", Number(task.RestartCount)),
             ("Execs", task.Execs.Count == 0
                 ? TextBlock.None
                 : string.Join('\n', task.Execs.Select(e => $"{e.ExecId} pid={Number(e.Pid)} {Status(e.Status)} exit={Exit(e.ExitStatus, e.ExitedAt)}"))),

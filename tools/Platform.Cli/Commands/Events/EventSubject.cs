@@ -32,6 +32,7 @@ internal static class EventSubject
         TaskPaused paused => paused.ContainerId,
         TaskOom oom => oom.ContainerId,
         HealthChanged health => health.ContainerId,
+        TaskRestarted restarted => restarted.ContainerId,
         TaskResumed resumed => resumed.ContainerId,
         TaskDeleted deleted => deleted.ContainerId,
         ImageCreated created => created.Image.Name,

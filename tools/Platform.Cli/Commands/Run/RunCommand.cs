@@ -58,6 +58,7 @@ internal static class RunCommand
         var user = new Option<string>("--user", "-u") { Description = "User to run as: name, uid, uid:gid or name:group [default: the image's, else root]", HelpName = "USER" };
         var entrypoint = new Option<string>("--entrypoint") { Description = "Replace the image's Entrypoint (and its Cmd); \"\" clears it", HelpName = "CMD" };
         var limits = new ResourceFlags();
+        var restart = new RestartFlags();
 
         var mounts = new MountFlags();
         var health = new HealthFlags();
@@ -70,6 +71,7 @@ internal static class RunCommand
             target, processArgs, name, remove, detach, labels, snapshot, rootfs, snapshotter, runtime, env, cwd, user, entrypoint,
         };
         limits.AddTo(command);
+        restart.AddTo(command, remove);
         foreach (var option in mounts.Options.Concat(health.Options))
             command.Options.Add(option);
         command.Validators.Add(result =>
@@ -99,7 +101,7 @@ internal static class RunCommand
             var request = new Request(
                 legacy ? run.Get(target)! : run.Get(name) ?? GeneratedId(),
                 args,
-                KeyValues.Parse(run.Get(labels), "--label"),
+                restart.AddLabel(run, KeyValues.Parse(run.Get(labels), "--label")),
                 ProcessSpec.ParseEnv(run.Get(env), "--env"),
                 run.Get(cwd),
                 run.Get(snapshot),
