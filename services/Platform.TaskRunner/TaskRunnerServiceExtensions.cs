@@ -12,6 +12,7 @@ using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
 using Platform.TaskRunner.Tasks;
+using Platform.TaskRunner.Terminals;
 
 namespace Platform.TaskRunner;
 
@@ -48,6 +49,8 @@ public static class TaskRunnerServiceExtensions
         services.AddSingleton<TaskWaits>();
         services.AddSingleton<TaskLogs>();
         services.AddSingleton<TaskReconciler>();
+        services.AddSingleton<AttachConnections>();
+        services.AddSingleton<TaskTerminals>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());
 
         services.AddSingleton<ITaskStore>(sp =>
@@ -78,7 +81,11 @@ public static class TaskRunnerServiceExtensions
         .Add<ListTasksConsumer>(TaskQueues.List)
         .Add<ListPidsConsumer>(TaskQueues.Pids)
         .Add<WaitTaskConsumer>(TaskQueues.Wait, HeldRequestLimit)
-        .Add<ReadTaskLogsConsumer>(TaskQueues.Logs, HeldRequestLimit);
+        .Add<ReadTaskLogsConsumer>(TaskQueues.Logs, HeldRequestLimit)
+        .Add<AttachTaskConsumer>(TaskQueues.Attach)
+        .Add<WriteTaskStdinConsumer>(TaskQueues.Stdin)
+        .Add<CloseTaskStdinConsumer>(TaskQueues.CloseStdin)
+        .Add<ResizeTaskConsumer>(TaskQueues.Resize);
 
     /// <summary>WaitTask and ReadTaskLogs answers are held (up to a minute): this many waiters or followers are served at once.</summary>
     public const int HeldRequestLimit = 512;

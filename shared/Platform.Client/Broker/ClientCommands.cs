@@ -34,6 +34,7 @@ public static class ClientCommands
         // Task runner.
         typeof(CreateTask), typeof(StartTask), typeof(KillTask), typeof(DeleteTask), typeof(ExecProcess), typeof(PauseTask), typeof(ResumeTask),
         typeof(UpdateTask),
+        typeof(AttachTask), typeof(WriteTaskStdin), typeof(CloseTaskStdin), typeof(ResizeTask),
         typeof(GetTask), typeof(ListTasks), typeof(ListPids), typeof(WaitTask), typeof(ReadTaskLogs),
     ];
 

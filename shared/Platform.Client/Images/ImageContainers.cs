@@ -49,6 +49,12 @@ public sealed record ContainerFromImage
 
     /// <summary>Optional. Mount the root filesystem read-only (<c>--read-only</c>).</summary>
     public bool ReadOnlyRoot { get; init; }
+
+    /// <summary>Optional. Run the process on a terminal (<c>-t</c>).</summary>
+    public bool Terminal { get; init; }
+
+    /// <summary>Optional. Keep the process's stdin open (<c>-i</c>).</summary>
+    public bool OpenStdin { get; init; }
 }
 
 /// <summary>
@@ -85,6 +91,7 @@ public sealed class ImageContainers(PlatformClient client)
             var spec = await new ContainerMounts(client).SpecAsync(DefaultSpec.Build(new DefaultSpecOptions
             {
                 Args = process.Args, Env = process.Env, Cwd = process.Cwd, User = process.User, Hostname = request.Id, Limits = request.Limits,
+                Terminal = request.Terminal, OpenStdin = request.OpenStdin,
             }), request.Mounts, request.ReadOnlyRoot, ns, ct);
             if (string.IsNullOrEmpty(unpacked.ChainId))
                 throw PlatformException.InvalidArgument($"image {image.Name} has no layers to run from");

@@ -59,6 +59,7 @@ internal static class RunCommand
         var limits = new ResourceFlags();
 
         var mounts = new MountFlags();
+        var stdio = new StdioFlags();
         var command = new Command("run", """
             Create a container and its task, start it, print its output and exit with its exit status (255 when unknown).
             docker's form: run [OPTIONS] IMAGE [COMMAND] [ARG...] runs an image (loaded or pulled) with its Entrypoint, Cmd,
@@ -68,6 +69,7 @@ internal static class RunCommand
             target, processArgs, name, remove, detach, labels, snapshot, rootfs, snapshotter, runtime, env, cwd, user, entrypoint,
         };
         limits.AddTo(command);
+        stdio.AddTo(command);
         foreach (var option in mounts.Options)
             command.Options.Add(option);
         command.Validators.Add(result =>
@@ -112,6 +114,7 @@ internal static class RunCommand
             {
                 Limits = limits.Read(run),
                 Mounts = mounts.Mounts(run), ReadOnlyRoot = mounts.ReadOnlyRoot(run),
+                Stdio = stdio.Read(run),
             };
             var client = await run.ClientAsync();
             return await RunAsync(run, client, request);
@@ -128,6 +131,8 @@ internal static class RunCommand
         public IReadOnlyList<MountRequest> Mounts { get; init; } = [];
 
         public bool ReadOnlyRoot { get; init; }
+
+        public StdioRequest Stdio { get; init; } = StdioRequest.None;
     }
 
     /// <summary>A container id when --name is absent: 12 hex digits, as docker's short ids look.</summary>
@@ -156,6 +161,14 @@ internal static class RunCommand
             }
 
             int code;
+            if (request.Stdio.Attached)
+            {
+                // Detached with Ctrl-P Ctrl-Q: the task runs on, so neither it nor the container goes.
+                if (await AttachedRun.RunAsync(run, client, request.Id, request.Stdio, ct) is not { } attachedCode)
+                    return ExitCodes.Ok;
+                code = attachedCode;
+            }
+            else
             await using (new SignalForwarder(run, client, request.Id))
             {
                 // Following before starting: the log is read from its start anyway, and nothing written early is missed.
@@ -204,6 +217,7 @@ internal static class RunCommand
                 Namespace = run.Namespace, Id = request.Id, Image = request.Image, Args = request.Args, Entrypoint = request.Entrypoint,
                 Env = request.Env, WorkingDir = request.Cwd, User = request.User, Runtime = request.Runtime, Snapshotter = request.Snapshotter,
                 Labels = request.Labels, Limits = request.Limits, Mounts = request.Mounts, ReadOnlyRoot = request.ReadOnlyRoot,
+                Terminal = request.Stdio.Terminal, OpenStdin = request.Stdio.Stdin,
             }, ct);
             return;
         }
@@ -215,6 +229,8 @@ internal static class RunCommand
             RootPath = request.Rootfs ?? "rootfs",
             Hostname = request.Id,
             Limits = request.Limits,
+            Terminal = request.Stdio.Terminal,
+            OpenStdin = request.Stdio.Stdin,
         }), request.Mounts, request.ReadOnlyRoot, run.Namespace, ct);
         var container = new CreateContainer
         {
