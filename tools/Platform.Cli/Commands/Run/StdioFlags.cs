@@ -27,5 +27,15 @@ internal sealed class StdioFlags
         command.Options.Add(_tty);
     }
 
-    public StdioRequest Read(Invocation run) => new(run.Get(_interactive), run.Get(_tty));
+    /// <exception cref="Platform.Common.Errors.PlatformException">
+    /// InvalidArgument for <c>-it</c> when platformctl's own stdin is a pipe or file (docker's "the input device is not a
+    /// TTY"): a terminal's input never ends, so the piped input's end would never reach the process.
+    /// </exception>
+    public StdioRequest Read(Invocation run)
+    {
+        var request = new StdioRequest(run.Get(_interactive), run.Get(_tty));
+        if (request is { Stdin: true, Terminal: true } && ReferenceEquals(run.In, Console.In) && !Terminal.TerminalNative.IsTerminal(Terminal.TerminalNative.StdinFd))
+            throw Platform.Common.Errors.PlatformException.InvalidArgument("-t with -i needs stdin to be a terminal (the input device is not a TTY); use -i alone for piped input");
+        return request;
+    }
 }

@@ -35,11 +35,11 @@ internal static class ExecCommand
             var containerId = run.Get(id)!;
             var exec = run.Get(execId) is { Length: > 0 } given ? given : "exec-" + Guid.NewGuid().ToString("N")[..8];
 
+            var wanted = stdio.Read(run);
             var client = await run.ClientAsync();
             // The container's process is the base, so the exec gets the same user, capabilities and PATH.
             var container = await client.Containers.GetAsync(containerId, run.Namespace, run.CancellationToken);
-            var process = ProcessSpec.ForExec(container.Spec, args, run.Get(cwd), variables, stdio.Read(run).Terminal);
-            var wanted = stdio.Read(run);
+            var process = ProcessSpec.ForExec(container.Spec, args, run.Get(cwd), variables, wanted.Terminal);
             await client.Tasks.ExecAsync(containerId, exec, process, wanted.Stdin, run.Namespace, run.CancellationToken);
             if (wanted.Attached)
             {
