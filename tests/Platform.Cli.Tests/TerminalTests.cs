@@ -65,6 +65,25 @@ public sealed class When_a_user_works_in_a_task_terminal(PlatformFixture fixture
     }
 
     [Fact]
+    public async Task It_with_a_piped_stdin_is_refused_before_anything_is_made()
+    {
+        Requirements.RabbitMq();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "platformctl.dll"), "-n", "cli-none", "run", "-it", "--rm", Image, "cat" })
+            info.ArgumentList.Add(arg);
+        info.Environment["PLATFORM_BUS"] = Requirements.BusUri.ToString();
+        info.Environment["PLATFORM_ENDPOINT_PREFIX"] = fixture.Prefix;
+        using var process = Process.Start(info)!;
+        await process.StandardInput.WriteAsync("data\n");
+        process.StandardInput.Close();
+        var stderr = await process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+
+        Assert.True(process.ExitCode == ExitCodes.InvalidArgument, stderr);
+        Assert.Contains("not a TTY", stderr);
+    }
+
+    [Fact]
     public async Task Without_i_the_process_reads_an_empty_stdin()
     {
         var ctl = await CtlWithBusyboxAsync();
