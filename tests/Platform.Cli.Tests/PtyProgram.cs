@@ -7,7 +7,8 @@ namespace Platform.Cli.Tests;
 /// <summary>
 /// platformctl as a process on a real pseudo-terminal: util-linux's <c>script -qfec CMD /dev/null</c> gives the command
 /// a pty of its own, copies what the test writes into the pty's input (as typing would) and the pty's output to its
-/// stdout, and exits with the command's status. The CLI is the test's own build of it (platformctl.dll), run by dotnet.
+/// stdout, and exits with the command's status. The CLI is the test's own build of it (platformctl.dll), run by dotnet,
+/// unless PLATFORMCTL_PTY_PROGRAM names another.
 /// </summary>
 public sealed class PtyProgram : IDisposable
 {
@@ -27,8 +28,11 @@ public sealed class PtyProgram : IDisposable
     /// </summary>
     public static PtyProgram Start(PlatformFixture fixture, string @namespace, string shellPrefix, params string[] args)
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "platformctl.dll");
-        var command = $"{shellPrefix} exec dotnet {Quote(cli)} -n {Quote(@namespace)} {string.Join(' ', args.Select(Quote))}";
+        // PLATFORMCTL_PTY_PROGRAM names another build to drive (the Native AOT one: tools/Platform.Cli/bin/publish/platformctl).
+        var program = Environment.GetEnvironmentVariable("PLATFORMCTL_PTY_PROGRAM") is { Length: > 0 } native
+            ? Quote(native)
+            : "dotnet " + Quote(Path.Combine(AppContext.BaseDirectory, "platformctl.dll"));
+        var command = $"{shellPrefix} exec {program} -n {Quote(@namespace)} {string.Join(' ', args.Select(Quote))}";
         var info = new ProcessStartInfo("script")
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,

@@ -14,6 +14,9 @@ namespace Platform.TaskRunner.Terminals;
 public sealed class TaskTerminals(ITaskStore store, ITaskRuntime runtime, ITaskConsoles consoles, AttachConnections connections)
 {
     private const int MaxStreamId = 64;
+
+    /// <summary>Largest <see cref="WriteTaskStdin.Data"/> (its contract's rule; the client's chunks are this size).</summary>
+    private const int MaxChunk = 65536;
     private const int MaxTerminalSide = 65535;
 
     public async Task<TaskAttachResult> AttachAsync(AttachTask request, CancellationToken cancellationToken)
@@ -29,8 +32,8 @@ public sealed class TaskTerminals(ITaskStore store, ITaskRuntime runtime, ITaskC
     public async Task<TaskStdinResult> WriteAsync(WriteTaskStdin request, CancellationToken cancellationToken)
     {
         var stream = ValidStream(request.StreamId, request.Offset);
-        if (request.Data is not { Length: > 0 and <= Platform.Client.TasksClient.MaxStdinChunk } data)
-            throw PlatformException.InvalidArgument($"data is required: 1 to {Platform.Client.TasksClient.MaxStdinChunk} bytes (got {request.Data?.Length ?? 0})");
+        if (request.Data is not { Length: > 0 and <= MaxChunk } data)
+            throw PlatformException.InvalidArgument($"data is required: 1 to {MaxChunk} bytes (got {request.Data?.Length ?? 0})");
         var (task, execId, console) = await LiveProcessAsync(request.Namespace, request.ContainerId, request.ExecId, cancellationToken);
         if (!console.Stdin)
             throw PlatformException.FailedPrecondition($"the stdin of {What(task, execId)} is not open: run it with -i");

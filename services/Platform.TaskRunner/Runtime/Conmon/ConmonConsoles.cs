@@ -57,8 +57,10 @@ internal sealed class ConmonConsoles(ConmonLayout layout) : ITaskConsoles
         var cuuid = StateFiles.ReadText(Path.Combine(dir, "cuuid"))?.Trim();
         if (string.IsNullOrEmpty(cuuid) || !ExitRecords.MonitorAlive(dir))
             throw PlatformException.FailedPrecondition($"the monitor of {What(task, execId)} is gone; nothing to attach to");
-        // The short path (under 108 bytes) through conmon's symlink; the long one when the layout's root is short enough anyway.
+        // Through conmon's short symlink s/<cuuid>: a socket's path must fit sun_path (107 bytes and the terminating NUL).
         var path = Path.Combine(layout.SocketDir, cuuid, "attach");
+        if (System.Text.Encoding.UTF8.GetByteCount(path) > 107)
+            throw PlatformException.FailedPrecondition($"cannot attach to {What(task, execId)}: its socket path {path} is longer than a Unix socket allows (107 bytes); give the runtime a shorter root");
         var socket = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
         try
         {
