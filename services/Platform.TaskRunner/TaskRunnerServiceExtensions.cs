@@ -16,6 +16,7 @@ using Platform.TaskRunner.Stats;
 using Platform.TaskRunner.Store;
 using Platform.TaskRunner.Tasks;
 using Platform.TaskRunner.Tasks.Restarts;
+using Platform.TaskRunner.Terminals;
 
 namespace Platform.TaskRunner;
 
@@ -59,6 +60,8 @@ public static class TaskRunnerServiceExtensions
         services.AddSingleton<CopySessions>();
         services.AddSingleton<ContainerRoots>();
         services.AddSingleton<TaskCopies>();
+        services.AddSingleton<AttachConnections>();
+        services.AddSingleton<TaskTerminals>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());
         services.AddTaskHealth();
         services.AddTaskRestarts(configuration);
@@ -94,7 +97,11 @@ public static class TaskRunnerServiceExtensions
         .Add<CopyToTaskConsumer>(TaskQueues.CopyTo)
         .Add<CopyFromTaskConsumer>(TaskQueues.CopyFrom)
         .Add<WaitTaskConsumer>(TaskQueues.Wait, HeldRequestLimit)
-        .Add<ReadTaskLogsConsumer>(TaskQueues.Logs, HeldRequestLimit);
+        .Add<ReadTaskLogsConsumer>(TaskQueues.Logs, HeldRequestLimit)
+        .Add<AttachTaskConsumer>(TaskQueues.Attach)
+        .Add<WriteTaskStdinConsumer>(TaskQueues.Stdin)
+        .Add<CloseTaskStdinConsumer>(TaskQueues.CloseStdin)
+        .Add<ResizeTaskConsumer>(TaskQueues.Resize);
 
     /// <summary>WaitTask and ReadTaskLogs answers are held (up to a minute): this many waiters or followers are served at once.</summary>
     public const int HeldRequestLimit = 512;

@@ -4,7 +4,7 @@ using Platform.Contracts.Tasks;
 namespace Platform.Client;
 
 /// <summary>Tasks: the running processes made from containers. Calls without a namespace use the client's.</summary>
-public sealed class TasksClient(PlatformClient client)
+public sealed partial class TasksClient(PlatformClient client)
 {
     /// <summary>How long one WaitTask or ReadTaskLogs request may be held by the runner before the client asks again.</summary>
     public static readonly TimeSpan HoldPerRequest = TimeSpan.FromSeconds(20);

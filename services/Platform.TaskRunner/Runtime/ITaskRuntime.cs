@@ -62,6 +62,10 @@ public interface ITaskRuntime
     /// </summary>
     Task<int> ExecAsync(TaskHandle task, string execId, string processJson, CancellationToken cancellationToken);
 
+    /// <summary>As <see cref="ExecAsync(TaskHandle, string, string, CancellationToken)"/>; with <paramref name="stdin"/> the
+    /// process's stdin stays open for writes (<see cref="ITaskConsoles"/>). A terminal is the process's <c>terminal: true</c>.</summary>
+    Task<int> ExecAsync(TaskHandle task, string execId, string processJson, bool stdin, CancellationToken cancellationToken);
+
     /// <summary>Signals one exec process.</summary>
     Task KillExecAsync(TaskHandle task, string execId, int signal, CancellationToken cancellationToken);
 

@@ -17,6 +17,7 @@ public static class RuntimeServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConmonRuntime>();
         services.AddSingleton<ITaskRuntime>(sp => sp.GetRequiredService<ConmonRuntime>());
+        services.AddSingleton<ITaskConsoles>(sp => new ConmonConsoles(new ConmonLayout(sp.GetRequiredService<ConmonRuntime>().Root)));
         return services;
     }
 }

@@ -40,7 +40,7 @@ public sealed class TaskExecs(
                     $"task of container {id} has {task.Execs.Count} exec processes (running or exited, each with its log), the limit (TaskRunner:MaxExecsPerTask); delete and start the task again for more");
             policy.AdmitExec(ns, id, execId, request.Process!, task.Privileged, privileged);
             var handle = TaskRules.Handle(task);
-            var pid = await runtime.ExecAsync(handle, execId, request.Process, cancellationToken);
+            var pid = await runtime.ExecAsync(handle, execId, request.Process, request.Stdin, cancellationToken);
             var exec = new ExecRecord { ExecId = execId, Pid = pid, Status = TaskState.Running };
             var updated = task with { Execs = [.. task.Execs, exec], Version = task.Version + 1 };
             await store.UpdateLockedAsync(updated, task.Version, seq => new TaskExecStarted

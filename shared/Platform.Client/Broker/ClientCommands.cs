@@ -35,6 +35,7 @@ public static class ClientCommands
         typeof(CreateTask), typeof(StartTask), typeof(KillTask), typeof(DeleteTask), typeof(ExecProcess), typeof(PauseTask), typeof(ResumeTask),
         typeof(UpdateTask),
         typeof(ListTaskStats), typeof(TopTask), typeof(CopyToTask), typeof(CopyFromTask),
+        typeof(AttachTask), typeof(WriteTaskStdin), typeof(CloseTaskStdin), typeof(ResizeTask),
         typeof(GetTask), typeof(ListTasks), typeof(ListPids), typeof(WaitTask), typeof(ReadTaskLogs),
     ];
 

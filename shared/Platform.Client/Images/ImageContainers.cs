@@ -52,6 +52,12 @@ public sealed record ContainerFromImage
 
     /// <summary>Optional. Health check flags over the image's Healthcheck (label <c>platform.io/health.check</c>).</summary>
     public Platform.Common.Health.HealthOverrides? Health { get; init; }
+
+    /// <summary>Optional. Run the process on a terminal (<c>-t</c>).</summary>
+    public bool Terminal { get; init; }
+
+    /// <summary>Optional. Keep the process's stdin open (<c>-i</c>).</summary>
+    public bool OpenStdin { get; init; }
 }
 
 /// <summary>
@@ -88,6 +94,7 @@ public sealed class ImageContainers(PlatformClient client)
             var spec = await new ContainerMounts(client).SpecAsync(DefaultSpec.Build(new DefaultSpecOptions
             {
                 Args = process.Args, Env = process.Env, Cwd = process.Cwd, User = process.User, Hostname = request.Id, Limits = request.Limits,
+                Terminal = request.Terminal, OpenStdin = request.OpenStdin,
             }), request.Mounts, request.ReadOnlyRoot, ns, ct);
             if (string.IsNullOrEmpty(unpacked.ChainId))
                 throw PlatformException.InvalidArgument($"image {image.Name} has no layers to run from");

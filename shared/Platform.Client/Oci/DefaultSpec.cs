@@ -38,6 +38,12 @@ public sealed record DefaultSpecOptions
 
     /// <summary>Optional. Resource limits, rlimits and capability changes (<c>run --memory</c>, ...); none when null.</summary>
     public ResourceLimits? Limits { get; init; }
+
+    /// <summary>Optional. Run the process on a terminal (<c>-t</c>: <c>process.terminal</c>, and <c>TERM=xterm</c> unless set).</summary>
+    public bool Terminal { get; init; }
+
+    /// <summary>Optional. Keep the process's stdin open for the client to write (<c>-i</c>; see <see cref="SpecStdio"/>).</summary>
+    public bool OpenStdin { get; init; }
 }
 
 /// <summary>
@@ -100,6 +106,7 @@ public static class DefaultSpec
             ["readonlyPaths"] = Strings(ReadonlyPaths),
         };
         SpecResources.Apply(spec, options.Limits);
+        SpecStdio.Apply(spec, options.Terminal, options.OpenStdin);
         return spec;
     }
 

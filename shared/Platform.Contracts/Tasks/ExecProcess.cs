@@ -21,4 +21,10 @@ public sealed record ExecProcess
 
     /// <summary>Required. The OCI process spec (JSON object with at least <c>args</c>; <c>cwd</c> defaults to <c>/</c>).</summary>
     public string? Process { get; init; }
+
+    /// <summary>
+    /// Optional. Keep the process's stdin open for <see cref="WriteTaskStdin"/> (<c>exec -i</c>); otherwise it reads
+    /// nothing (end of file at once). A terminal is asked for in <see cref="Process"/> (<c>terminal: true</c>).
+    /// </summary>
+    public bool Stdin { get; init; }
 }

@@ -55,4 +55,16 @@ public static class TaskQueues
 
     /// <summary>Queue of <see cref="ReadTaskLogs"/>; answers may be held while following.</summary>
     public const string Logs = "read-task-logs";
+
+    /// <summary>Queue of <see cref="AttachTask"/>.</summary>
+    public const string Attach = "attach-task";
+
+    /// <summary>Queue of <see cref="WriteTaskStdin"/>.</summary>
+    public const string Stdin = "write-task-stdin";
+
+    /// <summary>Queue of <see cref="CloseTaskStdin"/>.</summary>
+    public const string CloseStdin = "close-task-stdin";
+
+    /// <summary>Queue of <see cref="ResizeTask"/>.</summary>
+    public const string Resize = "resize-task";
 }

@@ -13,10 +13,10 @@ internal static class ProcessSpec
     /// <paramref name="cwd"/> when given and <paramref name="env"/> added, as <c>ctr task exec</c> does. A spec that
     /// has no process (or is no JSON) gives a bare <c>{args, cwd, env}</c> with the default PATH.
     /// </summary>
-    public static string ForExec(string? containerSpec, IReadOnlyList<string> args, string? cwd, IReadOnlyList<string> env)
+    public static string ForExec(string? containerSpec, IReadOnlyList<string> args, string? cwd, IReadOnlyList<string> env, bool terminal = false)
     {
         var process = BaseProcess(containerSpec) ?? new JsonObject();
-        process["terminal"] = false;
+        process["terminal"] = terminal;
         process["args"] = Strings(args);
         if (!string.IsNullOrEmpty(cwd))
             process["cwd"] = cwd;

@@ -19,10 +19,12 @@ internal sealed class ConmonLauncher(ConmonLayout layout, StateWatcher watcher, 
     /// <summary>
     /// Launches the monitor for the process whose monitor folder is <paramref name="dir"/>, writing its output to
     /// <paramref name="log"/>, and returns its pid. <paramref name="extraArgs"/> go to conmon (an exec's
-    /// <c>--exec --exec-process-spec</c>). InvalidArgument with the runtime's own message when it refuses the process.
+    /// <c>--exec --exec-process-spec</c>, the console's <c>-t</c> and <c>-i</c>). <paramref name="bundle"/> is conmon's
+    /// <c>-b</c>: where it makes its attach socket and its <c>ctl</c>/<c>winsz</c> fifos; the task's bundle when null (the
+    /// init process). InvalidArgument with the runtime's own message when it refuses the process.
     /// </summary>
     public async Task<int> LaunchAsync(TaskHandle task, string runtime, string binary, string dir, string log,
-        IReadOnlyList<string> extraArgs, CancellationToken cancellationToken)
+        IReadOnlyList<string> extraArgs, CancellationToken cancellationToken, string? bundle = null)
     {
         if (_conmon is null)
             throw PlatformException.FailedPrecondition("conmon is not installed here (looked for /usr/bin/conmon and /usr/libexec/podman/conmon)");
@@ -45,7 +47,7 @@ internal sealed class ConmonLauncher(ConmonLayout layout, StateWatcher watcher, 
         foreach (var arg in (string[])[
                      _conmon,
                      "-c", task.ContainerId, "-u", cuuid, "-n", $"{task.Namespace}/{task.ContainerId}",
-                     "-r", binary, "-b", layout.BundleDir(task.Namespace, task.ContainerId),
+                     "-r", binary, "-b", bundle ?? layout.BundleDir(task.Namespace, task.ContainerId),
                      "-p", Path.Combine(dir, "pid"), "-P", Path.Combine(dir, "conmon.pid"),
                      "--exit-dir", Path.Combine(dir, "exited"), "--persist-dir", Path.Combine(dir, "persist"),
                      "-l", "k8s-file:" + log, "--log-size-max", options.LogSizeMax.ToString(CultureInfo.InvariantCulture),

@@ -84,8 +84,11 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
             await PrivateFiles.WriteAllTextAsync(_layout.RuntimeNameFile(task.Namespace, task.ContainerId), runtime, cancellationToken);
             await _bundle.WriteAsync(task, spec, launch.RootfsMounts, cancellationToken);
             var log = _logs.Prepare(task.Namespace, task.ContainerId, null);
+            var console = new ProcessConsole(OciBundle.WantsTerminal(spec["process"]!.AsObject()), OciBundle.WantsStdin(spec));
+            var dir = PrivateFiles.CreateFolder(_layout.ProcessDir(task, null));
+            await ConmonConsoles.RecordAsync(dir, console, cancellationToken);
             using (_cgroups.Creating(task.Namespace))
-                return await _launcher.LaunchAsync(task, runtime, binary, _layout.ProcessDir(task, null), log, [], cancellationToken);
+                return await _launcher.LaunchAsync(task, runtime, binary, dir, log, ConmonConsoles.Args(console), cancellationToken);
         }
         catch (Exception e)
         {
@@ -107,7 +110,10 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
 
     public Task KillAsync(TaskHandle task, int signal, bool all, CancellationToken cancellationToken) => _runc.KillAsync(task, signal, all, cancellationToken);
 
-    public async Task<int> ExecAsync(TaskHandle task, string execId, string processJson, CancellationToken cancellationToken)
+    public Task<int> ExecAsync(TaskHandle task, string execId, string processJson, CancellationToken cancellationToken) =>
+        ExecAsync(task, execId, processJson, stdin: false, cancellationToken);
+
+    public async Task<int> ExecAsync(TaskHandle task, string execId, string processJson, bool stdin, CancellationToken cancellationToken)
     {
         Identifiers.Validate(execId, "exec id");
         var (runtime, binary) = _runc.ResolveForCleanup(task);
@@ -126,7 +132,10 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
             var spec = Path.Combine(dir, "process.json");
             await PrivateFiles.WriteAllTextAsync(spec, process.ToJsonString(), cancellationToken);
             var log = _logs.Prepare(task.Namespace, task.ContainerId, execId);
-            return await _launcher.LaunchAsync(task, runtime, binary, dir, log, ["--exec", "--exec-process-spec", spec], cancellationToken);
+            var console = new ProcessConsole(OciBundle.WantsTerminal(process), stdin);
+            await ConmonConsoles.RecordAsync(dir, console, cancellationToken);
+            return await _launcher.LaunchAsync(task, runtime, binary, dir, log, ["--exec", "--exec-process-spec", spec, .. ConmonConsoles.Args(console)],
+                cancellationToken, bundle: dir);
         }
         catch
         {

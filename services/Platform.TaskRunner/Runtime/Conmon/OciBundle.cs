@@ -45,7 +45,7 @@ internal sealed class OciBundle(ConmonLayout layout)
 
     /// <summary>
     /// Makes the bundle folder, mounts <paramref name="mounts"/> (when given) on its <c>rootfs</c>, resolves the spec's
-    /// user in that root, and writes <c>config.json</c>: no terminal, and a cgroup under <c>/platform/&lt;ns&gt;/</c>
+    /// user in that root, and writes <c>config.json</c>: a terminal only when the spec asks (a boolean), and a cgroup under <c>/platform/&lt;ns&gt;/</c>
     /// unless the spec names one.
     /// </summary>
     public async Task WriteAsync(TaskHandle task, JsonObject spec, IReadOnlyList<Mount>? mounts, CancellationToken cancellationToken)
@@ -61,7 +61,7 @@ internal sealed class OciBundle(ConmonLayout layout)
             spec["root"] = root;
         }
         SpecUser.Resolve(spec, RootfsOf(spec, bundle), $"{task.Namespace}/{task.ContainerId}");
-        spec["process"]!["terminal"] = false;
+        spec["process"]!["terminal"] = WantsTerminal(spec["process"]!.AsObject());
         if (spec["linux"] is not JsonObject linux)
             spec["linux"] = linux = [];
         if (linux["cgroupsPath"] is null || linux["cgroupsPath"]!.GetValueKind() != JsonValueKind.String || string.IsNullOrEmpty((string?)linux["cgroupsPath"]))
@@ -69,13 +69,22 @@ internal sealed class OciBundle(ConmonLayout layout)
         await PrivateFiles.WriteAllTextAsync(layout.ConfigFile(task), spec.ToJsonString(), cancellationToken);
     }
 
+    /// <summary>Whether a process spec asks for a terminal: <c>terminal: true</c>, anything else is no.</summary>
+    public static bool WantsTerminal(JsonObject process) =>
+        process["terminal"] is JsonValue value && value.GetValueKind() == JsonValueKind.True;
+
+    /// <summary>Whether the spec keeps the init process's stdin open (the stdin annotation, <c>run -i</c>).</summary>
+    public static bool WantsStdin(JsonObject spec) =>
+        spec["annotations"] is JsonObject annotations && annotations[Platform.Contracts.Tasks.TaskStdio.StdinAnnotation] is JsonValue value
+        && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() == "true";
+
     /// <summary>Whether the task's bundle has its <c>config.json</c>.</summary>
     public bool Exists(TaskHandle task) => File.Exists(layout.ConfigFile(task));
 
     /// <summary>
     /// An exec's process spec from <paramref name="processJson"/> (args required): cwd <c>/</c> by default, what it
     /// leaves out of env, user, capabilities, rlimits and the security settings taken from the init process, root when
-    /// no user is known, never a terminal.
+    /// no user is known, a terminal only when it asks for one.
     /// </summary>
     public async Task<JsonObject> ExecProcessAsync(TaskHandle task, string processJson, CancellationToken cancellationToken)
     {
@@ -98,7 +107,7 @@ internal sealed class OciBundle(ConmonLayout layout)
             if (process[inherited] is null && init?[inherited] is { } value)
                 process[inherited] = value.DeepClone();
         process["user"] ??= new JsonObject { ["uid"] = 0, ["gid"] = 0 };
-        process["terminal"] = false;
+        process["terminal"] = WantsTerminal(process);
         return process;
     }
 

@@ -62,6 +62,7 @@ internal static class RunCommand
 
         var mounts = new MountFlags();
         var health = new HealthFlags();
+        var stdio = new StdioFlags();
         var command = new Command("run", """
             Create a container and its task, start it, print its output and exit with its exit status (255 when unknown).
             docker's form: run [OPTIONS] IMAGE [COMMAND] [ARG...] runs an image (loaded or pulled) with its Entrypoint, Cmd,
@@ -72,6 +73,7 @@ internal static class RunCommand
         };
         limits.AddTo(command);
         restart.AddTo(command, remove);
+        stdio.AddTo(command);
         foreach (var option in mounts.Options.Concat(health.Options))
             command.Options.Add(option);
         command.Validators.Add(result =>
@@ -116,6 +118,7 @@ internal static class RunCommand
             {
                 Limits = limits.Read(run),
                 Mounts = mounts.Mounts(run), ReadOnlyRoot = mounts.ReadOnlyRoot(run), Health = health.Read(run),
+                Stdio = stdio.Read(run),
             };
             var client = await run.ClientAsync();
             return await RunAsync(run, client, request);
@@ -134,6 +137,8 @@ internal static class RunCommand
         public bool ReadOnlyRoot { get; init; }
 
         public HealthOverrides? Health { get; init; }
+
+        public StdioRequest Stdio { get; init; } = StdioRequest.None;
     }
 
     /// <summary>A container id when --name is absent: 12 hex digits, as docker's short ids look.</summary>
@@ -162,6 +167,14 @@ internal static class RunCommand
             }
 
             int code;
+            if (request.Stdio.Attached)
+            {
+                // Detached with Ctrl-P Ctrl-Q: the task runs on, so neither it nor the container goes.
+                if (await AttachedRun.RunAsync(run, client, request.Id, request.Stdio, ct) is not { } attachedCode)
+                    return ExitCodes.Ok;
+                code = attachedCode;
+            }
+            else
             await using (new SignalForwarder(run, client, request.Id))
             {
                 // Following before starting: the log is read from its start anyway, and nothing written early is missed.
@@ -210,6 +223,7 @@ internal static class RunCommand
                 Namespace = run.Namespace, Id = request.Id, Image = request.Image, Args = request.Args, Entrypoint = request.Entrypoint,
                 Env = request.Env, WorkingDir = request.Cwd, User = request.User, Runtime = request.Runtime, Snapshotter = request.Snapshotter,
                 Labels = request.Labels, Limits = request.Limits, Mounts = request.Mounts, ReadOnlyRoot = request.ReadOnlyRoot, Health = request.Health,
+                Terminal = request.Stdio.Terminal, OpenStdin = request.Stdio.Stdin,
             }, ct);
             return;
         }
@@ -221,6 +235,8 @@ internal static class RunCommand
             RootPath = request.Rootfs ?? "rootfs",
             Hostname = request.Id,
             Limits = request.Limits,
+            Terminal = request.Stdio.Terminal,
+            OpenStdin = request.Stdio.Stdin,
         }), request.Mounts, request.ReadOnlyRoot, run.Namespace, ct);
         var container = new CreateContainer
         {

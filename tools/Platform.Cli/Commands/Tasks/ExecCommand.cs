@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Platform.Cli.Commands.Run;
 using Platform.Cli.Input;
+using Platform.Cli.Terminal;
 
 namespace Platform.Cli.Commands.Tasks;
 
@@ -22,6 +24,8 @@ internal static class ExecCommand
         {
             id, processArgs, execId, cwd, env,
         };
+        var stdio = new StdioFlags();
+        stdio.AddTo(command);
         context.SetAction(command, async run =>
         {
             var args = run.Get(processArgs) ?? [];
@@ -31,12 +35,19 @@ internal static class ExecCommand
             var containerId = run.Get(id)!;
             var exec = run.Get(execId) is { Length: > 0 } given ? given : "exec-" + Guid.NewGuid().ToString("N")[..8];
 
+            var wanted = stdio.Read(run);
             var client = await run.ClientAsync();
             // The container's process is the base, so the exec gets the same user, capabilities and PATH.
             var container = await client.Containers.GetAsync(containerId, run.Namespace, run.CancellationToken);
-            var process = ProcessSpec.ForExec(container.Spec, args, run.Get(cwd), variables);
-            await client.Tasks.ExecAsync(containerId, exec, process, run.Namespace, run.CancellationToken);
-            await ProcessOutput.CopyAsync(run, client, containerId, exec, follow: true, run.CancellationToken);
+            var process = ProcessSpec.ForExec(container.Spec, args, run.Get(cwd), variables, wanted.Terminal);
+            await client.Tasks.ExecAsync(containerId, exec, process, wanted.Stdin, run.Namespace, run.CancellationToken);
+            if (wanted.Attached)
+            {
+                var attach = await client.Tasks.AttachAsync(containerId, exec, run.Namespace, run.CancellationToken);
+                await new TerminalSession(run, client, containerId, exec).RunAsync(attach, wanted.Stdin, null, 0, null, run.CancellationToken);
+            }
+            else
+                await ProcessOutput.CopyAsync(run, client, containerId, exec, follow: true, run.CancellationToken);
             var exit = await client.Tasks.WaitAsync(containerId, exec, run.Namespace, run.CancellationToken);
             return await ProcessOutput.ExitCodeAsync(run, exit);
         });

@@ -21,6 +21,7 @@ internal static class TasksCommand
         WaitCommand.Create(context),
         LogsCommand.Create(context),
         ExecCommand.Create(context),
+        AttachCommand.Create(context),
         DeleteCommand.Create(context),
     };
 
