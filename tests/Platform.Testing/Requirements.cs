@@ -9,6 +9,8 @@ namespace Platform.Testing;
 /// </summary>
 public static class Requirements
 {
+    private static bool _rabbitMqAnswered;
+
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     public static Uri BusUri => new(Environment.GetEnvironmentVariable("PLATFORM_BUS") is { Length: > 0 } env ? env : "amqp://guest:guest@127.0.0.1:5672/");
@@ -16,9 +18,17 @@ public static class Requirements
     /// <summary>Fails (CI) or skips (elsewhere) unless RabbitMQ accepts connections.</summary>
     public static void RabbitMq()
     {
+        // Once the broker answered, this process doesn't ask again: under a busy test (forty tasks churning in the same
+        // process) the probe's own connect could wait on a starved thread pool past its timeout and fail a test whose
+        // broker was there all along. A broker that goes away later fails the test that needs it, with its own error.
+        if (Volatile.Read(ref _rabbitMqAnswered))
+            return;
         var reason = Probe(BusUri.Host, BusUri.Port > 0 ? BusUri.Port : 5672);
         if (reason is null)
+        {
+            Volatile.Write(ref _rabbitMqAnswered, true);
             return;
+        }
         var message = $"RabbitMQ is needed at {BusUri.Host}:{BusUri.Port}: {reason}. `./build.sh test` installs and starts it.";
         if (InCi)
             Assert.Fail(message);
@@ -93,7 +103,7 @@ public static class Requirements
         try
         {
             using var client = new TcpClient();
-            return client.ConnectAsync(host, port).Wait(TimeSpan.FromSeconds(3)) ? null : "no answer within 3 s";
+            return client.ConnectAsync(host, port).Wait(TimeSpan.FromSeconds(10)) ? null : "no answer within 10 s";
         }
         catch (Exception e)
         {
