@@ -27,7 +27,7 @@ EVENTS_DEADLINE="${EVENTS_DEADLINE:-30}"       # seconds for the demo's events t
 # (/usr/share/containers/seccomp.json, which the task runner applies to specs that bring none), pika for
 # the README's Python example of calling the services without MassTransit (a test runs it), and openssl (the
 # transport tests make their CA and certificates with it), and containerd (the bench's gRPC client is tested against it).
-PACKAGES=(rabbitmq-server runc conmon busybox-static docker-compose docker-registry skopeo golang-github-containers-common python3-pika openssl containerd)
+PACKAGES=(rabbitmq-server runc crun conmon busybox-static docker-compose docker-registry skopeo golang-github-containers-common python3-pika openssl containerd)
 
 export PATH="$PATH:/usr/sbin:/sbin"  # rabbitmqctl and friends live in /usr/sbin
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -95,6 +95,25 @@ ensure_deps() {
         tail -n 30 "$LOGS/apt.log" >&2
         die "apt-get could not install ${missing[*]}"
     fi
+}
+
+# crun (1.8) refuses a hybrid cgroup host (v1 hierarchies, plus cgroup2 at /sys/fs/cgroup/unified) where a controller
+# is still attached to the v2 hierarchy: "cgroups in hybrid mode not supported, drop all controllers from cgroupv2".
+# On such a host (Debian's kernel leaves hugetlb there when systemd mounts no v1 hierarchy for it), each such
+# controller gets a v1 hierarchy of its own, as the others have; runc is content either way. Nothing changes on a
+# pure v1 or pure v2 host, or when not root. Undo: umount /sys/fs/cgroup/NAME.
+ensure_cgroups_for_crun() {
+    local unified=/sys/fs/cgroup/unified controllers c
+    [[ $EUID -eq 0 && -r "$unified/cgroup.controllers" ]] || return 0
+    controllers="$(cat "$unified/cgroup.controllers")"
+    [[ -n "$controllers" ]] || return 0
+    for c in $controllers; do
+        [[ "$c" =~ ^[a-z_]+$ ]] || continue
+        mkdir -p "/sys/fs/cgroup/$c" &&
+            mount -t cgroup -o "$c" cgroup "/sys/fs/cgroup/$c" &&
+            say "cgroup controller $c moved from the v2 hierarchy to /sys/fs/cgroup/$c (crun refuses hybrid hosts otherwise)" ||
+            say "warning: could not give cgroup controller $c a v1 hierarchy: crun will refuse to run here"
+    done
 }
 
 rabbitmq_running() { rabbitmq-diagnostics -q ping >/dev/null 2>&1; }
@@ -288,6 +307,7 @@ test_projects() {
 
 cmd_test() {
     ensure_deps
+    ensure_cgroups_for_crun
     ensure_rabbitmq
     open_test_vhost
     if ! build_solution; then
@@ -503,6 +523,7 @@ cmd_identities() {
 
 cmd_up() {
     ensure_deps
+    ensure_cgroups_for_crun
     ensure_rabbitmq
     build_solution || exit 1
     local pid
@@ -839,6 +860,7 @@ EOF
 
 cmd_bench() {
     ensure_deps
+    ensure_cgroups_for_crun
     ensure_rabbitmq
     build_solution || exit 1
     [[ -f "$BENCH_DLL" ]] || die "no $BENCH_DLL after the build"

@@ -35,6 +35,28 @@ public static class Requirements
         Assert.Skip(message);
     }
 
+    /// <summary>
+    /// Fails (CI) or skips (elsewhere) unless crun can run containers here, beside <see cref="Runtime"/>'s needs: crun
+    /// installed, and on a hybrid cgroup host no controller left on the v2 hierarchy (crun refuses that; build.sh moves
+    /// such controllers to v1 hierarchies of their own).
+    /// </summary>
+    public static void Crun()
+    {
+        Runtime();
+        string? reason = null;
+        if (!File.Exists("/usr/bin/crun"))
+            reason = "crun is not installed";
+        else if (File.Exists("/sys/fs/cgroup/unified/cgroup.controllers")
+                 && File.ReadAllText("/sys/fs/cgroup/unified/cgroup.controllers").Trim() is { Length: > 0 } onV2)
+            reason = $"this host's cgroups are hybrid with controllers on the v2 hierarchy ({onV2}), which crun refuses";
+        if (reason is null)
+            return;
+        var message = $"crun is needed: {reason}. `./build.sh test` installs crun and moves such controllers to v1.";
+        if (InCi)
+            Assert.Fail(message);
+        Assert.Skip(message);
+    }
+
     /// <summary>The MongoDB connection string from <c>MONGODB_URI</c>, or a skip: MongoDB is exercised only where one is configured.</summary>
     public static string MongoUri()
     {
