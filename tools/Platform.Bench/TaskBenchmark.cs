@@ -93,8 +93,8 @@ public static class TaskBenchmark
         return rootfs;
     }
 
-    /// <summary>Containers <c>{prefix}-NNNN</c> running /bin/true, each on its own active snapshot of busybox.</summary>
-    internal static async Task PrepareAsync(PlatformClient client, string prefix, int count)
+    /// <summary>Containers <c>{prefix}-NNNN</c> running /bin/true on <paramref name="runtime"/>, each on its own active snapshot of busybox.</summary>
+    internal static async Task PrepareAsync(PlatformClient client, string prefix, int count, string runtime = "runc")
     {
         var spec = DefaultSpec.Create(new DefaultSpecOptions { Args = ["/bin/true"] });
         var lease = await client.Leases.CreateAsync(new CreateLease());
@@ -104,7 +104,7 @@ public static class TaskBenchmark
             var prepared = await client.Snapshots.PrepareAsync(new PrepareSnapshot { Key = id, Parent = "busybox", LeaseId = lease.Id }, ct);
             await client.Containers.CreateAsync(new CreateContainer
             {
-                Id = id, Runtime = new RuntimeInfo { Name = "runc" }, Spec = spec,
+                Id = id, Runtime = new RuntimeInfo { Name = runtime }, Spec = spec,
                 Snapshotter = prepared.Snapshot.Snapshotter, SnapshotKey = id,
             }, ct);
         });
