@@ -143,15 +143,9 @@ public sealed class ContentClient(PlatformClient client)
                         var data = new byte[(int)Math.Min(chunkSize, size - offset)];
                         await source.ReadExactlyAsync(data, cancellationToken);
                         // The bytes as they are, not base64 in JSON (ContentIngestChunkBinary): a third less through the broker, nothing to parse.
-                        inFlight.Enqueue(client.RequestBinaryAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(), new ContentIngestChunk
-                        {
-                            Namespace = ns, Ref = @ref, Offset = offset, Data = data,
-                        }, new BinaryRequest(ContentIngestChunkBinary.ContentType, new Dictionary<string, object?>
-                        {
-                            [ContentIngestChunkBinary.NamespaceHeader] = ns,
-                            [ContentIngestChunkBinary.RefHeader] = @ref,
-                            [ContentIngestChunkBinary.OffsetHeader] = offset,
-                        }, data), cancellationToken));
+                        var chunk = new ContentIngestChunk { Namespace = ns, Ref = @ref, Offset = offset, Data = data };
+                        inFlight.Enqueue(client.RequestBinaryAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(), chunk,
+                            BinaryRequest.Of(chunk), cancellationToken));
                         offset += data.Length;
                     }
                     sent = (await inFlight.Dequeue()).Offset;

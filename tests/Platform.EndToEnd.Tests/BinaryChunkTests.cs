@@ -29,16 +29,11 @@ public sealed class When_content_chunks_travel_as_raw_bytes(PlatformFixture fixt
 
     private Task<ContentIngestStatus> BinaryAsync(string ns, string reference, long offset, byte[] data, Action<Dictionary<string, object?>>? change = null)
     {
-        var headers = new Dictionary<string, object?>
-        {
-            [ContentIngestChunkBinary.NamespaceHeader] = ns,
-            [ContentIngestChunkBinary.RefHeader] = reference,
-            [ContentIngestChunkBinary.OffsetHeader] = offset,
-        };
+        var chunk = new ContentIngestChunk { Namespace = ns, Ref = reference, Offset = offset, Data = data };
+        var binary = BinaryRequest.Of(chunk);
+        var headers = new Dictionary<string, object?>(binary.Headers);
         change?.Invoke(headers);
-        return Client.RequestBinaryAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(),
-            new ContentIngestChunk { Namespace = ns, Ref = reference, Offset = offset, Data = data },
-            new BinaryRequest(ContentIngestChunkBinary.ContentType, headers, data), Ct);
+        return Client.RequestBinaryAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(), chunk, binary with { Headers = headers }, Ct);
     }
 
     private Task<ContentIngestStatus> JsonAsync(string ns, string reference, long offset, byte[] data) =>

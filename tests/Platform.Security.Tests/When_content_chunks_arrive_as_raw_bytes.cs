@@ -18,15 +18,11 @@ public sealed class When_content_chunks_arrive_as_raw_bytes(SecuredFixture fixtu
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Task<ContentIngestStatus> BinaryChunkAsync(PlatformClient client, string ns, string reference, byte[] data) =>
-        client.RequestBinaryAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(),
-            new ContentIngestChunk { Namespace = ns, Ref = reference, Offset = 0, Data = data },
-            new BinaryRequest(ContentIngestChunkBinary.ContentType, new Dictionary<string, object?>
-            {
-                [ContentIngestChunkBinary.NamespaceHeader] = ns,
-                [ContentIngestChunkBinary.RefHeader] = reference,
-                [ContentIngestChunkBinary.OffsetHeader] = 0L,
-            }, data), Ct);
+    private static Task<ContentIngestStatus> BinaryChunkAsync(PlatformClient client, string ns, string reference, byte[] data)
+    {
+        var chunk = new ContentIngestChunk { Namespace = ns, Ref = reference, Offset = 0, Data = data };
+        return client.RequestBinaryAsync<ContentIngestChunk, ContentIngestStatus>(QueueNames.Of<ContentIngestChunk>(), chunk, BinaryRequest.Of(chunk), Ct);
+    }
 
     [Fact]
     public async Task A_read_only_user_can_not_append_and_the_ingest_stays_empty()

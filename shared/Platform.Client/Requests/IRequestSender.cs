@@ -28,4 +28,14 @@ internal interface IRequestSender : IAsyncDisposable
 }
 
 /// <summary>A request's binary form: the AMQP content type, headers for its other fields, and the bytes as the body (see ContentIngestChunkBinary).</summary>
-internal sealed record BinaryRequest(string ContentType, IReadOnlyDictionary<string, object?> Headers, ReadOnlyMemory<byte> Body);
+internal sealed record BinaryRequest(string ContentType, IReadOnlyDictionary<string, object?> Headers, ReadOnlyMemory<byte> Body)
+{
+    /// <summary>A content chunk's binary form (<see cref="Contracts.Resources.ContentIngestChunkBinary"/>): its bytes as the body, its other fields as headers.</summary>
+    public static BinaryRequest Of(Contracts.Resources.ContentIngestChunk chunk) =>
+        new(Contracts.Resources.ContentIngestChunkBinary.ContentType, new Dictionary<string, object?>
+        {
+            [Contracts.Resources.ContentIngestChunkBinary.NamespaceHeader] = chunk.Namespace,
+            [Contracts.Resources.ContentIngestChunkBinary.RefHeader] = chunk.Ref,
+            [Contracts.Resources.ContentIngestChunkBinary.OffsetHeader] = chunk.Offset,
+        }, chunk.Data);
+}
