@@ -1,0 +1,21 @@
+namespace Platform.Common.Networks;
+
+/// <summary>
+/// How a container says which network its tasks join: the label <see cref="Network"/> on the container (as nerdctl
+/// keeps a container's networks in labels), read by the task runner when it creates a task. Absent means the task
+/// runner's default network (<see cref="DefaultName"/> unless configured otherwise).
+/// </summary>
+public static class NetworkLabels
+{
+    /// <summary>The container label naming the network: a network's name, <see cref="None"/> or <see cref="Host"/>.</summary>
+    public const string Network = "platform.io/network";
+
+    /// <summary>A network namespace of the task's own with only a loopback interface.</summary>
+    public const string None = "none";
+
+    /// <summary>The host's network namespace (privileged namespaces only).</summary>
+    public const string Host = "host";
+
+    /// <summary>The bridge network every namespace has, created on first use, like docker's <c>bridge</c>.</summary>
+    public const string DefaultName = "platform0";
+}
