@@ -6,7 +6,9 @@ using Platform.Contracts;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Resources;
 using Platform.Contracts.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.TaskRunner.Health;
+using Platform.TaskRunner.Tasks.Restarts;
 using Platform.Testing;
 using Xunit;
 
@@ -116,6 +118,44 @@ public sealed class When_a_task_has_a_health_check(TaskFixture fixture) : IClass
         var names = fixture.TaskEvents("doomed").Select(e => e.GetType().Name).ToList();
         Assert.True(names.IndexOf(nameof(HealthChanged)) < names.IndexOf(nameof(TaskExited)), string.Join(", ", names));
         await fixture.GoneAsync("doomed");
+    }
+
+    [Fact]
+    public async Task Should_restart_an_unhealthy_task_with_on_failure_restart_and_no_restart_policy()
+    {
+        // /dev is a tmpfs of each run: the marker that makes the probe fail is gone in the restarted task.
+        var check = new HealthCheck { Test = ["CMD-SHELL", "test ! -f /dev/sick"], Interval = TimeSpan.FromMilliseconds(200), Retries = 1, OnFailure = "restart" };
+        var first = await RunCheckedAsync("revived", check, "sleep", "120");
+
+        await fixture.Runc.Tasks.ExecAsync("revived", "sicken", """{"args":["/bin/sh","-c","touch /dev/sick"]}""", fixture.Namespace, Ct);
+
+        await Eventually.TrueAsync(() => fixture.EventsOf<TaskRestarted>("revived").Count == 1, Ct, TimeSpan.FromSeconds(30), "the unhealthy task is restarted");
+        Assert.Equal(137, fixture.EventsOf<TaskExited>("revived").Single(e => string.IsNullOrEmpty(e.ExecId)).ExitStatus);
+        var again = await fixture.Runc.Tasks.GetAsync("revived", fixture.Namespace, Ct);
+        Assert.NotEqual(first.Pid, again.Pid);
+        Assert.Equal(1, again.RestartCount);
+        await Eventually.TrueAsync(async () => (await HealthAsync("revived")).Status == HealthStatuses.Healthy, Ct, TimeSpan.FromSeconds(30), "the new run is healthy");
+        Assert.Equal(["starting->unhealthy", "starting->healthy"], Changes("revived"));
+
+        // A user's kill ends it: no restart without a policy.
+        await KillAsync("revived");
+        Assert.Single(fixture.EventsOf<TaskRestarted>("revived"));
+    }
+
+    [Fact]
+    public async Task Should_leave_a_task_that_exits_while_healthy_down_with_on_failure_restart_and_no_restart_policy()
+    {
+        var check = new HealthCheck { Test = ["CMD", "true"], Interval = TimeSpan.FromMilliseconds(200), Retries = 1, OnFailure = "restart" };
+        await RunCheckedAsync("ends", check, "sh", "-c", "sleep 2; exit 3");
+
+        Assert.Equal(3, (await fixture.WaitAsync("ends")).ExitStatus);
+        await fixture.GoneAsync("ends");
+        // The decision is written before the task is removed: supervised (for unhealthy exits), but nothing pending.
+        var state = await fixture.Services.GetRequiredService<IRestartStore>().GetAsync(fixture.Namespace, "ends", Ct);
+        Assert.NotNull(state);
+        Assert.Null(state.RestartAt);
+        Assert.Equal(0, fixture.Services.GetRequiredService<RestartSchedule>().Pending);
+        Assert.Empty(fixture.EventsOf<TaskRestarted>("ends"));
     }
 
     [Fact]

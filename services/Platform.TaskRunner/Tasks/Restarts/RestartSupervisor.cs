@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Platform.Common.Health;
 using Platform.Common.Restarts;
+using Platform.TaskRunner.Health;
 using Platform.TaskRunner.Store;
 
 namespace Platform.TaskRunner.Tasks.Restarts;
@@ -28,7 +30,9 @@ public sealed class RestartSupervisor(
     {
         var (ns, id) = (task.Namespace, task.ContainerId);
         var policy = RestartPolicy.Of(labels);
-        if (policy.Kind == RestartPolicyKind.No)
+        // podman's --health-on-failure=restart restarts an unhealthy task whatever its restart policy: such a container
+        // is supervised under policy "no", and OnExitedAsync restarts the exits of unhealthy tasks.
+        if (policy.Kind == RestartPolicyKind.No && HealthCheck.FromLabels(labels)?.OnFailure != "restart")
         {
             schedule.Cancel(ns, id);
             await store.DeleteAsync(ns, id, cancellationToken);
@@ -59,7 +63,8 @@ public sealed class RestartSupervisor(
         if (await store.GetAsync(ns, id, cancellationToken) is not { } state)
             return;
         var policy = RestartPolicy.TryParse(state.Policy, out var parsed) ? parsed : RestartPolicy.No;
-        if (!policy.RestartsAfter(stopped.ExitStatus, state.RestartCount, state.StoppedByUser))
+        var unhealthy = RestartsUnhealthy(stopped) && !state.StoppedByUser;
+        if (!unhealthy && !policy.RestartsAfter(stopped.ExitStatus, state.RestartCount, state.StoppedByUser))
         {
             logger.LogInformation("Task {Namespace}/{ContainerId} stays down: restart policy {RestartPolicy}, {RestartCount} restarts, stopped by a user: {StoppedByUser}",
                 ns, id, state.Policy, state.RestartCount, state.StoppedByUser);
@@ -70,9 +75,14 @@ public sealed class RestartSupervisor(
         var at = clock.GetUtcNow() + delay;
         await store.PutAsync(state with { Backoff = delay, RestartAt = at, LastExitStatus = stopped.ExitStatus, LastExitedAt = stopped.ExitedAt }, cancellationToken);
         schedule.Schedule(ns, id, at);
-        logger.LogInformation("Task {Namespace}/{ContainerId} exited with {ExitStatus}; restarting in {Delay} (restart policy {RestartPolicy})",
-            ns, id, stopped.ExitStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown status", delay, state.Policy);
+        logger.LogInformation("Task {Namespace}/{ContainerId} exited with {ExitStatus}; restarting in {Delay} (restart policy {RestartPolicy}, unhealthy: {Unhealthy})",
+            ns, id, stopped.ExitStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown status", delay, state.Policy, unhealthy);
     }
+
+    /// <summary>The task was unhealthy when it exited and its health check says <c>onFailure: restart</c>.</summary>
+    private static bool RestartsUnhealthy(TaskRecord stopped) =>
+        stopped.Health?.Status == HealthStatuses.Unhealthy
+        && stopped.HealthCheck is { } json && HealthCheck.Parse(json).OnFailure == "restart";
 
     /// <summary>A user killed or deleted the task (before the signal is sent): no restart until the next start.</summary>
     public async Task StoppedByUserAsync(string @namespace, string containerId, CancellationToken cancellationToken)
