@@ -42,7 +42,7 @@ internal sealed class HealthFlags
 
     private readonly Option<string> _onFailure = new("--health-on-failure")
     {
-        Description = "Action when the container turns unhealthy: none, kill, or restart (kill; the restart policy brings it back) [default: none]",
+        Description = "Action when the container turns unhealthy: none, kill, or restart (kill and start again, with or without --restart) [default: none]",
         HelpName = "ACTION",
     };
 
