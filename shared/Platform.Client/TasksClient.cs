@@ -54,6 +54,11 @@ public sealed partial class TasksClient(PlatformClient client)
         (await client.RequestAsync<GetTask, TaskResult>(TaskQueues.Get,
             new GetTask { Namespace = client.Namespace(@namespace), ContainerId = containerId }, cancellationToken)).Task;
 
+    /// <summary>The live task, or else its last run as a stopped task while its exit is retained (<see cref="GetTask.IncludeStopped"/>).</summary>
+    public async Task<TaskInfo> GetLastAsync(string containerId, string? @namespace = null, CancellationToken cancellationToken = default) =>
+        (await client.RequestAsync<GetTask, TaskResult>(TaskQueues.Get,
+            new GetTask { Namespace = client.Namespace(@namespace), ContainerId = containerId, IncludeStopped = true }, cancellationToken)).Task;
+
     public async Task<IReadOnlyList<TaskInfo>> ListAsync(IReadOnlyList<string>? filters = null, string? @namespace = null,
         CancellationToken cancellationToken = default) =>
         (await client.RequestAsync<ListTasks, ListTasksResult>(TaskQueues.List,

@@ -114,6 +114,10 @@ public sealed class When_a_user_runs_tasks(PlatformFixture fixture) : IClassFixt
         Assert.Equal(["exitStatus", "exitedAt", "oomKilled"], Output.PropertyNames(json));
         Assert.Equal(137, json.GetProperty("exitStatus").GetInt32());
         Assert.False(json.GetProperty("oomKilled").GetBoolean()); // a SIGKILL is not an OOM kill
+        // Once the task is gone, `tasks get` shows its last run.
+        await Eventually.TrueAsync(async () => await RowAsync(ctl, "sleeper") is null, Ct, because: "the exited task is deleted");
+        var last = Output.Block((await OkAsync(ctl, "tasks", "get", "sleeper")).Stdout);
+        Assert.Equal(("stopped", "137", "no", row[1]), (last["Status"], last["Exit status"], last["OOM killed"], last["PID"]));
         await Eventually.TrueAsync(async () => (await ctl.RunAsync("containers", "rm", "sleeper")).ExitCode == 0, Ct);
     }
 

@@ -52,7 +52,11 @@ public sealed record TaskRecord
 /// <summary>A process exit kept so a late WaitTask still gets it after the task is gone.</summary>
 /// <param name="ExecId">Null for the init process.</param>
 /// <param name="OomKilled">The OOM killer killed a process of the task (init exits only).</param>
-public sealed record ExitRecord(string Namespace, string ContainerId, string? ExecId, int Pid, int? ExitStatus, DateTimeOffset ExitedAt, bool OomKilled = false);
+/// <param name="Runtime">Init exits only: the task's runtime, creation and start times, so GetTask can still describe
+/// the stopped task (null in exits kept before they were recorded).</param>
+public sealed record ExitRecord(
+    string Namespace, string ContainerId, string? ExecId, int Pid, int? ExitStatus, DateTimeOffset ExitedAt, bool OomKilled = false,
+    string? Runtime = null, DateTimeOffset? CreatedAt = null, DateTimeOffset? StartedAt = null);
 
 /// <summary>
 /// The task runner's store. Every write that carries an <see cref="EventFactory"/> stores that event in the same

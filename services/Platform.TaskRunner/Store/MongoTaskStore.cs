@@ -274,6 +274,9 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
         [BsonElement("exitStatus")] public int? ExitStatus { get; set; }
         [BsonElement("exitedAt")] public long ExitedAt { get; set; }
         [BsonElement("oomKilled")] [BsonIgnoreIfDefault] public bool OomKilled { get; set; }
+        [BsonElement("runtime")] [BsonIgnoreIfNull] public string? Runtime { get; set; }
+        [BsonElement("createdAt")] [BsonIgnoreIfNull] public long? CreatedAt { get; set; }
+        [BsonElement("startedAt")] [BsonIgnoreIfNull] public long? StartedAt { get; set; }
 
         public static ExitDocument From(ExitRecord e) => new()
         {
@@ -285,8 +288,12 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
             ExitStatus = e.ExitStatus,
             ExitedAt = e.ExitedAt.UtcTicks,
             OomKilled = e.OomKilled,
+            Runtime = e.Runtime,
+            CreatedAt = e.CreatedAt?.UtcTicks,
+            StartedAt = e.StartedAt?.UtcTicks,
         };
 
-        public ExitRecord ToRecord() => new(Namespace, ContainerId, ExecId, Pid, ExitStatus, FromTicks(ExitedAt), OomKilled);
+        public ExitRecord ToRecord() => new(Namespace, ContainerId, ExecId, Pid, ExitStatus, FromTicks(ExitedAt), OomKilled,
+            Runtime, CreatedAt is { } created ? FromTicks(created) : null, StartedAt is { } started ? FromTicks(started) : null);
     }
 }

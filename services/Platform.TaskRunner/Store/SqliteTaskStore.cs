@@ -19,7 +19,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
 {
     private const string Kind = "task";
     private const string Columns = "namespace, container_id, runtime, status, pid, snapshotter, snapshot_key, created_at, started_at, exit_status, exited_at, execs, version, privileged, health";
-    private const string ExitColumns = "namespace, container_id, exec_id, pid, exit_status, exited_at, oom_killed";
+    private const string ExitColumns = "namespace, container_id, exec_id, pid, exit_status, exited_at, oom_killed, runtime, created_at, started_at";
 
     public string Name => "tasks";
 
@@ -52,6 +52,9 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                     exit_status  INTEGER,
                     exited_at    INTEGER NOT NULL,
                     oom_killed   INTEGER NOT NULL DEFAULT 0,
+                    runtime      TEXT,
+                    created_at   INTEGER,
+                    started_at   INTEGER,
                     PRIMARY KEY (namespace, container_id, exec_id)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS task_exits_exited_at ON task_exits (exited_at);
                 """ + SqliteOutbox.Schema, cancellationToken, transaction);
@@ -70,6 +73,14 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('task_exits') WHERE name = 'oom_killed';";
                 if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
                     await SqliteDatabase.ExecuteAsync(connection, "ALTER TABLE task_exits ADD COLUMN oom_killed INTEGER NOT NULL DEFAULT 0;", cancellationToken, transaction);
+                // Exits kept before GetTask answered for stopped tasks don't say how their task ran.
+                columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('task_exits') WHERE name = 'runtime';";
+                if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
+                    await SqliteDatabase.ExecuteAsync(connection, """
+                        ALTER TABLE task_exits ADD COLUMN runtime TEXT;
+                        ALTER TABLE task_exits ADD COLUMN created_at INTEGER;
+                        ALTER TABLE task_exits ADD COLUMN started_at INTEGER;
+                        """, cancellationToken, transaction);
             }
             return 0;
         }, cancellationToken);
@@ -186,7 +197,10 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
             reader.GetInt32(3),
             reader.IsDBNull(4) ? null : reader.GetInt32(4),
             new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero),
-            reader.GetInt64(6) != 0);
+            reader.GetInt64(6) != 0,
+            reader.IsDBNull(7) ? null : reader.GetString(7),
+            reader.IsDBNull(8) ? null : new DateTimeOffset(reader.GetInt64(8), TimeSpan.Zero),
+            reader.IsDBNull(9) ? null : new DateTimeOffset(reader.GetInt64(9), TimeSpan.Zero));
     }
 
     public Task<int> PruneExitsAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
@@ -232,9 +246,10 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 await using var keep = connection.CreateCommand();
                 keep.Transaction = transaction;
                 keep.CommandText = $"""
-                    INSERT INTO task_exits ({ExitColumns}) VALUES ($ns, $id, $exec, $pid, $exit_status, $exited_at, $oom_killed)
+                    INSERT INTO task_exits ({ExitColumns}) VALUES ($ns, $id, $exec, $pid, $exit_status, $exited_at, $oom_killed, $runtime, $created_at, $started_at)
                     ON CONFLICT (namespace, container_id, exec_id) DO UPDATE SET
-                        pid = excluded.pid, exit_status = excluded.exit_status, exited_at = excluded.exited_at, oom_killed = excluded.oom_killed;
+                        pid = excluded.pid, exit_status = excluded.exit_status, exited_at = excluded.exited_at, oom_killed = excluded.oom_killed,
+                        runtime = excluded.runtime, created_at = excluded.created_at, started_at = excluded.started_at;
                     """;
                 keep.Parameters.AddWithValue("$ns", exit.Namespace);
                 keep.Parameters.AddWithValue("$id", exit.ContainerId);
@@ -243,6 +258,9 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                 keep.Parameters.AddWithValue("$exit_status", (object?)exit.ExitStatus ?? DBNull.Value);
                 keep.Parameters.AddWithValue("$exited_at", exit.ExitedAt.UtcTicks);
                 keep.Parameters.AddWithValue("$oom_killed", exit.OomKilled ? 1 : 0);
+                keep.Parameters.AddWithValue("$runtime", (object?)exit.Runtime ?? DBNull.Value);
+                keep.Parameters.AddWithValue("$created_at", (object?)exit.CreatedAt?.UtcTicks ?? DBNull.Value);
+                keep.Parameters.AddWithValue("$started_at", (object?)exit.StartedAt?.UtcTicks ?? DBNull.Value);
                 await keep.ExecuteNonQueryAsync(cancellationToken);
             }
             if (makeEvent is not null)

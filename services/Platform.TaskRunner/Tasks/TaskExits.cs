@@ -122,7 +122,8 @@ public sealed class TaskExits(
         if (exit.OomKilled)
             task = await RecordOomAsync(task, cancellationToken);
         var updated = task with { Status = TaskState.Stopped, ExitStatus = exit.ExitStatus, ExitedAt = exit.ExitedAt, Version = task.Version + 1 };
-        var record = new ExitRecord(task.Namespace, task.ContainerId, null, task.Pid, exit.ExitStatus, exit.ExitedAt, exit.OomKilled);
+        var record = new ExitRecord(task.Namespace, task.ContainerId, null, task.Pid, exit.ExitStatus, exit.ExitedAt, exit.OomKilled,
+            task.Runtime, task.CreatedAt, task.StartedAt);
         await RecordAsync(updated, task.Version, record, cancellationToken);
         logger.LogInformation("Task {Namespace}/{ContainerId} exited with {ExitStatus}{Oom}",
             task.Namespace, task.ContainerId, exit.ExitStatus?.ToString() ?? "unknown status", exit.OomKilled ? " (OOM killed)" : "");

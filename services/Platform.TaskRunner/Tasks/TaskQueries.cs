@@ -9,11 +9,27 @@ namespace Platform.TaskRunner.Tasks;
 /// <summary>GetTask, ListTasks and ListPids: reads, no lock.</summary>
 public sealed class TaskQueries(ITaskStore store, ITaskRuntime runtime, IRestartStore restarts)
 {
+    /// <summary>
+    /// The live task; once it is gone and the caller asks (<see cref="GetTask.IncludeStopped"/>), its last run as a
+    /// stopped task while its exit is retained (docker inspect shows a container's last state after it exits, and a task
+    /// here is deleted on exit); NotFound otherwise.
+    /// </summary>
     public async Task<TaskInfo> GetAsync(GetTask request, CancellationToken cancellationToken)
     {
         var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
-        var task = await store.GetRequiredAsync(ns, id, cancellationToken);
-        return WithResources(task, (await restarts.GetAsync(ns, id, cancellationToken))?.RestartCount ?? 0);
+        var task = await store.GetAsync(ns, id, cancellationToken);
+        var restartCount = (await restarts.GetAsync(ns, id, cancellationToken))?.RestartCount ?? 0;
+        if (task is not null)
+            return WithResources(task, restartCount);
+        if (request.IncludeStopped && await store.GetExitAsync(ns, id, null, cancellationToken) is { Runtime: { } runtime } exit)
+            return new TaskInfo
+            {
+                Namespace = ns, ContainerId = id, Pid = exit.Pid, Status = TaskState.Stopped, Runtime = runtime,
+                CreatedAt = exit.CreatedAt ?? exit.ExitedAt, StartedAt = exit.StartedAt, ExitStatus = exit.ExitStatus,
+                ExitedAt = exit.ExitedAt, OomKilled = exit.OomKilled, RestartCount = restartCount,
+            };
+        // A task created meanwhile (between the two reads) is answered; otherwise NotFound.
+        return WithResources(await store.GetRequiredAsync(ns, id, cancellationToken), restartCount);
     }
 
     // The limits in force live in the task's bundle, which UpdateTask keeps in step with runc.

@@ -39,6 +39,9 @@ public sealed record TaskInfo
     /// <summary>Optional. When the init process exited.</summary>
     public DateTimeOffset? ExitedAt { get; init; }
 
+    /// <summary>Stopped tasks only: the cgroup's OOM killer killed a process of the task.</summary>
+    public bool OomKilled { get; init; }
+
     /// <summary>Required (may be empty). Exec processes of the task.</summary>
     public IReadOnlyList<ExecProcessInfo> Execs { get; init; } = [];
 

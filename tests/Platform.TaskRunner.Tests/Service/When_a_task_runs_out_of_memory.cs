@@ -37,6 +37,7 @@ public sealed class When_a_task_runs_out_of_memory(TaskFixture fixture) : IClass
         var retained = await fixture.Runc.Tasks.WaitOnceAsync("hungry", TimeSpan.Zero, @namespace: fixture.Namespace, cancellationToken: Ct);
         Assert.Equal(137, retained.Exit!.ExitStatus);
         Assert.True(retained.Exit.OomKilled);
+        Assert.True((await fixture.Runc.Tasks.GetLastAsync("hungry", fixture.Namespace, Ct)).OomKilled);
     }
 
     [Fact]

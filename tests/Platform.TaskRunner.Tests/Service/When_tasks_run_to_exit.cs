@@ -55,6 +55,23 @@ public sealed class When_tasks_run_to_exit(TaskFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Should_describe_the_last_run_as_stopped_only_when_asked_once_the_task_is_gone()
+    {
+        var started = await fixture.RunAsync("last-run", "sh", "-c", "exit 6");
+        await fixture.GoneAsync("last-run");
+
+        var last = await fixture.Runc.Tasks.GetLastAsync("last-run", fixture.Namespace, Ct);
+
+        Assert.Equal((TaskState.Stopped, 6, started.Pid, "runc", false), (last.Status, last.ExitStatus, last.Pid, last.Runtime, last.OomKilled));
+        Assert.Equal(started.CreatedAt, last.CreatedAt);
+        Assert.NotNull(last.StartedAt);
+        Assert.True(last.ExitedAt >= last.StartedAt, $"{last.ExitedAt} before {last.StartedAt}");
+        // The plain query still says the task is gone, and a container that never ran has nothing to show.
+        Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<PlatformException>(() => fixture.Runc.Tasks.GetAsync("last-run", fixture.Namespace, Ct))).Kind);
+        Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<PlatformException>(() => fixture.Runc.Tasks.GetLastAsync("never-ran", fixture.Namespace, Ct))).Kind);
+    }
+
+    [Fact]
     public async Task Should_report_137_for_a_task_killed_with_SIGKILL()
     {
         var task = await fixture.RunAsync("killed", "sleep", "60");

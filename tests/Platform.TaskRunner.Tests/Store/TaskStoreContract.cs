@@ -81,7 +81,9 @@ public abstract class TaskStoreContract : IAsyncLifetime
     private Task<bool> DeleteAsync(string @namespace, string containerId, long expectedVersion) =>
         Store.DeleteAsync(@namespace, containerId, expectedVersion, DeletedEvent(@namespace, containerId), Ct);
 
-    private static ExitRecord InitExit(TaskRecord t, int? status, DateTimeOffset at) => new(t.Namespace, t.ContainerId, null, t.Pid, status, at);
+    // As the runner keeps them: with the task's runtime and times, so a stopped task can still be described.
+    private static ExitRecord InitExit(TaskRecord t, int? status, DateTimeOffset at) =>
+        new(t.Namespace, t.ContainerId, null, t.Pid, status, at, false, t.Runtime, t.CreatedAt, t.StartedAt);
 
     private async Task<IReadOnlyList<IPlatformEvent>> PendingEventsAsync()
     {
@@ -497,6 +499,20 @@ public abstract class TaskStoreContract : IAsyncLifetime
         Assert.Equal(
             [(typeof(TaskCreated), 1L, (string?)null), (typeof(TaskStarted), 2L, null), (typeof(TaskExited), 3L, "shell"), (typeof(TaskExited), 4L, null)],
             (await PendingEventsAsync()).Select(e => (e.GetType(), e.Sequence, (e as TaskExited)?.ExecId)));
+    }
+
+    [Fact]
+    public async Task When_an_init_exit_is_kept_Should_read_back_how_its_task_ran()
+    {
+        var running = await RunningAsync(Ns, "web-1");
+        var exit = InitExit(running, 137, Epoch.AddSeconds(9)) with { OomKilled = true };
+        Assert.True(await RecordExitAsync(Stopped(running, 137, exit.ExitedAt), exit));
+
+        var read = await Store.GetExitAsync(Ns, "web-1", null, Ct);
+
+        Assert.NotNull(read);
+        Assert.Equal((running.Runtime, running.CreatedAt, running.StartedAt, true), (read.Runtime, read.CreatedAt, read.StartedAt, read.OomKilled));
+        Assert.NotNull(read.StartedAt);
     }
 
     [Fact]

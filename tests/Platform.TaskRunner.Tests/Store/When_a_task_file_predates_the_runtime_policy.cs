@@ -55,4 +55,32 @@ public sealed class When_a_task_file_predates_the_runtime_policy : IAsyncLifetim
         }, Ct);
         Assert.True((await store.GetAsync("ns", "new", Ct))!.Privileged);
     }
+
+    [Fact]
+    public async Task Should_read_exits_kept_before_their_tasks_runtime_was_recorded_without_it()
+    {
+        var path = Path.Combine(_folder, "tasks.db");
+        await using (var old = new SqliteDatabase(path))
+        {
+            await old.WriteAsync(async (connection, transaction) =>
+            {
+                await SqliteDatabase.ExecuteAsync(connection, """
+                    CREATE TABLE task_exits (
+                        namespace TEXT NOT NULL, container_id TEXT NOT NULL, exec_id TEXT NOT NULL, pid INTEGER NOT NULL,
+                        exit_status INTEGER, exited_at INTEGER NOT NULL, oom_killed INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (namespace, container_id, exec_id)) WITHOUT ROWID;
+                    INSERT INTO task_exits VALUES ('ns', 'old', '', 42, 3, 638000000000000000, 0);
+                    """, Ct, transaction);
+                return 0;
+            }, Ct);
+        }
+        SqliteConnection.ClearAllPools();
+
+        await using var store = new SqliteTaskStore(new SqliteDatabase(path), new OutboxSignal());
+        await store.InitializeAsync(Ct);
+
+        var exit = await store.GetExitAsync("ns", "old", null, Ct);
+        Assert.NotNull(exit);
+        Assert.Equal((42, (int?)3, (string?)null, (DateTimeOffset?)null), (exit.Pid, exit.ExitStatus, exit.Runtime, exit.StartedAt));
+    }
 }

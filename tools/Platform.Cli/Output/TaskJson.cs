@@ -19,6 +19,7 @@ internal static class TaskJson
         ["startedAt"] = Time(task.StartedAt),
         ["exitStatus"] = task.ExitStatus,
         ["exitedAt"] = Time(task.ExitedAt),
+        ["oomKilled"] = task.OomKilled,
         ["restartCount"] = task.RestartCount,
         ["execs"] = new JsonArray([.. task.Execs.Select(e => (JsonNode)new JsonObject
         {

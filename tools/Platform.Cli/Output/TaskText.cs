@@ -26,6 +26,7 @@ internal static class TaskText
             ("Started", Time(task.StartedAt)),
             ("Exit status", Exit(task.ExitStatus, task.ExitedAt)),
             ("Exited", Time(task.ExitedAt)),
+            ("OOM killed", task.OomKilled ? "yes" : "no"),
             ("Limits", TaskLimitsText.Of(task.Resources)),
             ("Restarts", Number(task.RestartCount)),
             ("Execs", task.Execs.Count == 0
