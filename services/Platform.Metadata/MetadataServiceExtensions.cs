@@ -37,6 +37,7 @@ public static class MetadataServiceExtensions
             .PostConfigure(o => o.VolumesRoot ??= Path.Combine(Path.GetFullPath(configuration["Store:DataRoot"] ?? "/var/lib/platform"), "volumes"));
         services.AddSingleton<SpecPolicy>();
         services.AddSingleton<ContainerService>();
+        services.AddSingleton<AutoRemoval>();
 
         services.TryAddSingleton<IImageReferences, BusImageReferences>();
         services.AddSingleton<ImageService>();

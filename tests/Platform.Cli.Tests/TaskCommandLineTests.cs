@@ -90,14 +90,6 @@ public sealed class When_a_task_command_line_is_wrong
     }
 
     [Fact]
-    public async Task Run_with_rm_and_detach_exits_2_saying_they_conflict()
-    {
-        var result = await RunAsync("run", "--rm", "-d", "--rootfs", "/", "web", "--", "true");
-
-        AssertUsage(result, "--rm cannot be used with -d/--detach", "run");
-    }
-
-    [Fact]
     public async Task Run_with_both_a_snapshot_and_a_rootfs_exits_2()
     {
         var result = await RunAsync("run", "--snapshot", "busybox", "--rootfs", "/", "web", "--", "true");

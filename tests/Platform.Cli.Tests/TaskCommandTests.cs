@@ -71,6 +71,27 @@ public sealed class When_a_user_runs_tasks(PlatformFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_detached_run_with_rm_leaves_nothing_once_its_task_exits()
+    {
+        var ctl = Ctl();
+        await ImportBusyboxAsync(ctl);
+
+        // The task waits for a file, so the container is certainly there before it exits.
+        var started = await OkAsync(ctl, "run", "-d", "--rm", "--snapshot", "busybox", "brief", "--",
+            "sh", "-c", "while [ ! -f /tmp/go ]; do sleep 0.1; done");
+
+        Assert.Equal("brief\n", started.Stdout);
+        var container = Output.Block((await OkAsync(ctl, "containers", "get", "brief")).Stdout);
+        Assert.Contains("platform.io/auto-remove=true", container["Labels"]);
+        await OkAsync(ctl, "tasks", "exec", "brief", "--", "sh", "-c", "echo > /tmp/go");
+        // No one waits for the task: the metadata service removes the container after the task is deleted.
+        await Eventually.TrueAsync(async () => (await ctl.RunAsync("containers", "get", "brief")).ExitCode == 4, Ct,
+            within: TimeSpan.FromSeconds(30), because: "the container of a --rm run goes once its task exits");
+        await Eventually.TrueAsync(async () => (await ctl.RunAsync("snapshots", "stat", "brief-rootfs")).ExitCode == 4, Ct,
+            within: TimeSpan.FromSeconds(30), because: "and its snapshot with it");
+    }
+
+    [Fact]
     public async Task Run_without_rm_keeps_the_container_which_can_run_again_after_its_task_is_gone()
     {
         var ctl = Ctl();

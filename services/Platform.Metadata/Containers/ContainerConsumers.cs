@@ -60,14 +60,20 @@ public sealed class HoldContainerConsumer(ContainerService containers) : IConsum
         await context.ReplyAsync(new HoldContainerResult { Container = await containers.HoldAsync(context.Message, context.CancellationToken) });
 }
 
-/// <summary>A deleted task releases its hold on its container. Idempotent: a redelivered event finds the hold gone.</summary>
-public sealed class TaskDeletedConsumer(ContainerService containers) : IConsumer<TaskDeleted>
+/// <summary>
+/// A deleted task releases its hold on its container, then removes a container run with <c>--rm</c> (<see cref="AutoRemoval"/>).
+/// Idempotent: a redelivered event finds the hold, and the container, gone.
+/// </summary>
+public sealed class TaskDeletedConsumer(ContainerService containers, AutoRemoval autoRemoval) : IConsumer<TaskDeleted>
 {
     public async Task Consume(ConsumeContext<TaskDeleted> context)
     {
         var e = context.Message;
         // Events of runners that predate holds name no task; the hold they leave is verified at the container's deletion.
         if (e.CreatedAt is { } createdAt)
+        {
             await containers.ReleaseHoldAsync(e.Namespace, e.ContainerId, createdAt.UtcTicks, context.CancellationToken);
+            await autoRemoval.AfterTaskDeletedAsync(e.Namespace, e.ContainerId, createdAt, context.CancellationToken);
+        }
     }
 }

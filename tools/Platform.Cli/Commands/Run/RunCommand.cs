@@ -6,6 +6,7 @@ using Platform.Client.Images;
 using Platform.Client.Oci;
 using Platform.Common.Errors;
 using Platform.Common.Health;
+using Platform.Common.Restarts;
 using Platform.Contracts;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Resources;
@@ -41,7 +42,7 @@ internal static class RunCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var name = new Option<string>("--name") { Description = "Container id [default: generated, printed with -d]", HelpName = "ID" };
-        var remove = new Option<bool>("--rm") { Description = "Remove the container (and so its snapshot) once the task has exited" };
+        var remove = new Option<bool>("--rm") { Description = "Remove the container (and so its snapshot) once the task has exited, also when detached" };
         var detach = new Option<bool>("--detach", "-d") { Description = "Start the task, print the container id and return without waiting" };
         var labels = new Option<string[]>("--label") { Description = "Container label to set; repeatable", HelpName = "KEY=VALUE" };
         var snapshot = new Option<string>("--snapshot") { Description = "Committed snapshot to run on: an active snapshot <ID>-rootfs is prepared from it", HelpName = "NAME" };
@@ -79,8 +80,6 @@ internal static class RunCommand
         command.Validators.Add(result =>
         {
             bool Given(Option option) => result.GetResult(option) is { Implicit: false };
-            if (Given(remove) && Given(detach))
-                result.AddError("--rm cannot be used with -d/--detach: nothing would wait for the task to exit to remove the container");
             if (Given(snapshot) && Given(rootfs))
                 result.AddError("--snapshot and --rootfs cannot be used together: give one root filesystem");
             if (Given(snapshot) || Given(rootfs))
@@ -103,7 +102,7 @@ internal static class RunCommand
             var request = new Request(
                 legacy ? run.Get(target)! : run.Get(name) ?? GeneratedId(),
                 args,
-                restart.AddLabel(run, KeyValues.Parse(run.Get(labels), "--label")),
+                WithAutoRemove(restart.AddLabel(run, KeyValues.Parse(run.Get(labels), "--label")), run.Get(remove)),
                 ProcessSpec.ParseEnv(run.Get(env), "--env"),
                 run.Get(cwd),
                 run.Get(snapshot),
@@ -140,6 +139,10 @@ internal static class RunCommand
 
         public StdioRequest Stdio { get; init; } = StdioRequest.None;
     }
+
+    /// <summary>--rm is kept on the container, so the metadata service removes it after its task even when no one waits.</summary>
+    private static IReadOnlyDictionary<string, string> WithAutoRemove(IReadOnlyDictionary<string, string> labels, bool remove) =>
+        remove ? new Dictionary<string, string>(labels) { [AutoRemove.Label] = "true" } : labels;
 
     /// <summary>A container id when --name is absent: 12 hex digits, as docker's short ids look.</summary>
     private static string GeneratedId() => Guid.NewGuid().ToString("N")[..12];
