@@ -48,6 +48,7 @@ public static class Cli
         root.Subcommands.Add(ContainersCommand.Create(context));
         root.Subcommands.Add(TasksCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(Commands.Run.CreateCommand.Create(context));
         root.Subcommands.Add(Commands.Stats.StatsCommand.Create(context));
         root.Subcommands.Add(Commands.Cp.CpCommand.Create(context));
         root.Subcommands.Add(ImagesCommand.Create(context));

@@ -1,7 +1,7 @@
 namespace Platform.Cli.Commands.Run;
 
 /// <summary>
-/// docker's <c>run [OPTIONS] IMAGE [COMMAND] [ARG...]</c>: options end at the image, and everything after it is the
+/// docker's <c>run [OPTIONS] IMAGE [COMMAND] [ARG...]</c> (and <c>create</c>'s): options end at the image, and everything after it is the
 /// container's command, dashes included (<c>run busybox ls -l</c>: <c>-l</c> is ls's). The parser reads options
 /// anywhere, so a <c>--</c> is put after the first positional argument of <c>run</c> when the user wrote none there.
 /// </summary>
@@ -19,7 +19,7 @@ internal static class RunArguments
     public static string[] Normalize(string[] args)
     {
         var i = SkipOptions(args, 0);
-        if (i >= args.Length || args[i] != "run")
+        if (i >= args.Length || args[i] is not ("run" or "create"))
             return args;
         var options = i + 1;
         i = SkipOptions(args, options);
