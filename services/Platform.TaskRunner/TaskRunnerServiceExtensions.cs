@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Networks;
 using Platform.Contracts.Tasks;
 using Platform.Hosting;
 using Platform.Hosting.Bus;
@@ -10,6 +11,7 @@ using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 using Platform.TaskRunner.Copy;
 using Platform.TaskRunner.Health;
+using Platform.TaskRunner.Networks;
 using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Stats;
@@ -65,6 +67,7 @@ public static class TaskRunnerServiceExtensions
         services.AddHostedService(sp => sp.GetRequiredService<TaskReconciler>());
         services.AddTaskHealth();
         services.AddTaskRestarts(configuration);
+        services.AddTaskNetworks(configuration);
 
         services.AddSingleton(sp => TaskDatabase.Open(sp.GetRequiredService<IOptions<StoreOptions>>().Value));
         services.AddSingleton<ITaskStore>(sp =>
@@ -101,7 +104,12 @@ public static class TaskRunnerServiceExtensions
         .Add<AttachTaskConsumer>(TaskQueues.Attach)
         .Add<WriteTaskStdinConsumer>(TaskQueues.Stdin)
         .Add<CloseTaskStdinConsumer>(TaskQueues.CloseStdin)
-        .Add<ResizeTaskConsumer>(TaskQueues.Resize);
+        .Add<ResizeTaskConsumer>(TaskQueues.Resize)
+        .Add<CreateNetworkConsumer>(NetworkQueues.Create)
+        .Add<GetNetworkConsumer>(NetworkQueues.Get)
+        .Add<ListNetworksConsumer>(NetworkQueues.List)
+        .Add<RemoveNetworkConsumer>(NetworkQueues.Remove)
+        .Add<PruneNetworksConsumer>(NetworkQueues.Prune);
 
     /// <summary>WaitTask and ReadTaskLogs answers are held (up to a minute): this many waiters or followers are served at once.</summary>
     public const int HeldRequestLimit = 512;

@@ -34,6 +34,7 @@ public sealed class PlatformClient : IAsyncDisposable
         Snapshots = new SnapshotsClient(this);
         Leases = new LeasesClient(this);
         Volumes = new VolumesClient(this);
+        Networks = new NetworksClient(this);
         Content = new ContentClient(this);
         Gc = new GcClient(this);
         Tasks = new TasksClient(this);
@@ -53,6 +54,9 @@ public sealed class PlatformClient : IAsyncDisposable
 
     /// <summary>Named volumes of the resource GC service.</summary>
     public VolumesClient Volumes { get; }
+
+    /// <summary>Bridge networks of the task runner's network manager.</summary>
+    public NetworksClient Networks { get; }
 
     public ContentClient Content { get; }
 

@@ -43,6 +43,21 @@ public sealed class When_platformctl_runs_as_the_published_program(PlatformFixtu
     }
 
     [Fact]
+    public async Task Networks_are_created_inspected_and_removed()
+    {
+        var program = await ProgramAsync();
+
+        await OkAsync(program, "networks", "create", "appnet", "--label", "tier=front");
+        var inspected = Assert.Single(Output.Json((await OkAsync(program, "networks", "inspect", "appnet")).Stdout).EnumerateArray().ToList());
+        Assert.Equal("front", inspected.GetProperty("labels").GetProperty("tier").GetString());
+        Assert.StartsWith("plat", inspected.GetProperty("bridge").GetString());
+        Assert.Equal("appnet\n", (await OkAsync(program, "networks", "ls", "-q", "--filter", "label=tier=front")).Stdout);
+
+        await OkAsync(program, "networks", "rm", "appnet");
+        Assert.Equal("", (await OkAsync(program, "networks", "ls", "-q")).Stdout);
+    }
+
+    [Fact]
     public async Task Run_with_a_snapshot_builds_the_default_spec_and_passes_on_the_exit_status()
     {
         Requirements.Runtime();

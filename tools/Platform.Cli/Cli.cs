@@ -8,6 +8,7 @@ using Platform.Cli.Commands.Events;
 using Platform.Cli.Commands.Gc;
 using Platform.Cli.Commands.Images;
 using Platform.Cli.Commands.Leases;
+using Platform.Cli.Commands.Networks;
 using Platform.Cli.Commands.Volumes;
 using Platform.Cli.Commands.Run;
 using Platform.Cli.Commands.Snapshots;
@@ -56,6 +57,7 @@ public static class Cli
         root.Subcommands.Add(SnapshotsCommand.Create(context));
         root.Subcommands.Add(LeasesCommand.Create(context));
         root.Subcommands.Add(VolumesCommand.Create(context));
+        root.Subcommands.Add(NetworksCommand.Create(context));
         root.Subcommands.Add(GcCommand.Create(context));
         root.Subcommands.Add(DfCommand.Create(context));
         root.Subcommands.Add(EventsCommand.Create(context));

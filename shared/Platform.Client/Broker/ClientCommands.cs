@@ -1,6 +1,7 @@
 using Platform.Contracts;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Images;
+using Platform.Contracts.Networks;
 using Platform.Contracts.Resources;
 using Platform.Contracts.Tasks;
 using Platform.Contracts.Users;
@@ -32,6 +33,7 @@ public static class ClientCommands
         typeof(UnpackImage), typeof(FetchImage), typeof(CollectGarbage), typeof(ExplainResource),
         typeof(CreateVolume), typeof(GetVolume), typeof(ListVolumes), typeof(RemoveVolume), typeof(PruneVolumes),
         // Task runner.
+        typeof(CreateNetwork), typeof(GetNetwork), typeof(ListNetworks), typeof(RemoveNetwork), typeof(PruneNetworks),
         typeof(CreateTask), typeof(StartTask), typeof(KillTask), typeof(DeleteTask), typeof(ExecProcess), typeof(PauseTask), typeof(ResumeTask),
         typeof(UpdateTask),
         typeof(ListTaskStats), typeof(TopTask), typeof(CopyToTask), typeof(CopyFromTask),

@@ -3,6 +3,7 @@ using MassTransit;
 using Platform.Contracts;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Images;
+using Platform.Contracts.Networks;
 using Platform.Contracts.Resources;
 using Platform.Contracts.Tasks;
 using RabbitMQ.Client;
@@ -50,6 +51,8 @@ public static class EventTopology
         visitor.Visit<SnapshotRemoved>();
         visitor.Visit<VolumeCreated>();
         visitor.Visit<VolumeRemoved>();
+        visitor.Visit<NetworkCreated>();
+        visitor.Visit<NetworkRemoved>();
         visitor.Visit<TaskCreated>();
         visitor.Visit<TaskDeleted>();
         visitor.Visit<TaskExecStarted>();

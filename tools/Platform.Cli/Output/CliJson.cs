@@ -24,6 +24,8 @@ namespace Platform.Cli.Output;
 [JsonSerializable(typeof(global::Platform.Contracts.Resources.SnapshotRemoved))]
 [JsonSerializable(typeof(global::Platform.Contracts.Resources.VolumeCreated))]
 [JsonSerializable(typeof(global::Platform.Contracts.Resources.VolumeRemoved))]
+[JsonSerializable(typeof(global::Platform.Contracts.Networks.NetworkCreated))]
+[JsonSerializable(typeof(global::Platform.Contracts.Networks.NetworkRemoved))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskCreated))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskDeleted))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskExecStarted))]

@@ -1,6 +1,7 @@
 using Platform.Contracts;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Images;
+using Platform.Contracts.Networks;
 using Platform.Contracts.Resources;
 using Platform.Contracts.Tasks;
 
@@ -25,6 +26,8 @@ internal static class EventSubject
         LeaseDeleted deleted => deleted.Id,
         VolumeCreated created => created.Volume.Name,
         VolumeRemoved removed => removed.Name,
+        NetworkCreated created => created.Network.Name,
+        NetworkRemoved removed => removed.Name,
         TaskCreated created => created.ContainerId,
         TaskStarted started => started.ContainerId,
         TaskExecStarted exec => exec.ContainerId,
@@ -56,6 +59,7 @@ internal static class EventSubject
         ImageUpdated updated => $"target={updated.Image.Target.Digest}",
         ContentCommitted committed => $"size={committed.Content.Size}",
         ContentRemoved removed => $"size={removed.Size}" + (removed.Collected ? " collected" : ""),
+        NetworkCreated created => $"subnet={created.Network.Subnet}",
         _ => null,
     };
 
@@ -73,6 +77,7 @@ internal static class EventSubject
         ImageUpdated updated => updated.Image.Labels,
         ImageDeleted deleted => deleted.Labels,
         ContentCommitted committed => committed.Content.Labels,
+        NetworkCreated created => created.Network.Labels,
         _ => null,
     };
 }

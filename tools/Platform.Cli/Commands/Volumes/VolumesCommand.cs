@@ -28,20 +28,6 @@ internal static class VolumesCommand
         HelpName = "FILTER",
     };
 
-    /// <summary>docker's <c>label=KEY[=VALUE]</c> as containerd's <c>labels."KEY"[==VALUE]</c>; anything else as given.</summary>
-    private static IReadOnlyList<string>? FilterList(string[]? given) =>
-        given is { Length: > 0 }
-            ? [.. given.Select(f => f.StartsWith("label=", StringComparison.Ordinal) ? DockerLabel(f["label=".Length..]) : f)]
-            : null;
-
-    private static string DockerLabel(string label)
-    {
-        var equals = label.IndexOf('=');
-        var key = equals < 0 ? label : label[..equals];
-        var quoted = "labels.\"" + key.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
-        return equals < 0 ? quoted : $"{quoted}==\"{label[(equals + 1)..].Replace("\\", "\\\\").Replace("\"", "\\\"")}\"";
-    }
-
     private static Task WriteAsync(Invocation run, Volume volume) =>
         run.Json ? VolumeJson.WriteAsync(run.Out, volume) : VolumeText.WriteAsync(run.Out, volume);
 
@@ -68,7 +54,7 @@ internal static class VolumesCommand
         context.SetAction(command, async run =>
         {
             var client = await run.ClientAsync();
-            var volumes = await client.Volumes.ListAsync(FilterList(run.Get(filters)), run.Namespace, run.CancellationToken);
+            var volumes = await client.Volumes.ListAsync(DockerFilters.List(run.Get(filters)), run.Namespace, run.CancellationToken);
             if (run.Json)
                 await VolumeJson.WriteAsync(run.Out, volumes);
             else
@@ -128,7 +114,7 @@ internal static class VolumesCommand
         context.SetAction(command, async run =>
         {
             var client = await run.ClientAsync();
-            var result = await client.Volumes.PruneAsync(FilterList(run.Get(filters)), run.Namespace, run.CancellationToken);
+            var result = await client.Volumes.PruneAsync(DockerFilters.List(run.Get(filters)), run.Namespace, run.CancellationToken);
             if (run.Json)
                 await run.Out.WriteLineAsync(new System.Text.Json.Nodes.JsonArray([.. result.Removed.Select(n => (System.Text.Json.Nodes.JsonNode?)n)]).ToJsonString(Json.Indented));
             else
