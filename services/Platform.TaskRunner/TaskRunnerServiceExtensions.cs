@@ -10,6 +10,7 @@ using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 using Platform.TaskRunner.Copy;
 using Platform.TaskRunner.Health;
+using Platform.TaskRunner.Networks;
 using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Stats;
@@ -35,6 +36,7 @@ public static class TaskRunnerServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddServiceClient();
         services.AddConmonRuntime(configuration);
+        services.AddSingleton<INetworkDirectory, NetworkDirectory>();
         services.AddSingleton<TaskLocks>();
         services.AddSingleton<HeldRequests>();
         services.AddSingleton<ExitSignals>();
