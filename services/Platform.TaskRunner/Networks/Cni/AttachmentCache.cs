@@ -69,12 +69,14 @@ public sealed class AttachmentCache(IOptions<StoreOptions> store)
     public void Remove(string ns, string id)
     {
         var path = PathOf(ns, id);
+        var parent = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(parent))
+            return;
         File.Delete(path);
         File.Delete(path + ".tmp");
-        var parent = Path.GetDirectoryName(path)!;
         try
         {
-            if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
+            if (!Directory.EnumerateFileSystemEntries(parent).Any())
                 Directory.Delete(parent);
         }
         catch (IOException)
