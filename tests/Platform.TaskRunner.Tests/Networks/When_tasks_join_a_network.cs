@@ -72,6 +72,28 @@ public sealed class When_tasks_join_a_network(NetworkFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Should_attach_and_detach_tasks_joining_at_once_without_a_leak()
+    {
+        var vethsBefore = fixture.HostSide.Veths().Count;
+        var leasesBefore = fixture.Leases();
+        var ids = Enumerable.Range(1, 6).Select(i => $"crowd{i}").ToList();
+
+        await Task.WhenAll(ids.Select(id => fixture.RunOnAsync(NetworkFixture.Network, id, "sleep", "60")));
+
+        var addresses = ids.Select(fixture.AddressOf).ToList();
+        Assert.Equal(ids.Count, addresses.Distinct().Count());
+        Assert.Equal(vethsBefore + ids.Count, fixture.HostSide.Veths().Count);
+        Assert.All(addresses, a => Assert.Contains(a, fixture.Leases()));
+
+        await Task.WhenAll(ids.Select(fixture.StopAsync));
+
+        Assert.Equal(leasesBefore, fixture.Leases());
+        Assert.Equal(vethsBefore, fixture.HostSide.Veths().Count);
+        Assert.DoesNotContain(fixture.NetnsFiles(), f => f.Contains("/crowd", StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.AttachmentFiles(), f => f.Contains("/crowd", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Should_give_a_task_on_none_only_loopback()
     {
         await fixture.RunOnAsync(NetworkLabels.None, "isolated", "busybox", "ip", "-o", "link");
