@@ -68,8 +68,15 @@ public sealed class CniPlugins(IOptions<CniOptions> options)
         {
             var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
             var errors = process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.StandardInput.WriteAsync(config.ToJsonString().AsMemory(), timeout.Token);
-            process.StandardInput.Close();
+            try
+            {
+                await process.StandardInput.WriteAsync(config.ToJsonString().AsMemory(), timeout.Token);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // It exited without reading its configuration (nsenter refused, say): its exit code and output say why.
+            }
             await process.WaitForExitAsync(timeout.Token);
             stdout = await output;
             stderr = await errors;
