@@ -4,8 +4,9 @@ namespace Platform.TaskRunner.Runtime.Conmon;
 
 /// <summary>
 /// Takes a task apart in the order its pieces depend on each other: the runtime's container, then (once the monitors
-/// recorded their exits) the network attachment, the rootfs mount, the attach sockets, the bundle and the monitor state, then the namespace's
-/// parent cgroup. Also finds what is left on disk, for reconciliation.
+/// recorded their exits) the network attachment, the rootfs mount, the attach sockets, the bundle and the monitor
+/// state, then the namespace's parent cgroup. Also finds what is left on disk (network attachments included), for
+/// reconciliation.
 /// </summary>
 internal sealed class TaskCleanup(ConmonLayout layout, RuncCommand runc, OciBundle bundle, NamespaceCgroups cgroups, TaskNetworks networks, TimeProvider clock)
 {
