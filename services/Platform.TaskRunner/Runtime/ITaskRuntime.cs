@@ -11,7 +11,11 @@ public sealed record TaskHandle(string Namespace, string ContainerId, string Run
 /// The mounts of the task's rootfs snapshot (from the resource GC service), mounted by the runtime onto the bundle's
 /// <c>rootfs</c> folder; null when the container has no snapshot and the spec's <c>root.path</c> is an absolute folder.
 /// </param>
-public sealed record TaskLaunch(TaskHandle Task, string SpecJson, IReadOnlyList<Mount>? RootfsMounts);
+public sealed record TaskLaunch(TaskHandle Task, string SpecJson, IReadOnlyList<Mount>? RootfsMounts)
+{
+    /// <summary>The task's network namespace: null or <c>none</c> is the spec's own (loopback only).</summary>
+    public Platform.TaskRunner.Networks.Cni.TaskNetwork? Network { get; init; }
+}
 
 /// <summary>How a process ended, as its monitor recorded it.</summary>
 /// <param name="ExitStatus">Exit code, or 128 + signal number; null when it can't be known (the monitor died without recording it).</param>

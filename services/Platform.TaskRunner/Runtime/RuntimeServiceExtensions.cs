@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.TaskRunner.Networks.Cni;
 using Platform.TaskRunner.Runtime.Conmon;
 
 namespace Platform.TaskRunner.Runtime;
@@ -15,6 +16,7 @@ public static class RuntimeServiceExtensions
     {
         services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.Section)).ValidateDataAnnotations();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddCniNetworking(configuration);
         services.AddSingleton<ConmonRuntime>();
         services.AddSingleton<ITaskRuntime>(sp => sp.GetRequiredService<ConmonRuntime>());
         services.AddSingleton<ITaskConsoles>(sp => new ConmonConsoles(new ConmonLayout(sp.GetRequiredService<ConmonRuntime>().Root)));

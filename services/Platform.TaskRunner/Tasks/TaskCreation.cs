@@ -5,6 +5,7 @@ using Platform.Contracts.Containers;
 using Platform.Contracts.Resources;
 using Platform.Contracts.Tasks;
 using Platform.TaskRunner.Health;
+using Platform.TaskRunner.Networks.Cni;
 using Platform.TaskRunner.Policy;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
@@ -25,6 +26,7 @@ public sealed class TaskCreation(
     TaskLocks locks,
     ExitWatch watch,
     RestartSupervisor restarts,
+    TaskNetworkResolver networks,
     TimeProvider clock,
     ILogger<TaskCreation> logger)
 {
@@ -48,6 +50,7 @@ public sealed class TaskCreation(
             var runtimeName = container.Runtime.Name; // the runtime refuses names it doesn't have, naming those it has
             // Before anything is referenced or mounted: a refused spec leaves nothing to undo.
             var admitted = policy.AdmitTask(ns, id, container.Spec, container.SnapshotKey is not null, privileged);
+            var network = await networks.ResolveAsync(ns, container.Labels, privileged, cancellationToken);
             var task = new TaskRecord
             {
                 Namespace = ns,
@@ -80,7 +83,7 @@ public sealed class TaskCreation(
             try
             {
                 var mounts = await mountsRead;
-                var pid = await runtime.CreateAsync(new TaskLaunch(handle, admitted.SpecJson, mounts), cancellationToken);
+                var pid = await runtime.CreateAsync(new TaskLaunch(handle, admitted.SpecJson, mounts) { Network = network }, cancellationToken);
                 task = task with { Pid = pid };
                 try
                 {

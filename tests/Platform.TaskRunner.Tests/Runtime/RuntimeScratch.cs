@@ -1,3 +1,4 @@
+using Platform.TaskRunner.Networks;
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Platform.Contracts.Resources;
 using Platform.Hosting.Options;
 using Platform.Testing;
+using Platform.TaskRunner.Networks.Cni;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Runtime.Conmon;
 
@@ -39,11 +41,16 @@ internal sealed class RuntimeScratch : IAsyncDisposable
     /// <summary>Another runtime object over the same folder: what the runner sees after a restart.</summary>
     public ConmonRuntime NewRuntime(TimeSpan? exitPollInterval = null)
     {
+        var store = Options.Create(new StoreOptions { DataRoot = Path });
+        var plugins = new CniPlugins(Options.Create(new NetworkOptions()));
+        var networks = new TaskNetworks(new CniConfLists(store), new CniNetworkList(plugins), plugins, new NetnsFiles(store), new AttachmentCache(store),
+            NullLogger<TaskNetworks>.Instance);
         var runtime = new ConmonRuntime(
             Options.Create(new RuntimeOptions { Root = RuntimeRoot, ExitPollInterval = exitPollInterval ?? TimeSpan.FromMilliseconds(200) }),
-            Options.Create(new StoreOptions { DataRoot = Path }),
+            store,
             NullLogger<ConmonRuntime>.Instance,
-            TimeProvider.System);
+            TimeProvider.System,
+            networks);
         _runtimes.Add(runtime);
         return runtime;
     }

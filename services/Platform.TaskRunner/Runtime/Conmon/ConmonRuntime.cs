@@ -4,6 +4,7 @@ using Platform.Common.Errors;
 using Platform.Common.Identifiers;
 using Platform.Hosting.Options;
 using Platform.Hosting.Storage;
+using Platform.TaskRunner.Networks.Cni;
 
 namespace Platform.TaskRunner.Runtime.Conmon;
 
@@ -39,9 +40,11 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
     private readonly CgroupOom _oom;
     private readonly BundleResources _resources;
     private readonly ExecRemoval _execRemoval;
+    private readonly TaskNetworks _networks;
 
-    public ConmonRuntime(IOptions<RuntimeOptions> options, IOptions<StoreOptions> store, ILogger<ConmonRuntime> logger, TimeProvider clock)
+    public ConmonRuntime(IOptions<RuntimeOptions> options, IOptions<StoreOptions> store, ILogger<ConmonRuntime> logger, TimeProvider clock, TaskNetworks networks)
     {
+        _networks = networks;
         _logger = logger;
         var root = Path.GetFullPath(options.Value.Root ?? Path.Combine(store.Value.DataRoot, "tasks"));
         PrivateFiles.EnsureFolder(root); // it may lie outside the data root, and an older version left it 0755
@@ -51,7 +54,7 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
         _bundle = new OciBundle(_layout);
         _launcher = new ConmonLauncher(_layout, _watcher, options.Value, clock);
         _exits = new ExitRecords(_layout, _watcher, options.Value, clock);
-        _cleanup = new TaskCleanup(_layout, _runc, _bundle, _cgroups, clock);
+        _cleanup = new TaskCleanup(_layout, _runc, _bundle, _cgroups, networks, clock);
         _logs = new TaskLogFiles(_layout);
         _oom = new CgroupOom(_layout);
         _resources = new BundleResources(_layout, _runc);
@@ -82,6 +85,7 @@ public sealed class ConmonRuntime : ITaskRuntime, IDisposable
         {
             PrivateFiles.CreateFolder(taskDir);
             await PrivateFiles.WriteAllTextAsync(_layout.RuntimeNameFile(task.Namespace, task.ContainerId), runtime, cancellationToken);
+            await _networks.AttachAsync(task, launch.Network, spec, cancellationToken);
             await _bundle.WriteAsync(task, spec, launch.RootfsMounts, cancellationToken);
             var log = _logs.Prepare(task.Namespace, task.ContainerId, null);
             var console = new ProcessConsole(OciBundle.WantsTerminal(spec["process"]!.AsObject()), OciBundle.WantsStdin(spec));

@@ -1,11 +1,14 @@
+using Platform.TaskRunner.Networks.Cni;
+
 namespace Platform.TaskRunner.Runtime.Conmon;
 
 /// <summary>
 /// Takes a task apart in the order its pieces depend on each other: the runtime's container, then (once the monitors
-/// recorded their exits) the rootfs mount, the attach sockets, the bundle and the monitor state, then the namespace's
-/// parent cgroup. Also finds what is left on disk, for reconciliation.
+/// recorded their exits) the network attachment, the rootfs mount, the attach sockets, the bundle and the monitor
+/// state, then the namespace's parent cgroup. Also finds what is left on disk (network attachments included), for
+/// reconciliation.
 /// </summary>
-internal sealed class TaskCleanup(ConmonLayout layout, RuncCommand runc, OciBundle bundle, NamespaceCgroups cgroups, TimeProvider clock)
+internal sealed class TaskCleanup(ConmonLayout layout, RuncCommand runc, OciBundle bundle, NamespaceCgroups cgroups, TaskNetworks networks, TimeProvider clock)
 {
     private static readonly TimeSpan MonitorGrace = TimeSpan.FromSeconds(2);
 
@@ -25,6 +28,9 @@ internal sealed class TaskCleanup(ConmonLayout layout, RuncCommand runc, OciBund
         var deadline = clock.GetUtcNow() + MonitorGrace;
         while (monitors.Any(m => ExitRecords.MonitorAlive(m!)) && clock.GetUtcNow() < deadline)
             await Task.Delay(TimeSpan.FromMilliseconds(10), clock, cancellationToken);
+
+        // With the container gone, its network attachment (CNI DEL, then the namespace file) goes before its files do.
+        await networks.DetachAsync(task, cancellationToken);
 
         bundle.Unmount(task);
 
@@ -47,6 +53,8 @@ internal sealed class TaskCleanup(ConmonLayout layout, RuncCommand runc, OciBund
         foreach (var (ns, id) in TwoLevels(layout.StateDir))
             found[(ns, id)] = StateFiles.ReadText(layout.RuntimeNameFile(ns, id))?.Trim() is { Length: > 0 } name ? name : "runc";
         foreach (var (ns, id) in TwoLevels(layout.BundlesDir))
+            found.TryAdd((ns, id), "runc");
+        foreach (var (ns, id) in networks.ListOnDisk())
             found.TryAdd((ns, id), "runc");
         return [.. found.Select(f => new TaskHandle(f.Key.Item1, f.Key.Item2, f.Value))];
 

@@ -1,0 +1,24 @@
+using System.Text.Json.Nodes;
+
+namespace Platform.TaskRunner.Networks.Cni;
+
+/// <summary>
+/// What DEL needs, kept from before the ADD until the DEL succeeded (as libcni caches results under
+/// /var/lib/cni/results): the configuration list the ADD ran with (the network's file may change or go), the
+/// call's parameters and, once the ADD finished, its result (the <c>prevResult</c> of the DEL). No result means the
+/// ADD failed or the runner died during it: DEL still runs, without <c>prevResult</c>.
+/// </summary>
+public sealed record AttachmentRecord
+{
+    public required string Namespace { get; init; }
+    public required string ContainerId { get; init; }
+    public required string NetworkName { get; init; }
+    public required string NetworkId { get; init; }
+    public required string CniContainerId { get; init; }
+    public required string Netns { get; init; }
+    public required string IfName { get; init; }
+    public required JsonObject ConfList { get; init; }
+    public JsonObject? Result { get; init; }
+
+    public CniInvocation Invocation => new(CniContainerId, Netns, IfName);
+}

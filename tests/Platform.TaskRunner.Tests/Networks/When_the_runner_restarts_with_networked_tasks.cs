@@ -1,0 +1,72 @@
+using System.Runtime.Versioning;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.TaskRunner.Networks;
+using Platform.TaskRunner.Networks.Cni;
+using Platform.TaskRunner.Runtime;
+using Platform.Testing;
+using Xunit;
+
+namespace Platform.TaskRunner.Tests.Networks;
+
+/// <summary>
+/// After a runner restart, reconciliation takes apart the network attachments of tasks that exited while it was down,
+/// and attachments no task describes (a crash between attach and commit): DEL through CNI, then the namespace file.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class When_the_runner_restarts_with_networked_tasks(CniFixture fixture) : IClassFixture<CniFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Should_detach_a_task_that_exited_while_it_was_down()
+    {
+        var vethsBefore = fixture.HostSide.Veths().Count;
+        var task = await fixture.RunOnAsync(CniFixture.Network, "departed", "sh", "-c", "sleep 1; exit 3");
+        var address = fixture.AddressOf("departed");
+        Assert.Contains(address, fixture.Leases());
+
+        await fixture.RestartAsync(async () =>
+            await Eventually.TrueAsync(() => !Alive(task.Pid), Ct, TimeSpan.FromSeconds(20), "the task should exit while the runner is down"));
+
+        Assert.Equal(3, (await fixture.WaitAsync("departed")).ExitStatus);
+        await fixture.GoneAsync("departed");
+        await Eventually.TrueAsync(() => !fixture.Leases().Contains(address), Ct, TimeSpan.FromSeconds(20), "its lease should be released");
+        Assert.Equal(vethsBefore, fixture.HostSide.Veths().Count);
+        Assert.DoesNotContain(fixture.NetnsFiles(), f => f.EndsWith("/departed", StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.AttachmentFiles(), f => f.Contains("/departed.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Should_remove_an_attachment_that_no_task_describes()
+    {
+        var vethsBefore = fixture.HostSide.Veths().Count;
+        var networks = fixture.Services.GetRequiredService<TaskNetworks>();
+        var network = await fixture.Services.GetRequiredService<INetworkDirectory>().ResolveAsync(fixture.Namespace, CniFixture.Network, Ct);
+        var stray = new TaskHandle(fixture.Namespace, "stray", "runc");
+        await networks.AttachAsync(stray, TaskNetwork.Join(network), new JsonObject(), Ct);
+        var address = fixture.AddressOf("stray");
+        Assert.Contains(address, fixture.Leases());
+        Assert.Equal(vethsBefore + 1, fixture.HostSide.Veths().Count);
+
+        await fixture.RestartAsync();
+
+        await Eventually.TrueAsync(() => fixture.NetnsFiles().Count == 0 && fixture.AttachmentFiles().Count == 0, Ct, TimeSpan.FromSeconds(20),
+            "reconciliation should remove the stray attachment");
+        Assert.DoesNotContain(address, fixture.Leases());
+        Assert.Equal(vethsBefore, fixture.HostSide.Veths().Count);
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
