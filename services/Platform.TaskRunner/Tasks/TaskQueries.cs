@@ -1,5 +1,6 @@
 using Platform.Common.Filters;
 using Platform.Contracts.Tasks;
+using Platform.TaskRunner.Networks.Cni;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
 using Platform.TaskRunner.Tasks.Restarts;
@@ -7,7 +8,7 @@ using Platform.TaskRunner.Tasks.Restarts;
 namespace Platform.TaskRunner.Tasks;
 
 /// <summary>GetTask, ListTasks and ListPids: reads, no lock.</summary>
-public sealed class TaskQueries(ITaskStore store, ITaskRuntime runtime, IRestartStore restarts)
+public sealed class TaskQueries(ITaskStore store, ITaskRuntime runtime, IRestartStore restarts, TaskNetworks networks)
 {
     /// <summary>
     /// The live task; once it is gone and the caller asks (<see cref="GetTask.IncludeStopped"/>), its last run as a
@@ -33,12 +34,22 @@ public sealed class TaskQueries(ITaskStore store, ITaskRuntime runtime, IRestart
     }
 
     // The limits in force live in the task's bundle, which UpdateTask keeps in step with runc.
-    private TaskInfo WithResources(TaskRecord task, int restartCount) =>
-        TaskRules.ToInfo(task) with
+    // So do its network, address and published ports, in its attachment record.
+    private TaskInfo WithResources(TaskRecord task, int restartCount)
+    {
+        var attachment = task.Status == TaskState.Stopped ? null : networks.Read(TaskRules.Handle(task));
+        return TaskRules.ToInfo(task) with
         {
             Resources = task.Status == TaskState.Stopped ? null : runtime.ReadResources(TaskRules.Handle(task)),
             RestartCount = restartCount,
+            Network = attachment?.NetworkName,
+            IpAddress = attachment?.Address,
+            Ports = attachment is null ? [] : [.. attachment.Ports.Select(p => new PublishedPort
+            {
+                HostIp = p.HostIp, HostPort = p.HostPort, ContainerPort = p.ContainerPort, Protocol = p.Protocol,
+            })],
         };
+    }
 
     public async Task<IReadOnlyList<TaskInfo>> ListAsync(ListTasks request, CancellationToken cancellationToken)
     {

@@ -153,6 +153,7 @@ namespace Platform.Client.Requests;
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TopTaskResult))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.PauseTask))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.ProcessInfo))]
+[JsonSerializable(typeof(global::Platform.Contracts.Tasks.PublishedPort))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.ReadTaskLogs))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.ResumeTask))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.StartTask))]

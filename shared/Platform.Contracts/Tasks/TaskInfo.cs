@@ -53,4 +53,13 @@ public sealed record TaskInfo
 
     /// <summary>Optional (0 when absent). How many times the container's restart policy restarted this task since a user last started it.</summary>
     public int RestartCount { get; init; }
+
+    /// <summary>Optional. The network the task joined through CNI (live tasks in GetTask/ListTasks); null for none or host.</summary>
+    public string? Network { get; init; }
+
+    /// <summary>Optional. The task's IPv4 address on <see cref="Network"/>.</summary>
+    public string? IpAddress { get; init; }
+
+    /// <summary>Optional (empty when absent). Its ports published on the host.</summary>
+    public IReadOnlyList<PublishedPort> Ports { get; init; } = [];
 }

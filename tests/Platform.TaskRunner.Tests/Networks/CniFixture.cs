@@ -46,9 +46,13 @@ public class CniFixture : TaskFixture
         Directory.Exists(Path.Combine(NetworksDir, "attachments")) ? [.. Directory.EnumerateFiles(Path.Combine(NetworksDir, "attachments"), "*", SearchOption.AllDirectories)] : [];
 
     /// <summary>Creates and starts the task of a new container labelled to join <paramref name="network"/>.</summary>
-    public async Task<TaskInfo> RunOnAsync(string network, string id, params string[] args)
+    public Task<TaskInfo> RunOnAsync(string network, string id, params string[] args) => RunOnAsync(network, id, args, null);
+
+    /// <summary>As above, with more container labels (published ports, say).</summary>
+    public async Task<TaskInfo> RunOnAsync(string network, string id, string[] args, IReadOnlyDictionary<string, string>? labels)
     {
-        await ContainerAsync(id, args, null, labels: new Dictionary<string, string> { [NetworkLabels.Network] = network });
+        var all = new Dictionary<string, string>(labels ?? new Dictionary<string, string>()) { [NetworkLabels.Network] = network };
+        await ContainerAsync(id, args, null, labels: all);
         await Runc.Tasks.CreateAsync(id, Namespace);
         return await Runc.Tasks.StartAsync(id, Namespace);
     }

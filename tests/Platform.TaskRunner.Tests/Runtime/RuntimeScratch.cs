@@ -43,8 +43,10 @@ internal sealed class RuntimeScratch : IAsyncDisposable
     {
         var store = Options.Create(new StoreOptions { DataRoot = Path });
         var plugins = new CniPlugins(Options.Create(new NetworkOptions()));
-        var networks = new TaskNetworks(new CniConfLists(store), new CniNetworkList(plugins), plugins, new NetnsFiles(store), new AttachmentCache(store),
-            NullLogger<TaskNetworks>.Instance);
+        var options = Options.Create(new NetworkOptions());
+        var cache = new AttachmentCache(store);
+        var networks = new TaskNetworks(new CniConfLists(store), new CniNetworkList(plugins), plugins, new NetnsFiles(store), cache,
+            new HostPorts(cache, options), NullLogger<TaskNetworks>.Instance);
         var runtime = new ConmonRuntime(
             Options.Create(new RuntimeOptions { Root = RuntimeRoot, ExitPollInterval = exitPollInterval ?? TimeSpan.FromMilliseconds(200) }),
             store,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Platform.Common.Networks;
 using Platform.Hosting.Options;
 using Platform.Hosting.Storage;
 
@@ -31,6 +32,7 @@ public sealed class AttachmentCache(IOptions<StoreOptions> store)
             ["ifName"] = record.IfName,
             ["confList"] = record.ConfList.DeepClone(),
             ["result"] = record.Result?.DeepClone(),
+            ["ports"] = record.Ports.Count == 0 ? null : PortMapping.FormatList(record.Ports),
         };
         // Written whole then renamed: a crash mid-write must not leave a record DEL can't read.
         var temp = path + ".tmp";
@@ -58,9 +60,10 @@ public sealed class AttachmentCache(IOptions<StoreOptions> store)
                 IfName = (string)json["ifName"]!,
                 ConfList = json["confList"]!.AsObject().DeepClone().AsObject(),
                 Result = json["result"] is JsonObject result ? result.DeepClone().AsObject() : null,
+                Ports = PortMapping.ParseList((string?)json["ports"]),
             };
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or Platform.Common.Errors.PlatformException)
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Platform.Common.Networks;
 
 namespace Platform.TaskRunner.Networks.Cni;
 
@@ -20,5 +21,12 @@ public sealed record AttachmentRecord
     public required JsonObject ConfList { get; init; }
     public JsonObject? Result { get; init; }
 
-    public CniInvocation Invocation => new(CniContainerId, Netns, IfName);
+    /// <summary>The task's published ports, host ports chosen (CNI's <c>portMappings</c> capability, for portmap).</summary>
+    public IReadOnlyList<PortMapping> Ports { get; init; } = [];
+
+    /// <summary>The task's IPv4 address from the ADD result (without its prefix length), or null.</summary>
+    public string? Address =>
+        Result?["ips"] is JsonArray ips && ips.Count > 0 && (string?)ips[0]?["address"] is { } cidr ? cidr.Split('/')[0] : null;
+
+    public CniInvocation Invocation => new(CniContainerId, Netns, IfName, Ports.Count == 0 ? null : HostPorts.ToCni(Ports));
 }

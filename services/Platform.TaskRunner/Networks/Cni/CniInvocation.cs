@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Platform.TaskRunner.Networks.Cni;
 
 /// <summary>
@@ -7,4 +9,5 @@ namespace Platform.TaskRunner.Networks.Cni;
 /// <param name="ContainerId">Unique on the node: the task's namespace and container id joined by <c>--</c>, which identifiers can't contain.</param>
 /// <param name="Netns">The path of the container's network namespace file.</param>
 /// <param name="IfName">The interface to make inside it (<c>eth0</c>).</param>
-public sealed record CniInvocation(string ContainerId, string Netns, string IfName);
+/// <param name="PortMappings">CNI's <c>portMappings</c> runtime configuration, given to plugins that declare the capability.</param>
+public sealed record CniInvocation(string ContainerId, string Netns, string IfName, JsonArray? PortMappings = null);

@@ -26,7 +26,7 @@ public sealed class CniNetworkList(CniPlugins plugins)
     {
         JsonObject? result = null;
         foreach (var plugin in Plugins(list))
-            result = await plugins.RunAsync("ADD", Configure(list, plugin, result), call, cancellationToken)
+            result = await plugins.RunAsync("ADD", Configure(list, plugin, result, call), call, cancellationToken)
                 ?? throw PlatformException.Internal($"CNI plugin {plugin["type"]} returned no result");
         return result ?? throw PlatformException.InvalidArgument($"CNI network {list["name"]} has no plugins");
     }
@@ -39,7 +39,7 @@ public sealed class CniNetworkList(CniPlugins plugins)
         {
             try
             {
-                await plugins.RunAsync("DEL", Configure(list, plugin, result), call, cancellationToken);
+                await plugins.RunAsync("DEL", Configure(list, plugin, result, call), call, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -53,9 +53,12 @@ public sealed class CniNetworkList(CniPlugins plugins)
     private static IEnumerable<JsonObject> Plugins(JsonObject list) =>
         list["plugins"] is JsonArray array ? array.OfType<JsonObject>() : throw PlatformException.InvalidArgument($"CNI network {list["name"]} has no plugins array");
 
-    private static JsonObject Configure(JsonObject list, JsonObject plugin, JsonObject? prevResult)
+    private static JsonObject Configure(JsonObject list, JsonObject plugin, JsonObject? prevResult, CniInvocation call)
     {
         var config = plugin.DeepClone().AsObject();
+        // As libcni: runtime configuration only for the capabilities a plugin declares (spec: "Deriving runtimeConfig").
+        if (call.PortMappings is { } ports && plugin["capabilities"] is JsonObject caps && caps["portMappings"] is JsonValue on && on.TryGetValue<bool>(out var wants) && wants)
+            config["runtimeConfig"] = new JsonObject { ["portMappings"] = ports.DeepClone() };
         config["name"] = list["name"]?.DeepClone();
         config["cniVersion"] = list["cniVersion"]?.DeepClone();
         if (prevResult is not null)

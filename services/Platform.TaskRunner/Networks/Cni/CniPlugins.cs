@@ -15,7 +15,7 @@ namespace Platform.TaskRunner.Networks.Cni;
 /// </summary>
 public sealed class CniPlugins(IOptions<NetworkOptions> options)
 {
-    private const string Nsenter = "nsenter";
+    public const string Nsenter = "nsenter";
 
     /// <summary>The plugin's executable; Unavailable naming it and the folders searched when none has it.</summary>
     public string Find(string type)

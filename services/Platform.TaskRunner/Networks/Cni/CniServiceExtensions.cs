@@ -16,6 +16,7 @@ public static class CniServiceExtensions
         services.TryAddSingleton<CniConfLists>();
         services.TryAddSingleton<NetnsFiles>();
         services.TryAddSingleton<AttachmentCache>();
+        services.TryAddSingleton<HostPorts>();
         services.TryAddSingleton<TaskNetworks>();
         services.TryAddSingleton<TaskNetworkResolver>();
         return services;

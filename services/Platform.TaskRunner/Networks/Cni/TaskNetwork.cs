@@ -1,3 +1,5 @@
+using Platform.Common.Networks;
+
 namespace Platform.TaskRunner.Networks.Cni;
 
 /// <summary>What a task's network namespace is, decided when the task is created (<see cref="TaskNetworkResolver"/>).</summary>
@@ -14,5 +16,9 @@ public sealed record TaskNetwork
     /// <summary>The network joined through CNI; set for <see cref="TaskNetworkMode.Bridge"/> only.</summary>
     public NetworkRecord? Network { get; init; }
 
-    public static TaskNetwork Join(NetworkRecord network) => new() { Mode = TaskNetworkMode.Bridge, Network = network };
+    /// <summary>Ports to publish (label <see cref="PortMapping.Label"/>); a host port 0 is chosen at attach time.</summary>
+    public IReadOnlyList<PortMapping> Ports { get; init; } = [];
+
+    public static TaskNetwork Join(NetworkRecord network, IReadOnlyList<PortMapping>? ports = null) =>
+        new() { Mode = TaskNetworkMode.Bridge, Network = network, Ports = ports ?? [] };
 }

@@ -16,6 +16,10 @@ public sealed class TaskNetworkResolver(INetworkDirectory directory, IOptions<Ne
         var name = labels is not null && labels.TryGetValue(NetworkLabels.Network, out var label) && !string.IsNullOrWhiteSpace(label)
             ? label.Trim()
             : options.Value.Default;
+        var ports = PortMapping.Of(labels);
+        if (ports.Count > 0 && name is NetworkLabels.None or NetworkLabels.Host)
+            throw PlatformException.InvalidArgument(
+                $"label {PortMapping.Label}: published ports need a bridge network, and the task's network is '{name}'");
         switch (name)
         {
             case NetworkLabels.None:
@@ -26,7 +30,7 @@ public sealed class TaskNetworkResolver(INetworkDirectory directory, IOptions<Ne
             case NetworkLabels.Host:
                 return TaskNetwork.Host;
             default:
-                return TaskNetwork.Join(await directory.ResolveAsync(ns, name, cancellationToken));
+                return TaskNetwork.Join(await directory.ResolveAsync(ns, name, cancellationToken), ports);
         }
     }
 }

@@ -18,6 +18,7 @@ public sealed class TaskNetworks(
     CniPlugins plugins,
     NetnsFiles netns,
     AttachmentCache cache,
+    HostPorts hostPorts,
     ILogger<TaskNetworks> logger)
 {
     /// <summary>The interface a network gives a task.</summary>
@@ -43,7 +44,7 @@ public sealed class TaskNetworks(
         plugins.Find((string)Loopback["type"]!);
         lists.CheckInstalled(list);
 
-        var path = await netns.CreateAsync(task.Namespace, task.ContainerId, cancellationToken);
+        var path = netns.PathOf(task.Namespace, task.ContainerId);
         var attachment = new AttachmentRecord
         {
             Namespace = task.Namespace, ContainerId = task.ContainerId, NetworkName = record.Name, NetworkId = record.Id,
@@ -51,8 +52,14 @@ public sealed class TaskNetworks(
         };
         try
         {
-            // Recorded before the ADD: a runner that dies during it leaves what reconciliation needs for the DEL.
-            await cache.WriteAsync(attachment, cancellationToken);
+            // Host ports are chosen and the record (which publishes them to the next task's choice) written under one
+            // lock; recorded before the ADD, so a runner that dies during it leaves what reconciliation needs for the DEL.
+            using (await hostPorts.LockAsync(cancellationToken))
+            {
+                attachment = attachment with { Ports = await hostPorts.ChooseAsync(task, network.Ports, cancellationToken) };
+                await cache.WriteAsync(attachment, cancellationToken);
+            }
+            await netns.CreateAsync(task.Namespace, task.ContainerId, cancellationToken);
             await plugins.RunAsync("ADD", Loopback, attachment.Invocation with { IfName = "lo" }, cancellationToken);
             var result = await lists.AddAsync(list, attachment.Invocation, cancellationToken);
             await cache.WriteAsync(attachment with { Result = result }, CancellationToken.None);
