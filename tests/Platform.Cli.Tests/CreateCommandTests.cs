@@ -53,6 +53,31 @@ public sealed class When_a_user_creates_a_container_with_run_flags(PlatformFixtu
     }
 
     [Fact]
+    public async Task Network_and_published_ports_are_kept_on_the_container_as_labels()
+    {
+        var ctl = PlatformCtl.For(fixture);
+
+        await OkAsync(ctl, "create", "--rootfs", "/", "--network", "appnet", "-p", "127.0.0.1:8080:80", "--publish", "53/udp", "wired", "--", "true");
+
+        var labels = Output.Block((await OkAsync(ctl, "containers", "get", "wired")).Stdout)["Labels"];
+        Assert.Contains("platform.io/network=appnet", labels);
+        Assert.Contains("platform.io/ports=127.0.0.1:8080:80/tcp,53/udp", labels);
+        await OkAsync(ctl, "containers", "rm", "wired");
+    }
+
+    [Fact]
+    public async Task A_malformed_published_port_exits_3_naming_the_flag_and_the_grammar()
+    {
+        var ctl = PlatformCtl.For(fixture);
+
+        var result = await ctl.RunAsync("create", "--rootfs", "/", "-p", "80:http", "badport", "--", "true");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("-p: \"80:http\" is not a published port; expected [IP:]HOST:CTR[/tcp|udp]", result.Stderr);
+        Assert.Equal(4, (await ctl.RunAsync("containers", "get", "badport")).ExitCode);
+    }
+
+    [Fact]
     public async Task Create_refuses_what_run_refuses_naming_the_flags()
     {
         var ctl = PlatformCtl.For(fixture);

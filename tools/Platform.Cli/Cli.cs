@@ -52,6 +52,7 @@ public static class Cli
         root.Subcommands.Add(Commands.Run.CreateCommand.Create(context));
         root.Subcommands.Add(Commands.Stats.StatsCommand.Create(context));
         root.Subcommands.Add(Commands.Cp.CpCommand.Create(context));
+        root.Subcommands.Add(Commands.Port.PortCommand.Create(context));
         root.Subcommands.Add(ImagesCommand.Create(context));
         root.Subcommands.Add(ContentCommand.Create(context));
         root.Subcommands.Add(SnapshotsCommand.Create(context));

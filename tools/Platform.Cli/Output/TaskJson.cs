@@ -37,6 +37,12 @@ internal static class TaskJson
             }
             : null,
         ["health"] = HealthOutput.ToJson(task.Health),
+        ["network"] = task.Network,
+        ["ipAddress"] = task.IpAddress,
+        ["ports"] = new JsonArray([.. task.Ports.Select(p => (JsonNode)new JsonObject
+        {
+            ["hostIp"] = p.HostIp, ["hostPort"] = p.HostPort, ["containerPort"] = p.ContainerPort, ["protocol"] = p.Protocol,
+        })]),
     };
 
     /// <summary><c>{exitStatus, exitedAt}</c>: how a process ended; the status is null when unknown.</summary>

@@ -33,6 +33,8 @@ internal static class TaskText
                 ? TextBlock.None
                 : string.Join('\n', task.Execs.Select(e => $"{e.ExecId} pid={Number(e.Pid)} {Status(e.Status)} exit={Exit(e.ExitStatus, e.ExitedAt)}"))),
             ("Health", HealthOutput.Text(task.Health)),
+            ("Network", task.Network is null ? TextBlock.None : $"{task.Network} {TextBlock.Or(task.IpAddress)}"),
+            ("Ports", task.Ports.Count == 0 ? TextBlock.None : string.Join('\n', task.Ports.Select(PortLine))),
         ]);
 
     public static Task WriteAsync(TextWriter output, IEnumerable<TaskInfo> tasks) =>
@@ -41,6 +43,9 @@ internal static class TaskText
 
     public static Task WriteAsync(TextWriter output, IEnumerable<ProcessInfo> processes) =>
         TextTable.WriteAsync(output, ["PID", "EXEC"], processes.Select(p => new[] { Number(p.Pid), TextBlock.Or(p.ExecId) }));
+
+    /// <summary>docker port's line: <c>80/tcp -> 127.0.0.1:8080</c> (<c>0.0.0.0</c> for every address).</summary>
+    public static string PortLine(PublishedPort p) => $"{Number(p.ContainerPort)}/{p.Protocol} -> {p.HostIp ?? "0.0.0.0"}:{Number(p.HostPort)}";
 
     /// <summary>What <c>tasks wait</c> prints: the status, or <c>unknown</c>.</summary>
     public static string ExitLine(TaskExit exit) => exit.ExitStatus is { } code ? Number(code) : "unknown";

@@ -44,6 +44,7 @@ internal sealed class ContainerFlags
     private readonly MountFlags _mounts = new();
     private readonly HealthFlags _health = new();
     private readonly StdioFlags _stdio = new();
+    private readonly NetworkFlags _network = new();
 
     public void AddTo(Command command)
     {
@@ -54,6 +55,7 @@ internal sealed class ContainerFlags
         _limits.AddTo(command);
         _restart.AddTo(command, _remove);
         _stdio.AddTo(command);
+        _network.AddTo(command);
         foreach (var option in _mounts.Options.Concat(_health.Options))
             command.Options.Add(option);
         command.Validators.Add(result =>
@@ -83,7 +85,7 @@ internal sealed class ContainerFlags
     {
         var legacy = Legacy(run);
         var remove = run.Get(_remove);
-        var labels = _restart.AddLabel(run, KeyValues.Parse(run.Get(_labels), "--label"));
+        var labels = _network.AddLabels(run, _restart.AddLabel(run, KeyValues.Parse(run.Get(_labels), "--label")));
         if (remove)
             labels = new Dictionary<string, string>(labels) { [AutoRemove.Label] = "true" };
         return new RunRequest(

@@ -37,7 +37,7 @@ internal static class RunArguments
         var i = start;
         while (i < args.Length && args[i] != "--" && args[i].Length > 1 && args[i][0] == '-')
             i += TakeValue.Contains(args[i]) || ResourceFlags.ValueOptions.Contains(args[i]) || HealthFlags.ValueOptions.Contains(args[i])
-                || RestartFlags.ValueOptions.Contains(args[i]) ? 2 : 1;
+                || RestartFlags.ValueOptions.Contains(args[i]) || NetworkFlags.ValueOptions.Contains(args[i]) ? 2 : 1;
         return i;
     }
 }
