@@ -46,7 +46,7 @@ internal sealed class RuntimeScratch : IAsyncDisposable
         var options = Options.Create(new NetworkOptions());
         var cache = new AttachmentCache(store);
         var networks = new TaskNetworks(new CniConfLists(store), new CniNetworkList(plugins), plugins, new NetnsFiles(store), cache,
-            new HostPorts(cache, options), NullLogger<TaskNetworks>.Instance);
+            new HostPorts(cache, options), new TaskNames(cache, store), NullLogger<TaskNetworks>.Instance);
         var runtime = new ConmonRuntime(
             Options.Create(new RuntimeOptions { Root = RuntimeRoot, ExitPollInterval = exitPollInterval ?? TimeSpan.FromMilliseconds(200) }),
             store,

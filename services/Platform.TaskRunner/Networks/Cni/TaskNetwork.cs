@@ -19,6 +19,9 @@ public sealed record TaskNetwork
     /// <summary>Ports to publish (label <see cref="PortMapping.Label"/>); a host port 0 is chosen at attach time.</summary>
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
 
-    public static TaskNetwork Join(NetworkRecord network, IReadOnlyList<PortMapping>? ports = null) =>
-        new() { Mode = TaskNetworkMode.Bridge, Network = network, Ports = ports ?? [] };
+    /// <summary>What the task's <c>/etc/hosts</c> and <c>/etc/resolv.conf</c> say besides its network's members (<see cref="TaskNames"/>).</summary>
+    public TaskNameSettings Names { get; init; } = TaskNameSettings.Empty;
+
+    public static TaskNetwork Join(NetworkRecord network, IReadOnlyList<PortMapping>? ports = null, TaskNameSettings? names = null) =>
+        new() { Mode = TaskNetworkMode.Bridge, Network = network, Ports = ports ?? [], Names = names ?? TaskNameSettings.Empty };
 }

@@ -19,6 +19,7 @@ public sealed class TaskNetworks(
     NetnsFiles netns,
     AttachmentCache cache,
     HostPorts hostPorts,
+    TaskNames names,
     ILogger<TaskNetworks> logger)
 {
     /// <summary>The interface a network gives a task.</summary>
@@ -49,6 +50,8 @@ public sealed class TaskNetworks(
         {
             Namespace = task.Namespace, ContainerId = task.ContainerId, NetworkName = record.Name, NetworkId = record.Id,
             CniContainerId = CniContainerId(task), Netns = path, IfName = IfName, ConfList = list,
+            Names = [TaskNames.HostnameOf(spec, task.ContainerId), .. network.Names.Aliases],
+            ExtraHosts = [.. network.Names.ExtraHosts.Select(h => $"{h.Name}:{h.Address}")],
         };
         try
         {
@@ -62,7 +65,9 @@ public sealed class TaskNetworks(
             await netns.CreateAsync(task.Namespace, task.ContainerId, cancellationToken);
             await plugins.RunAsync("ADD", Loopback, attachment.Invocation with { IfName = "lo" }, cancellationToken);
             var result = await lists.AddAsync(list, attachment.Invocation, cancellationToken);
-            await cache.WriteAsync(attachment with { Result = result }, CancellationToken.None);
+            attachment = attachment with { Result = result };
+            await cache.WriteAsync(attachment, CancellationToken.None);
+            await names.WriteAsync(attachment, network.Names, spec, cancellationToken);
             logger.LogDebug("Task {Namespace}/{ContainerId} joined network {Network}: {Result}", task.Namespace, task.ContainerId, record.Name, result.ToJsonString());
         }
         catch (Exception)
@@ -84,7 +89,8 @@ public sealed class TaskNetworks(
     public async Task DetachAsync(TaskHandle task, CancellationToken cancellationToken)
     {
         var path = netns.PathOf(task.Namespace, task.ContainerId);
-        if (cache.Read(task.Namespace, task.ContainerId) is { } attachment)
+        var attachment = cache.Read(task.Namespace, task.ContainerId);
+        if (attachment is not null)
         {
             // A file left by a reboot is mounted on nothing: gone, the plugins skip the namespace and free the rest.
             if (File.Exists(attachment.Netns) && !netns.IsMounted(attachment.Netns))
@@ -95,10 +101,11 @@ public sealed class TaskNetworks(
         if (File.Exists(path))
             netns.Remove(path);
         cache.Remove(task.Namespace, task.ContainerId);
+        await names.RemoveAsync(task.Namespace, task.ContainerId, attachment?.NetworkId, cancellationToken);
     }
 
     /// <summary>The tasks that have an attachment record or a namespace file here, for reconciliation.</summary>
-    public IEnumerable<(string Namespace, string ContainerId)> ListOnDisk() => cache.List().Concat(netns.List()).Distinct();
+    public IEnumerable<(string Namespace, string ContainerId)> ListOnDisk() => cache.List().Concat(netns.List()).Concat(names.List()).Distinct();
 
     /// <summary>The task's attachment (its ADD result included), or null.</summary>
     public AttachmentRecord? Read(TaskHandle task) => cache.Read(task.Namespace, task.ContainerId);
