@@ -57,11 +57,15 @@ public sealed class When_a_user_creates_a_container_with_run_flags(PlatformFixtu
     {
         var ctl = PlatformCtl.For(fixture);
 
-        await OkAsync(ctl, "create", "--rootfs", "/", "--network", "appnet", "-p", "127.0.0.1:8080:80", "--publish", "53/udp", "wired", "--", "true");
+        await OkAsync(ctl, "create", "--rootfs", "/", "--network", "appnet", "-p", "127.0.0.1:8080:80", "--publish", "53/udp",
+            "--network-alias", "web", "--network-alias", "www", "--dns", "10.89.0.53", "--add-host", "registry.local:10.89.0.200", "wired", "--", "true");
 
         var labels = Output.Block((await OkAsync(ctl, "containers", "get", "wired")).Stdout)["Labels"];
         Assert.Contains("platform.io/network=appnet", labels);
         Assert.Contains("platform.io/ports=127.0.0.1:8080:80/tcp,53/udp", labels);
+        Assert.Contains("platform.io/network.aliases=web,www", labels);
+        Assert.Contains("platform.io/dns=10.89.0.53", labels);
+        Assert.Contains("platform.io/extra-hosts=registry.local:10.89.0.200", labels);
         await OkAsync(ctl, "containers", "rm", "wired");
     }
 
@@ -75,6 +79,9 @@ public sealed class When_a_user_creates_a_container_with_run_flags(PlatformFixtu
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("-p: \"80:http\" is not a published port; expected [IP:]HOST:CTR[/tcp|udp]", result.Stderr);
         Assert.Equal(4, (await ctl.RunAsync("containers", "get", "badport")).ExitCode);
+        var badHost = await ctl.RunAsync("create", "--rootfs", "/", "--add-host", "nocolon", "badhost", "--", "true");
+        Assert.Equal(3, badHost.ExitCode);
+        Assert.Contains("\"nocolon\" is not NAME:IP", badHost.Stderr);
     }
 
     [Fact]

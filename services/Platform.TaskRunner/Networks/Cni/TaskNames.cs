@@ -1,3 +1,4 @@
+using Platform.Common.Networks;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -26,7 +27,7 @@ public sealed class TaskNames(AttachmentCache cache, IOptions<StoreOptions> stor
     public string FolderOf(string ns, string id) => Path.Combine(Dir, ns, id);
 
     /// <summary>After the ADD (its record has the address): the task's files, their mounts in the spec, and every member's hosts again.</summary>
-    public async Task WriteAsync(AttachmentRecord attachment, TaskNameSettings names, JsonObject spec, CancellationToken cancellationToken)
+    public async Task WriteAsync(AttachmentRecord attachment, NameSettings names, JsonObject spec, CancellationToken cancellationToken)
     {
         var folder = FolderOf(attachment.Namespace, attachment.ContainerId);
         PrivateFiles.EnsureFolder(Dir);

@@ -20,8 +20,8 @@ public sealed record TaskNetwork
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
 
     /// <summary>What the task's <c>/etc/hosts</c> and <c>/etc/resolv.conf</c> say besides its network's members (<see cref="TaskNames"/>).</summary>
-    public TaskNameSettings Names { get; init; } = TaskNameSettings.Empty;
+    public NameSettings Names { get; init; } = NameSettings.Empty;
 
-    public static TaskNetwork Join(NetworkRecord network, IReadOnlyList<PortMapping>? ports = null, TaskNameSettings? names = null) =>
-        new() { Mode = TaskNetworkMode.Bridge, Network = network, Ports = ports ?? [], Names = names ?? TaskNameSettings.Empty };
+    public static TaskNetwork Join(NetworkRecord network, IReadOnlyList<PortMapping>? ports = null, NameSettings? names = null) =>
+        new() { Mode = TaskNetworkMode.Bridge, Network = network, Ports = ports ?? [], Names = names ?? NameSettings.Empty };
 }

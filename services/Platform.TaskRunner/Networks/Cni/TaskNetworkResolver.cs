@@ -30,7 +30,7 @@ public sealed class TaskNetworkResolver(INetworkDirectory directory, IOptions<Ne
             case NetworkLabels.Host:
                 return TaskNetwork.Host;
             default:
-                return TaskNetwork.Join(await directory.ResolveAsync(ns, name, cancellationToken), ports, TaskNameSettings.Of(labels));
+                return TaskNetwork.Join(await directory.ResolveAsync(ns, name, cancellationToken), ports, NameSettings.Of(labels));
         }
     }
 }

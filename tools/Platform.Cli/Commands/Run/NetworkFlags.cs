@@ -11,7 +11,7 @@ namespace Platform.Cli.Commands.Run;
 internal sealed class NetworkFlags
 {
     /// <summary>The flags that take a value as the next token (for <see cref="RunArguments"/>).</summary>
-    public static readonly IReadOnlySet<string> ValueOptions = new HashSet<string>(StringComparer.Ordinal) { "--network", "--net", "--publish", "-p" };
+    public static readonly IReadOnlySet<string> ValueOptions = new HashSet<string>(StringComparer.Ordinal) { "--network", "--net", "--publish", "-p", "--network-alias", "--dns", "--add-host" };
 
     private readonly Option<string> _network = new("--network", "--net")
     {
@@ -25,10 +25,26 @@ internal sealed class NetworkFlags
         HelpName = "PORTS",
     };
 
+    private readonly Option<string[]> _aliases = new("--network-alias") { Description = "Another name the container has on its network; repeatable", HelpName = "NAME" };
+
+    private readonly Option<string[]> _dns = new("--dns") { Description = "Name server for /etc/resolv.conf [default: the host's, loopback ones left out]; repeatable", HelpName = "IP" };
+
+    private readonly Option<string[]> _hosts = new("--add-host") { Description = "Extra /etc/hosts line; repeatable", HelpName = "NAME:IP" };
+
     public void AddTo(Command command)
     {
         command.Options.Add(_network);
         command.Options.Add(_publish);
+        command.Options.Add(_aliases);
+        command.Options.Add(_dns);
+        command.Options.Add(_hosts);
+    }
+
+    // The runner checks the values (naming the label) when it attaches the task.
+    private static void AddList(Dictionary<string, string> labels, string key, string[]? values)
+    {
+        if (values is { Length: > 0 })
+            labels[key] = string.Join(',', values);
     }
 
     /// <summary>The container's labels with the network and ports added; InvalidArgument naming -p and the grammar for a bad port.</summary>
@@ -36,13 +52,15 @@ internal sealed class NetworkFlags
     {
         var network = run.Get(_network);
         var ports = (run.Get(_publish) ?? []).Select(p => PortMapping.Parse(p, "-p")).ToList();
-        if (network is null && ports.Count == 0)
-            return labels;
         var result = new Dictionary<string, string>(labels);
         if (network is not null)
             result[NetworkLabels.Network] = network;
         if (ports.Count > 0)
             result[PortMapping.Label] = PortMapping.FormatList(ports);
+        AddList(result, NetworkLabels.Aliases, run.Get(_aliases));
+        AddList(result, NetworkLabels.Dns, run.Get(_dns));
+        AddList(result, NetworkLabels.ExtraHosts, run.Get(_hosts));
+        NameSettings.Of(result); // the runner's checks, now rather than when the task is created
         return result;
     }
 }

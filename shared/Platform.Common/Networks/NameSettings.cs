@@ -1,31 +1,29 @@
 using System.Net;
 using System.Net.Sockets;
 using Platform.Common.Errors;
-using Platform.Common.Identifiers;
-using Platform.Common.Networks;
 
-namespace Platform.TaskRunner.Networks.Cni;
+namespace Platform.Common.Networks;
 
 /// <summary>
 /// A container's name settings from its labels: aliases on its network (<see cref="NetworkLabels.Aliases"/>), name
 /// servers (<see cref="NetworkLabels.Dns"/>) and extra hosts (<see cref="NetworkLabels.ExtraHosts"/>); InvalidArgument
-/// naming the label for a malformed value.
+/// naming the label for a malformed value. One parser for the CLI (its flags) and the task runner.
 /// </summary>
-public sealed record TaskNameSettings(IReadOnlyList<string> Aliases, IReadOnlyList<string> Dns, IReadOnlyList<(string Name, string Address)> ExtraHosts)
+public sealed record NameSettings(IReadOnlyList<string> Aliases, IReadOnlyList<string> Dns, IReadOnlyList<(string Name, string Address)> ExtraHosts)
 {
-    public static readonly TaskNameSettings Empty = new([], [], []);
+    public static readonly NameSettings Empty = new([], [], []);
 
-    public static TaskNameSettings Of(IReadOnlyDictionary<string, string>? labels)
+    public static NameSettings Of(IReadOnlyDictionary<string, string>? labels)
     {
         var aliases = NetworkLabels.ListOf(labels, NetworkLabels.Aliases);
         foreach (var alias in aliases)
-            Identifiers.Validate(alias, $"label {NetworkLabels.Aliases}");
+            Platform.Common.Identifiers.Identifiers.Validate(alias, $"label {NetworkLabels.Aliases}");
         var dns = NetworkLabels.ListOf(labels, NetworkLabels.Dns);
         foreach (var server in dns)
             if (!IPAddress.TryParse(server, out _))
                 throw PlatformException.InvalidArgument($"label {NetworkLabels.Dns}: \"{server}\" is not an IP address");
         var hosts = NetworkLabels.ListOf(labels, NetworkLabels.ExtraHosts).Select(ParseHost).ToList();
-        return aliases.Count == 0 && dns.Count == 0 && hosts.Count == 0 ? Empty : new TaskNameSettings(aliases, dns, hosts);
+        return aliases.Count == 0 && dns.Count == 0 && hosts.Count == 0 ? Empty : new NameSettings(aliases, dns, hosts);
     }
 
     private static (string, string) ParseHost(string entry)
