@@ -32,6 +32,11 @@ public sealed class TestNetns : IDisposable
     public string HttpGet(string address, int port) =>
         Exec("sh", "-c", $"busybox printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 2 {address} {port}") is { ExitCode: 0 } result ? result.Stdout : "";
 
+    /// <summary>The namespace's iptables rules and chains (iptables-save without counters and comments), sorted.</summary>
+    public IReadOnlyList<string> IptablesRules() =>
+        [.. Exec("iptables-save").Stdout.Split('\n').Where(l => l.Length > 0 && l[0] is not ('#' or '*') && l != "COMMIT")
+            .Select(l => l.StartsWith(':') ? l[..l.IndexOf(' ')] : l).Order(StringComparer.Ordinal)];
+
     /// <summary>The veth interfaces in the namespace (the host ends of containers' interfaces).</summary>
     public IReadOnlyList<string> Veths() =>
         Exec("ip", "-o", "link", "show", "type", "veth").EnsureSuccess().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);

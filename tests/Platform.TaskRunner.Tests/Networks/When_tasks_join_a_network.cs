@@ -1,3 +1,4 @@
+using Platform.TaskRunner.Networks.Cni;
 using System.Net;
 using System.Runtime.Versioning;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,15 +73,22 @@ public sealed class When_tasks_join_a_network(CniFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Should_attach_and_detach_tasks_joining_at_once_without_a_leak()
+    public async Task Should_attach_and_detach_50_tasks_joining_at_once_without_a_leak()
     {
+        // One task with a port first: the plugins' shared chains (made once, kept) exist before the count.
+        await fixture.RunOnAsync(CniFixture.Network, "warmup", ["sleep", "120"], new Dictionary<string, string> { [PortMapping.Label] = "8080" });
+        await fixture.StopAsync("warmup");
         var vethsBefore = fixture.HostSide.Veths().Count;
         var leasesBefore = fixture.Leases();
-        var ids = Enumerable.Range(1, 6).Select(i => $"crowd{i}").ToList();
+        var rulesBefore = fixture.HostSide.IptablesRules();
+        var ids = Enumerable.Range(1, 50).Select(i => $"crowd{i}").ToList();
 
-        await Task.WhenAll(ids.Select(id => fixture.RunOnAsync(CniFixture.Network, id, "sleep", "60")));
+        // Every fifth one publishes a port (free host ports: portmap's rules too).
+        await Task.WhenAll(ids.Select((id, i) => fixture.RunOnAsync(CniFixture.Network, id, ["sleep", "120"],
+            i % 5 == 0 ? new Dictionary<string, string> { [PortMapping.Label] = "8080" } : null)));
 
         var addresses = ids.Select(fixture.AddressOf).ToList();
+        Assert.Contains(fixture.HostSide.IptablesRules(), r => r.Contains(addresses[0], StringComparison.Ordinal));
         Assert.Equal(ids.Count, addresses.Distinct().Count());
         Assert.Equal(vethsBefore + ids.Count, fixture.HostSide.Veths().Count);
         Assert.All(addresses, a => Assert.Contains(a, fixture.Leases()));
@@ -91,6 +99,8 @@ public sealed class When_tasks_join_a_network(CniFixture fixture) : IClassFixtur
         Assert.Equal(vethsBefore, fixture.HostSide.Veths().Count);
         Assert.DoesNotContain(fixture.NetnsFiles(), f => f.Contains("/crowd", StringComparison.Ordinal));
         Assert.DoesNotContain(fixture.AttachmentFiles(), f => f.Contains("/crowd", StringComparison.Ordinal));
+        Assert.Equal(rulesBefore, fixture.HostSide.IptablesRules());
+        Assert.DoesNotContain(fixture.Services.GetRequiredService<TaskNames>().List(), t => t.ContainerId.StartsWith("crowd", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -38,6 +38,25 @@ public sealed class When_the_runner_restarts_with_networked_tasks(CniFixture fix
     }
 
     [Fact]
+    public async Task Should_keep_a_running_tasks_address_port_and_names_across_a_restart()
+    {
+        await fixture.RunOnAsync(CniFixture.Network, "survivor", CniFixture.WebServer("survivor"),
+            new Dictionary<string, string> { [Platform.Common.Networks.PortMapping.Label] = "127.0.0.1:18090:8080" });
+        var address = fixture.AddressOf("survivor");
+        await Eventually.TrueAsync(() => fixture.HostSide.HttpGet("127.0.0.1", 18090).Contains("hello-survivor"), Ct, TimeSpan.FromSeconds(20),
+            "the published port should answer before the restart");
+
+        await fixture.RestartAsync();
+
+        Assert.Equal(address, fixture.AddressOf("survivor"));
+        Assert.Contains("hello-survivor", fixture.HostSide.HttpGet("127.0.0.1", 18090));
+        Assert.Contains("hello-survivor", fixture.HostSide.HttpGet(address, 8080));
+        var task = await fixture.Runc.Tasks.GetAsync("survivor", fixture.Namespace, Ct);
+        Assert.Equal(18090, Assert.Single(task.Ports).HostPort);
+        await fixture.StopAsync("survivor");
+    }
+
+    [Fact]
     public async Task Should_remove_an_attachment_that_no_task_describes()
     {
         var vethsBefore = fixture.HostSide.Veths().Count;
