@@ -1,3 +1,4 @@
+using Platform.TaskRunner.Tests.Service;
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public sealed class When_the_runner_restarts_with_networked_tasks(CniFixture fix
         Assert.Contains(address, fixture.Leases());
 
         await fixture.RestartAsync(async () =>
-            await Eventually.TrueAsync(() => !Alive(task.Pid), Ct, TimeSpan.FromSeconds(20), "the task should exit while the runner is down"));
+            await Eventually.TrueAsync(() => !Processes.Alive(task.Pid), Ct, TimeSpan.FromSeconds(20), "the task should exit while the runner is down"));
 
         Assert.Equal(3, (await fixture.WaitAsync("departed")).ExitStatus);
         await fixture.GoneAsync("departed");
@@ -74,18 +75,5 @@ public sealed class When_the_runner_restarts_with_networked_tasks(CniFixture fix
             "reconciliation should remove the stray attachment");
         Assert.DoesNotContain(address, fixture.Leases());
         Assert.Equal(vethsBefore, fixture.HostSide.Veths().Count);
-    }
-
-    private static bool Alive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 }

@@ -61,7 +61,7 @@ public sealed class When_the_runner_restarts_under_a_restart_policy(SlowRestartF
         await fixture.RestartAsync(async () =>
         {
             System.Diagnostics.Process.GetProcessById(task.Pid).Kill();
-            await Eventually.TrueAsync(() => !Alive(task.Pid), Ct, Patience, "the task's process should die while the runner is down");
+            await Eventually.TrueAsync(() => !Processes.Alive(task.Pid), Ct, Patience, "the task's process should die while the runner is down");
         });
 
         await Eventually.TrueAsync(() => fixture.EventsOf<TaskRestarted>("survivor").Count == 1, Ct, Patience, "the task should run again");
@@ -122,16 +122,4 @@ public sealed class When_the_runner_restarts_under_a_restart_policy(SlowRestartF
         await fixture.Services.GetRequiredService<IRestartStore>().GetAsync(fixture.Namespace, id, Ct)
         ?? throw new Xunit.Sdk.XunitException($"no restart record for {id}");
 
-    private static bool Alive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
 }

@@ -25,7 +25,7 @@ public sealed class When_the_task_runner_restarts(TaskFixture fixture) : IClassF
 
         await fixture.RestartAsync(() =>
         {
-            Assert.True(Alive(task.Pid), "the task should keep running while the runner is down");
+            Assert.True(Processes.Alive(task.Pid), "the task should keep running while the runner is down");
             return Task.CompletedTask;
         });
 
@@ -43,7 +43,7 @@ public sealed class When_the_task_runner_restarts(TaskFixture fixture) : IClassF
         var task = await fixture.RunAsync("departed", "sh", "-c", "sleep 1; exit 7");
 
         await fixture.RestartAsync(async () =>
-            await Eventually.TrueAsync(() => !Alive(task.Pid), Ct, TimeSpan.FromSeconds(20), "the task should exit while the runner is down"));
+            await Eventually.TrueAsync(() => !Processes.Alive(task.Pid), Ct, TimeSpan.FromSeconds(20), "the task should exit while the runner is down"));
 
         Assert.Equal(7, (await fixture.WaitAsync("departed")).ExitStatus);
         await fixture.GoneAsync("departed");
@@ -71,7 +71,7 @@ public sealed class When_the_task_runner_restarts(TaskFixture fixture) : IClassF
         await Eventually.TrueAsync(() => restarted.ListOnDisk().All(h => h.ContainerId != "orphan"), Ct, TimeSpan.FromSeconds(20),
             "reconciliation should remove the unrecorded runtime state");
         Assert.Equal(RuntimeState.Missing, await restarted.StateAsync(handle, Ct));
-        await Eventually.TrueAsync(() => !Alive(pid), Ct, TimeSpan.FromSeconds(10), "its process should be gone");
+        await Eventually.TrueAsync(() => !Processes.Alive(pid), Ct, TimeSpan.FromSeconds(10), "its process should be gone");
         var error = await Assert.ThrowsAsync<PlatformException>(() => fixture.Runc.Tasks.GetAsync("orphan", fixture.Namespace, Ct));
         Assert.Equal(ErrorKind.NotFound, error.Kind);
     }
@@ -90,19 +90,6 @@ public sealed class When_the_task_runner_restarts(TaskFixture fixture) : IClassF
         await fixture.GoneAsync("orphaned-by-monitor");
         await Eventually.TrueAsync(() => fixture.EventsOf<TaskDeleted>("orphaned-by-monitor").Count == 1, Ct);
         Assert.Null(Assert.Single(fixture.EventsOf<TaskExited>("orphaned-by-monitor")).ExitStatus);
-        await Eventually.TrueAsync(() => !Alive(task.Pid), Ct, TimeSpan.FromSeconds(10), "the cleanup should remove the container and its process");
-    }
-
-    private static bool Alive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
+        await Eventually.TrueAsync(() => !Processes.Alive(task.Pid), Ct, TimeSpan.FromSeconds(10), "the cleanup should remove the container and its process");
     }
 }

@@ -84,14 +84,7 @@ public sealed class AttachmentCache(IOptions<StoreOptions> store)
             return;
         File.Delete(path);
         File.Delete(path + ".tmp");
-        try
-        {
-            if (!Directory.EnumerateFileSystemEntries(parent).Any())
-                Directory.Delete(parent);
-        }
-        catch (IOException)
-        {
-        }
+        NamespaceFolders.DeleteIfEmpty(parent);
     }
 
     /// <summary>Every task with a record (or a half-written one): (namespace, container id).</summary>

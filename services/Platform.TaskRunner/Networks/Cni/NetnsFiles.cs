@@ -52,17 +52,8 @@ public sealed class NetnsFiles(IOptions<StoreOptions> store)
             Native.Unmount(path);
         if (IsMounted(path))
             throw PlatformException.Internal($"cannot unmount the network namespace {path}");
-        try
-        {
-            File.Delete(path);
-            var parent = Path.GetDirectoryName(path)!;
-            if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
-                Directory.Delete(parent);
-        }
-        catch (IOException)
-        {
-            // Another task's file appeared in the folder meanwhile: it stays for that one.
-        }
+        File.Delete(path);
+        NamespaceFolders.DeleteIfEmpty(Path.GetDirectoryName(path)!);
     }
 
     /// <summary>Every task that has a namespace file here: (namespace, container id).</summary>

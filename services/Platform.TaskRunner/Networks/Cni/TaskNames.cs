@@ -47,6 +47,7 @@ public sealed class TaskNames(AttachmentCache cache, IOptions<StoreOptions> stor
         var folder = FolderOf(ns, id);
         if (Directory.Exists(folder))
             Directory.Delete(folder, recursive: true);
+        NamespaceFolders.DeleteIfEmpty(Path.GetDirectoryName(folder)!);
         if (networkId is not null)
             await RefreshAsync(networkId, cancellationToken);
     }
