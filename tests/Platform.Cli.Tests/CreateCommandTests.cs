@@ -25,7 +25,7 @@ public sealed class When_a_user_creates_a_container_with_run_flags(PlatformFixtu
         var rootfs = BusyboxRootfs.Create(_scratch.Folder("rootfs-create"));
 
         var created = await OkAsync(ctl, "create", "--rootfs", rootfs, "--memory", "64m", "--pids-limit", "40", "--tmpfs", "/scratch",
-            "--read-only", "--label", "team=web", "--restart", "on-failure:2", "--env", "GREETING=hi", "made", "--", "sleep", "600");
+            "--read-only", "--hostname", "box.example", "--label", "team=web", "--restart", "on-failure:2", "--env", "GREETING=hi", "made", "--", "sleep", "600");
 
         Assert.Equal("made\n", created.Stdout);
         var container = Output.Block((await OkAsync(ctl, "containers", "get", "made")).Stdout);
@@ -42,8 +42,8 @@ public sealed class When_a_user_creates_a_container_with_run_flags(PlatformFixtu
             Assert.Equal(64L << 20, cgroup.MemoryLimit());
             Assert.Equal("40", cgroup.PidsMax());
             var inside = (await OkAsync(ctl, "tasks", "exec", "made", "--", "sh", "-c",
-                "grep ' /scratch ' /proc/mounts | cut -d' ' -f3; echo $GREETING; echo x > /written 2>/dev/null || echo read-only")).Stdout;
-            Assert.Equal("tmpfs\nhi\nread-only\n", inside);
+                "grep ' /scratch ' /proc/mounts | cut -d' ' -f3; echo $GREETING; echo x > /written 2>/dev/null || echo read-only; hostname")).Stdout;
+            Assert.Equal("tmpfs\nhi\nread-only\nbox.example\n", inside);
         }
         finally
         {
@@ -79,6 +79,9 @@ public sealed class When_a_user_creates_a_container_with_run_flags(PlatformFixtu
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("-p: \"80:http\" is not a published port; expected [IP:]HOST:CTR[/tcp|udp]", result.Stderr);
         Assert.Equal(4, (await ctl.RunAsync("containers", "get", "badport")).ExitCode);
+        var badName = await ctl.RunAsync("create", "--rootfs", "/", "--hostname", "-bad", "badname", "--", "true");
+        Assert.Equal(3, badName.ExitCode);
+        Assert.Contains("--hostname \"-bad\" is not a valid hostname", badName.Stderr);
         var badHost = await ctl.RunAsync("create", "--rootfs", "/", "--add-host", "nocolon", "badhost", "--", "true");
         Assert.Equal(3, badHost.ExitCode);
         Assert.Contains("\"nocolon\" is not NAME:IP", badHost.Stderr);

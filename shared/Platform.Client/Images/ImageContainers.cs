@@ -58,6 +58,9 @@ public sealed record ContainerFromImage
 
     /// <summary>Optional. Keep the process's stdin open (<c>-i</c>).</summary>
     public bool OpenStdin { get; init; }
+
+    /// <summary>Optional. The container's hostname (<c>--hostname</c>); default its id.</summary>
+    public string? Hostname { get; init; }
 }
 
 /// <summary>
@@ -93,7 +96,7 @@ public sealed class ImageContainers(PlatformClient client)
             });
             var spec = await new ContainerMounts(client).SpecAsync(DefaultSpec.Build(new DefaultSpecOptions
             {
-                Args = process.Args, Env = process.Env, Cwd = process.Cwd, User = process.User, Hostname = request.Id, Limits = request.Limits,
+                Args = process.Args, Env = process.Env, Cwd = process.Cwd, User = process.User, Hostname = request.Hostname ?? request.Id, Limits = request.Limits,
                 Terminal = request.Terminal, OpenStdin = request.OpenStdin,
             }), request.Mounts, request.ReadOnlyRoot, ns, ct);
             if (string.IsNullOrEmpty(unpacked.ChainId))

@@ -38,6 +38,7 @@ internal sealed class ContainerFlags
     private readonly Option<string[]> _env = new("--env", "-e") { Description = "Environment variable over the image's (and PATH); repeatable", HelpName = "KEY=VALUE" };
     private readonly Option<string> _cwd = new("--workdir", "-w", "--cwd") { Description = "Working directory inside the container [default: the image's, else /]", HelpName = "DIR" };
     private readonly Option<string> _user = new("--user", "-u") { Description = "User to run as: name, uid, uid:gid or name:group [default: the image's, else root]", HelpName = "USER" };
+    private readonly Option<string> _hostname = new("--hostname") { Description = "Hostname inside the container [default: the container id]", HelpName = "NAME" };
     private readonly Option<string> _entrypoint = new("--entrypoint") { Description = "Replace the image's Entrypoint (and its Cmd); \"\" clears it", HelpName = "CMD" };
     private readonly ResourceFlags _limits = new();
     private readonly RestartFlags _restart = new();
@@ -50,7 +51,7 @@ internal sealed class ContainerFlags
     {
         command.Arguments.Add(_target);
         command.Arguments.Add(_args);
-        foreach (var option in new Option[] { _name, _remove, _labels, _snapshot, _rootfs, _snapshotter, _runtime, _env, _cwd, _user, _entrypoint })
+        foreach (var option in new Option[] { _name, _remove, _labels, _snapshot, _rootfs, _snapshotter, _runtime, _env, _cwd, _user, _entrypoint, _hostname })
             command.Options.Add(option);
         _limits.AddTo(command);
         _restart.AddTo(command, _remove);
@@ -106,8 +107,15 @@ internal sealed class ContainerFlags
             Limits = _limits.Read(run),
             Mounts = _mounts.Mounts(run), ReadOnlyRoot = _mounts.ReadOnlyRoot(run), Health = _health.Read(run),
             Stdio = _stdio.Read(run),
+            Hostname = run.Get(_hostname) is { } hostname ? CheckedHostname(hostname) : null,
         };
     }
+
+    // RFC 1123 labels, as docker checks --hostname.
+    private static string CheckedHostname(string name) =>
+        name.Length is > 0 and <= 253 && name.Split('.').All(l => l.Length is > 0 and <= 63 && l[0] != '-' && l[^1] != '-' && l.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            ? name
+            : throw PlatformException.InvalidArgument($"--hostname \"{name}\" is not a valid hostname (letters, digits and '-' in dot-separated labels of at most 63)");
 
     /// <summary>A container id when --name is absent: 12 hex digits, as docker's short ids look.</summary>
     private static string GeneratedId() => Guid.NewGuid().ToString("N")[..12];

@@ -12,7 +12,7 @@ internal static class RunArguments
     {
         "--namespace", "-n", "--output", "-o", "--bus", "--timeout",
         "--label", "--snapshot", "--rootfs", "--snapshotter", "--runtime", "--env", "-e", "--cwd", "-w", "--workdir",
-        "--name", "--user", "-u", "--entrypoint",
+        "--name", "--user", "-u", "--entrypoint", "--hostname",
         "--volume", "-v", "--mount", "--tmpfs", // MountFlags
     };
 

@@ -29,7 +29,7 @@ internal static class RunContainers
                 Namespace = run.Namespace, Id = request.Id, Image = request.Image, Args = request.Args, Entrypoint = request.Entrypoint,
                 Env = request.Env, WorkingDir = request.Cwd, User = request.User, Runtime = request.Runtime, Snapshotter = request.Snapshotter,
                 Labels = request.Labels, Limits = request.Limits, Mounts = request.Mounts, ReadOnlyRoot = request.ReadOnlyRoot, Health = request.Health,
-                Terminal = request.Stdio.Terminal, OpenStdin = request.Stdio.Stdin,
+                Terminal = request.Stdio.Terminal, OpenStdin = request.Stdio.Stdin, Hostname = request.Hostname,
             }, ct);
             return;
         }
@@ -39,7 +39,7 @@ internal static class RunContainers
             Env = request.Env,
             Cwd = request.Cwd,
             RootPath = request.Rootfs ?? "rootfs",
-            Hostname = request.Id,
+            Hostname = request.Hostname ?? request.Id,
             Limits = request.Limits,
             Terminal = request.Stdio.Terminal,
             OpenStdin = request.Stdio.Stdin,

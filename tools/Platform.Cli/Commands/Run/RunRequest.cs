@@ -19,4 +19,7 @@ internal sealed record RunRequest(string Id, string[] Args, IReadOnlyDictionary<
     public HealthOverrides? Health { get; init; }
 
     public StdioRequest Stdio { get; init; } = StdioRequest.None;
+
+    /// <summary>--hostname; null: the container id.</summary>
+    public string? Hostname { get; init; }
 }
