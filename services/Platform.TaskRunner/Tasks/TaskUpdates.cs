@@ -7,9 +7,10 @@ namespace Platform.TaskRunner.Tasks;
 
 /// <summary>
 /// UpdateTask: a live task's cgroup limits changed under its lock (so no exit or delete runs meanwhile), checked
-/// here with the rules <c>run</c>'s flags follow, then <c>runc update</c>. The reply's task carries the limits in force.
+/// here with the rules <c>run</c>'s flags follow, then <c>runc update</c>, then TaskUpdated with the limits in force
+/// (which the reply's task carries too).
 /// </summary>
-public sealed class TaskUpdates(ITaskStore store, ITaskRuntime runtime, TaskLocks locks)
+public sealed class TaskUpdates(ITaskStore store, ITaskRuntime runtime, TaskLocks locks, TimeProvider clock)
 {
     /// <summary>docker's minimum memory limit.</summary>
     public const long MinimumMemory = 6 * 1024 * 1024;
@@ -26,7 +27,14 @@ public sealed class TaskUpdates(ITaskStore store, ITaskRuntime runtime, TaskLock
                 throw TaskRules.Illegal(task, "update");
             var handle = TaskRules.Handle(task);
             await runtime.UpdateResourcesAsync(handle, change, cancellationToken);
-            return TaskRules.ToInfo(task) with { Resources = runtime.ReadResources(handle) };
+            var resources = runtime.ReadResources(handle);
+            // A version step that carries the TaskUpdated event, in the same write (the outbox's rule).
+            var updated = task with { Version = task.Version + 1 };
+            await store.UpdateLockedAsync(updated, task.Version, seq => new TaskUpdated
+            {
+                EventId = Guid.NewGuid(), Timestamp = clock.GetUtcNow(), Namespace = ns, Sequence = seq, ContainerId = id, Resources = resources,
+            }, cancellationToken);
+            return TaskRules.ToInfo(updated) with { Resources = resources };
         }
     }
 

@@ -58,6 +58,7 @@ public static class EventTopology
         visitor.Visit<TaskExecStarted>();
         visitor.Visit<TaskExited>();
         visitor.Visit<TaskOom>();
+        visitor.Visit<TaskUpdated>();
         visitor.Visit<HealthChanged>();
         visitor.Visit<TaskRestarted>();
         visitor.Visit<TaskPaused>();

@@ -166,6 +166,7 @@ namespace Platform.Client.Requests;
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskLogEntry))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskLogsResult))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskOom))]
+[JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskUpdated))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.HealthChanged))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskHealth))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.HealthProbe))]

@@ -132,6 +132,7 @@ public class TaskFixture : PlatformFixture
         TaskPaused x => x.ContainerId,
         TaskResumed x => x.ContainerId,
         TaskOom x => x.ContainerId,
+        TaskUpdated x => x.ContainerId,
         HealthChanged x => x.ContainerId,
         TaskRestarted x => x.ContainerId,
         _ => null,

@@ -32,6 +32,10 @@ public sealed class When_a_tasks_limits_are_updated(TaskFixture fixture) : IClas
             Assert.Equal(32L << 20, updated.Resources!.MemoryBytes);
             var got = await fixture.Runc.Tasks.GetAsync("resized", fixture.Namespace, Ct);
             Assert.Equal((32L << 20, 128L << 20, 20L, 50_000L), (got.Resources!.MemoryBytes, got.Resources.MemorySwapBytes, got.Resources.PidsLimit, got.Resources.CpuQuota));
+            // One TaskUpdated, after TaskStarted, with the limits in force.
+            await Eventually.TrueAsync(() => fixture.EventsOf<TaskUpdated>("resized").Count == 1, Ct, because: "TaskUpdated is published");
+            Assert.Equal(32L << 20, fixture.EventsOf<TaskUpdated>("resized")[0].Resources!.MemoryBytes);
+            Assert.Equal(["TaskCreated", "TaskStarted", "TaskUpdated"], fixture.TaskEvents("resized").Select(e => e.GetType().Name));
         }
         finally
         {

@@ -31,6 +31,7 @@ namespace Platform.Cli.Output;
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskExecStarted))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskExited))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskOom))]
+[JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskUpdated))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.HealthChanged))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskRestarted))]
 [JsonSerializable(typeof(global::Platform.Contracts.Tasks.TaskPaused))]

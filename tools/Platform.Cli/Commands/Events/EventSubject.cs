@@ -34,6 +34,7 @@ internal static class EventSubject
         TaskExited exited => exited.ContainerId,
         TaskPaused paused => paused.ContainerId,
         TaskOom oom => oom.ContainerId,
+        TaskUpdated updated => updated.ContainerId,
         HealthChanged health => health.ContainerId,
         TaskRestarted restarted => restarted.ContainerId,
         TaskResumed resumed => resumed.ContainerId,
