@@ -20,6 +20,7 @@ public sealed class NetworkManager(
     NetworkLocks locks,
     NetworkAllocation allocation,
     NetworkUsers users,
+    Cni.NetworkTeardown teardown,
     TimeProvider clock,
     ILogger<NetworkManager> logger)
 {
@@ -128,6 +129,15 @@ public sealed class NetworkManager(
             }, cancellationToken))
             throw NotFound(ns, name);
         logger.LogInformation("Network {Namespace}/{Network} removed (bridge {Bridge})", ns, name, record.Bridge);
+        try
+        {
+            await teardown.RemoveAsync(record, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // The record is gone: the next start's sweep removes what is left.
+            logger.LogWarning(e, "Tearing down network {Namespace}/{Network} failed; the runner's next start retries", ns, name);
+        }
         return record;
     }
 

@@ -24,6 +24,8 @@ public static class NetworkServiceExtensions
         services.AddSingleton<NetworkUsers>();
         services.AddSingleton<NetworkManager>();
         services.AddSingleton<INetworkDirectory, NetworkDirectory>();
+        services.AddSingleton<Cni.NetworkTeardown>();
+        services.AddHostedService<NetworkSweep>();
         return services;
     }
 }
