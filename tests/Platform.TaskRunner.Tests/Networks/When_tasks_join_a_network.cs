@@ -83,9 +83,23 @@ public sealed class When_tasks_join_a_network(CniFixture fixture) : IClassFixtur
         var rulesBefore = fixture.HostSide.IptablesRules();
         var ids = Enumerable.Range(1, 50).Select(i => $"crowd{i}").ToList();
 
-        // Every fifth one publishes a port (free host ports: portmap's rules too).
-        await Task.WhenAll(ids.Select((id, i) => fixture.RunOnAsync(CniFixture.Network, id, ["sleep", "120"],
-            i % 5 == 0 ? new Dictionary<string, string> { [PortMapping.Label] = "8080" } : null)));
+        // Every fifth one publishes a port (free host ports: portmap's rules too). Eight requests in flight at a time:
+        // all 50 at once would wait in the runner's queue past the client's timeout on a loaded 2-core machine.
+        using var inFlight = new SemaphoreSlim(8);
+        async Task Bounded(Func<Task> work)
+        {
+            await inFlight.WaitAsync(Ct);
+            try
+            {
+                await work();
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }
+        await Task.WhenAll(ids.Select((id, i) => Bounded(() => fixture.RunOnAsync(CniFixture.Network, id, ["sleep", "120"],
+            i % 5 == 0 ? new Dictionary<string, string> { [PortMapping.Label] = "8080" } : null))));
 
         var addresses = ids.Select(fixture.AddressOf).ToList();
         Assert.Contains(fixture.HostSide.IptablesRules(), r => r.Contains(addresses[0], StringComparison.Ordinal));
@@ -93,7 +107,7 @@ public sealed class When_tasks_join_a_network(CniFixture fixture) : IClassFixtur
         Assert.Equal(vethsBefore + ids.Count, fixture.HostSide.Veths().Count);
         Assert.All(addresses, a => Assert.Contains(a, fixture.Leases()));
 
-        await Task.WhenAll(ids.Select(fixture.StopAsync));
+        await Task.WhenAll(ids.Select(id => Bounded(() => fixture.StopAsync(id))));
 
         Assert.Equal(leasesBefore, fixture.Leases());
         Assert.Equal(vethsBefore, fixture.HostSide.Veths().Count);
