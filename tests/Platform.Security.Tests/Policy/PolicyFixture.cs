@@ -113,13 +113,14 @@ public sealed class PolicyFixture : PlatformFixture
     }
 
     /// <summary>Prepares a snapshot of busybox and creates a container on it, as <paramref name="client"/>.</summary>
-    public async Task<Container> CreateAsync(PlatformClient client, string id, string[] args, Action<JsonObject>? edit = null)
+    public async Task<Container> CreateAsync(PlatformClient client, string id, string[] args, Action<JsonObject>? edit = null,
+        IReadOnlyDictionary<string, string>? labels = null)
     {
         var prepared = await client.Snapshots.PrepareAsync(new PrepareSnapshot { Namespace = Namespace, Key = id, Parent = "busybox" });
         return await client.Containers.CreateAsync(new CreateContainer
         {
             Namespace = Namespace, Id = id, Runtime = new RuntimeInfo { Name = "runc" }, Spec = Spec(id, args, edit),
-            Snapshotter = prepared.Snapshot.Snapshotter, SnapshotKey = id,
+            Snapshotter = prepared.Snapshot.Snapshotter, SnapshotKey = id, Labels = labels,
         });
     }
 

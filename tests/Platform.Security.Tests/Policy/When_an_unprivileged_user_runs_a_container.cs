@@ -85,6 +85,19 @@ public sealed class When_an_unprivileged_user_runs_a_container(PolicyFixture fix
     }
 
     [Fact]
+    public async Task The_hosts_network_is_refused_to_a_user_without_a_privileged_grant()
+    {
+        // The label is only a request: the runner decides when the task is made, with the caller's grant in hand.
+        await fixture.CreateAsync(fixture.User, "host-net", ["true"], labels: new Dictionary<string, string> { [Platform.Common.Networks.NetworkLabels.Network] = "host" });
+
+        var refused = await RefusedAsync(ErrorKind.PermissionDenied, () => fixture.User.Tasks.CreateAsync("host-net", fixture.Namespace, Ct));
+
+        Assert.Contains("network 'host'", refused.Message);
+        Assert.Contains("only privileged callers", refused.Message);
+        await RefusedAsync(ErrorKind.NotFound, () => fixture.User.Tasks.GetAsync("host-net", fixture.Namespace, Ct));
+    }
+
+    [Fact]
     public async Task An_update_is_judged_only_when_it_changes_the_spec()
     {
         await fixture.CreateAsync(fixture.Service, "made-privileged", ["true"], AddSysAdmin);
