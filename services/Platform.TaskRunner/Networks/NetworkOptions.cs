@@ -32,6 +32,24 @@ public sealed class NetworkOptions : IValidatableObject
     /// <summary>How long one plugin invocation may take before it is killed. Default 1 minute.</summary>
     public TimeSpan PluginTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How to start <paramref name="program"/> in the network namespace the plugins work in: as it is, or under
+    /// <c>nsenter --net</c> when <see cref="HostNamespace"/> is set. Output and error are redirected.
+    /// </summary>
+    public System.Diagnostics.ProcessStartInfo HostSide(string program, params IEnumerable<string> args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(string.IsNullOrEmpty(HostNamespace) ? program : "nsenter")
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        if (!string.IsNullOrEmpty(HostNamespace))
+            foreach (var arg in new[] { $"--net={HostNamespace}", "--", program })
+                start.ArgumentList.Add(arg);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        return start;
+    }
+
     public IReadOnlyList<string> PluginDirs => PluginPath.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

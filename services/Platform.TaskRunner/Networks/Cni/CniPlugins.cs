@@ -15,8 +15,6 @@ namespace Platform.TaskRunner.Networks.Cni;
 /// </summary>
 public sealed class CniPlugins(IOptions<NetworkOptions> options)
 {
-    public const string Nsenter = "nsenter";
-
     /// <summary>The plugin's executable; Unavailable naming it and the folders searched when none has it.</summary>
     public string Find(string type)
     {
@@ -39,20 +37,8 @@ public sealed class CniPlugins(IOptions<NetworkOptions> options)
     {
         var type = (string?)config["type"] ?? "";
         var executable = Find(type);
-        var hostNs = options.Value.HostNamespace;
-        var start = new ProcessStartInfo(string.IsNullOrEmpty(hostNs) ? executable : Nsenter)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (!string.IsNullOrEmpty(hostNs))
-        {
-            start.ArgumentList.Add($"--net={hostNs}");
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add(executable);
-        }
+        var start = options.Value.HostSide(executable);
+        start.RedirectStandardInput = true;
         start.Environment["CNI_COMMAND"] = command;
         start.Environment["CNI_CONTAINERID"] = call.ContainerId;
         start.Environment["CNI_NETNS"] = call.Netns;

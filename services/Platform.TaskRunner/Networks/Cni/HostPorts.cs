@@ -112,10 +112,7 @@ public sealed class HostPorts(AttachmentCache cache, IOptions<NetworkOptions> op
         if (string.IsNullOrEmpty(hostNs))
             return File.Exists(file) ? await File.ReadAllTextAsync(file, cancellationToken) : "";
         // /proc/net is the reading process's namespace: read it from inside the plugins' one.
-        var start = new ProcessStartInfo(CniPlugins.Nsenter) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { $"--net={hostNs}", "--", "cat", file })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start) ?? throw PlatformException.Internal("could not start nsenter");
+        using var process = Process.Start(options.Value.HostSide("cat", file)) ?? throw PlatformException.Internal("could not start nsenter");
         var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         return process.ExitCode == 0 ? output : "";

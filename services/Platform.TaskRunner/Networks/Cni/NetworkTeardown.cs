@@ -50,17 +50,8 @@ public sealed class NetworkTeardown(CniConfLists confLists, IOptions<NetworkOpti
 
     private async Task DeleteBridgeAsync(string bridge, CancellationToken cancellationToken)
     {
-        var hostNs = options.Value.HostNamespace;
-        var start = new ProcessStartInfo(string.IsNullOrEmpty(hostNs) ? "ip" : CniPlugins.Nsenter)
-        {
-            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        if (!string.IsNullOrEmpty(hostNs))
-            foreach (var arg in new[] { $"--net={hostNs}", "--", "ip" })
-                start.ArgumentList.Add(arg);
-        foreach (var arg in new[] { "link", "delete", bridge, "type", "bridge" })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start ip");
+        using var process = Process.Start(options.Value.HostSide("ip", "link", "delete", bridge, "type", "bridge"))
+            ?? throw new InvalidOperationException("could not start ip");
         var errors = await process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         // A network no task ever joined has no bridge: "Cannot find device" is that, not a failure.
