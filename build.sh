@@ -379,8 +379,14 @@ for row in open(sys.argv[1], encoding="utf-8"):
             if result.get("outcome") in BAD:
                 message = result.find(f"{NS}Output/{NS}ErrorInfo/{NS}Message")
                 text = (message.text or "").strip().splitlines() if message is not None else []
+                # Where it threw: CI keeps only this summary, so a failure must be diagnosable from it.
+                trace = result.find(f"{NS}Output/{NS}ErrorInfo/{NS}StackTrace")
+                frames = [l.strip() for l in (trace.text or "").splitlines()] if trace is not None else []
+                ours = [f for f in frames if f.startswith("at Platform.") or f.startswith("----")]
+                shown = frames[:3] + [f for f in ours if f not in frames[:3]][:5]
                 details.append(f"  FAILED {name}: {result.get('testName')}"
-                               + "".join(f"\n         {t[:300]}" for t in text[:4]))
+                               + "".join(f"\n         {t[:300]}" for t in text[:4])
+                               + "".join(f"\n           {f[:300]}" for f in shown))
     if rc != 0 and failed == 0:
         # dotnet test failed but no test did: the test host crashed, hung or never started.
         failed = 1

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Platform.Hosting.Options;
 
 namespace Platform.TaskRunner;
 
@@ -8,7 +9,7 @@ public sealed class TaskRunnerOptions
     public const string Section = "TaskRunner";
 
     /// <summary>How long the last exit of a deleted task stays answerable by WaitTask. Default 10 minutes.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    [Duration("00:00:01", "7.00:00:00")]
     public TimeSpan ExitRetention { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Waits and waiting log reads one user may have held at once (the services' user is not counted). Default 64.</summary>
@@ -20,18 +21,18 @@ public sealed class TaskRunnerOptions
     public int MaxExecsPerTask { get; set; } = 128;
 
     /// <summary>How often retained exits and the logs of long-gone tasks are pruned. Default 1 minute.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [Duration("00:00:01", "1.00:00:00")]
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// When a task's init process exits, how long to wait for its exec processes' monitors to record their exits
     /// (the kernel kills them with the init process) before reporting those as unknown. Default 2 seconds.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [Duration("00:00:00", "00:01:00")]
     public TimeSpan ExecExitGrace { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a forced DeleteTask waits for the killed task to exit and be cleaned up. Default 15 seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [Duration("00:00:01", "00:10:00")]
     public TimeSpan ForcedDeleteTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>

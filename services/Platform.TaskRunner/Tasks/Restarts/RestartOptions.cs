@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Platform.Hosting.Options;
 
 namespace Platform.TaskRunner.Tasks.Restarts;
 
@@ -8,15 +9,15 @@ public sealed class RestartOptions
     public const string Section = "TaskRunner:Restarts";
 
     /// <summary>The delay before the first restart (and the first after a long run). Default 100 ms.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    [Duration("00:00:00.001", "01:00:00")]
     public TimeSpan FirstDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The longest delay the doubling reaches. Default 1 minute.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    [Duration("00:00:00.001", "1.00:00:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>A run at least this long starts the delays over from <see cref="FirstDelay"/>. Default 10 seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    [Duration("00:00:00.001", "1.00:00:00")]
     public TimeSpan ResetAfter { get; set; } = TimeSpan.FromSeconds(10);
 
     public RestartBackoff Backoff => new(FirstDelay, MaxDelay, ResetAfter);
