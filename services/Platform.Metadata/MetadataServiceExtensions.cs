@@ -7,6 +7,7 @@ using Platform.Contracts.Images;
 using Platform.Common.Limits;
 using Platform.Hosting;
 using Platform.Hosting.Bus;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
 using Platform.Metadata.Containers;
@@ -69,6 +70,14 @@ public static class MetadataServiceExtensions
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IContainerStore>());
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IImageStore>());
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IUserStore>());
+        // Beside the outbox, in the same database: a write records its command's outcome in its own transaction.
+        services.AddCommandOutcomes(configuration, MetadataDatabase.Name, sp =>
+        {
+            var database = sp.GetRequiredService<MetadataDatabase>();
+            return database.Mongo is { } mongo
+                ? new MongoCommandOutcomes(mongo, MetadataDatabase.Name)
+                : new SqliteCommandOutcomes(database.Sqlite!, MetadataDatabase.Name);
+        });
         return services;
     }
 

@@ -2,19 +2,22 @@ using MassTransit;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Tasks;
 using Platform.Hosting.Bus;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Security;
 
 namespace Platform.Metadata.Containers;
 
 // One consumer per message, each a thin adapter: expected failures become error replies in the pipeline
-// (PlatformErrorFilter), unexpected ones are retried and then faulted to the _error queue.
+// (PlatformErrorFilter), unexpected ones are retried and then faulted to the _error queue. Writes carry their command's
+// key, so a redelivered or retried write answers what its first delivery did.
 
 public sealed class CreateContainerConsumer(ContainerService containers) : IConsumer<CreateContainer>
 {
     public async Task Consume(ConsumeContext<CreateContainer> context)
     {
         var privileged = context.GetCaller().IsPrivilegedIn(ContainerRules.NamespaceOf(context.Message.Namespace));
-        var container = await containers.CreateAsync(context.Message, privileged, context.CancellationToken);
+        var container = await containers.CreateAsync(context.Message, privileged,
+            context.CancellationToken, CommandKey.Of(context, context.Message.Namespace, context.Message.Id));
         await context.ReplyAsync(new CreateContainerResult { Container = container });
     }
 }
@@ -39,7 +42,8 @@ public sealed class UpdateContainerConsumer(ContainerService containers) : ICons
     public async Task Consume(ConsumeContext<UpdateContainer> context)
     {
         var privileged = context.GetCaller().IsPrivilegedIn(ContainerRules.NamespaceOf(context.Message.Namespace));
-        var container = await containers.UpdateAsync(context.Message, privileged, context.CancellationToken);
+        var container = await containers.UpdateAsync(context.Message, privileged,
+            context.CancellationToken, CommandKey.Of(context, context.Message.Namespace, context.Message.Id));
         await context.ReplyAsync(new UpdateContainerResult { Container = container });
     }
 }
@@ -48,7 +52,8 @@ public sealed class DeleteContainerConsumer(ContainerService containers) : ICons
 {
     public async Task Consume(ConsumeContext<DeleteContainer> context)
     {
-        var container = await containers.DeleteAsync(context.Message, context.CancellationToken);
+        var container = await containers.DeleteAsync(context.Message,
+            context.CancellationToken, CommandKey.Of(context, context.Message.Namespace, context.Message.Id));
         await context.ReplyAsync(new DeleteContainerResult { Container = container });
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Platform.Common.Limits;
 using Microsoft.Extensions.Logging;
@@ -5,19 +6,22 @@ using Platform.Common.Errors;
 using Platform.Common.Filters;
 using Platform.Common.Paging;
 using Platform.Contracts.Containers;
+using Platform.Hosting.Commands;
 using Platform.Metadata.Store;
 
 namespace Platform.Metadata.Containers;
 
 /// <summary>
 /// The container use cases behind the consumers: validate, take references, write with the event, reply.
-/// No lock is held on anything: concurrent writers meet at the store's version check.
+/// No lock is held on anything: concurrent writers meet at the store's version check. Writes given a
+/// <see cref="CommandKey"/> run once per key: a redelivery gets the first outcome (<see cref="CommandOnce"/>).
 /// </summary>
 public sealed class ContainerService(
     IContainerStore store, ISnapshotReferences references, ITaskGuard tasks, SpecPolicy policy, TimeProvider clock, ILogger<ContainerService> logger,
-    IOptions<ObjectLimits>? limits = null)
+    IOptions<ObjectLimits>? limits = null, [FromKeyedServices(MetadataDatabase.Name)] CommandOnce? commands = null)
 {
     private readonly ObjectLimits _limits = limits?.Value ?? new ObjectLimits();
+    private readonly CommandOnce _once = commands ?? CommandOnce.Unrecorded;
 
     public const int DefaultPageSize = PageLimits.Default;
     public const int MaxPageSize = PageLimits.Max;
@@ -28,7 +32,12 @@ public sealed class ContainerService(
     private const int MaxWriteAttempts = 8;
 
     /// <param name="privileged">The caller holds a privileged grant in the namespace: the runtime policy is lifted.</param>
-    public async Task<Container> CreateAsync(CreateContainer request, bool privileged, CancellationToken cancellationToken)
+    /// <param name="command">The command's key: a second delivery of it returns the container the first one created.</param>
+    public Task<Container> CreateAsync(CreateContainer request, bool privileged, CancellationToken cancellationToken, CommandKey? command = null) =>
+        _once.RunAsync<Container>(command, outcome => CreateOnceAsync(request, privileged, outcome, cancellationToken), cancellationToken);
+
+    private async Task<Container> CreateOnceAsync(CreateContainer request, bool privileged, Func<Container, CommandOutcome?> outcome,
+        CancellationToken cancellationToken)
     {
         var container = ContainerRules.ForCreate(request, clock.GetUtcNow());
         CheckLimits(container);
@@ -47,11 +56,11 @@ public sealed class ContainerService(
                 Namespace = container.Namespace,
                 Sequence = seq,
                 Container = container,
-            }, cancellationToken);
+            }, cancellationToken, outcome(container));
         }
         catch
         {
-            await references.RemoveAsync(container, CancellationToken.None);
+            await ReleaseUnlessStoredAsync(container);
             throw;
         }
         logger.LogDebug("Container {Namespace}/{ContainerId} created", container.Namespace, container.Id);
@@ -78,7 +87,12 @@ public sealed class ContainerService(
     }
 
     /// <param name="privileged">The caller holds a privileged grant in the namespace: the runtime policy is lifted.</param>
-    public async Task<Container> UpdateAsync(UpdateContainer request, bool privileged, CancellationToken cancellationToken)
+    /// <param name="command">The command's key: a second delivery of it returns the container as the first one left it.</param>
+    public Task<Container> UpdateAsync(UpdateContainer request, bool privileged, CancellationToken cancellationToken, CommandKey? command = null) =>
+        _once.RunAsync<Container>(command, outcome => UpdateOnceAsync(request, privileged, outcome, cancellationToken), cancellationToken);
+
+    private async Task<Container> UpdateOnceAsync(UpdateContainer request, bool privileged, Func<Container, CommandOutcome?> outcome,
+        CancellationToken cancellationToken)
     {
         var (ns, id) = ContainerRules.Address(request.Namespace, request.Id);
         for (var attempt = 1; ; attempt++)
@@ -105,12 +119,12 @@ public sealed class ContainerService(
                     Sequence = seq,
                     Container = updated,
                     PreviousSnapshotKey = snapshotMoved ? stored.SnapshotKey : null,
-                }, cancellationToken);
+                }, cancellationToken, outcome(updated));
             }
             catch
             {
                 if (snapshotMoved)
-                    await references.RemoveAsync(updated, CancellationToken.None);
+                    await ReleaseUnlessStoredAsync(updated);
                 throw;
             }
 
@@ -120,7 +134,7 @@ public sealed class ContainerService(
                 return updated;
             }
             if (snapshotMoved)
-                await references.RemoveAsync(updated, CancellationToken.None);
+                await ReleaseUnlessStoredAsync(updated);
             if (request.ExpectedVersion is not null || attempt == MaxWriteAttempts)
                 throw PlatformException.FailedPrecondition($"container {ns}/{id} was changed concurrently; get it again and retry");
         }
@@ -133,7 +147,11 @@ public sealed class ContainerService(
     /// still the one seen, so a task create that recorded its hold meanwhile makes this attempt read again and ask; and a
     /// create whose hold comes after the deletion finds no container (NotFound) and creates nothing.
     /// </summary>
-    public async Task<Container> DeleteAsync(DeleteContainer request, CancellationToken cancellationToken)
+    /// <param name="command">The command's key: a second delivery of it returns the container the first one deleted.</param>
+    public Task<Container> DeleteAsync(DeleteContainer request, CancellationToken cancellationToken, CommandKey? command = null) =>
+        _once.RunAsync<Container>(command, outcome => DeleteOnceAsync(request, outcome, cancellationToken), cancellationToken);
+
+    private async Task<Container> DeleteOnceAsync(DeleteContainer request, Func<Container, CommandOutcome?> outcome, CancellationToken cancellationToken)
     {
         var (ns, id) = ContainerRules.Address(request.Namespace, request.Id);
         for (var attempt = 1; ; attempt++)
@@ -154,7 +172,7 @@ public sealed class ContainerService(
                 Image = stored.Image,
                 Labels = stored.Labels,
                 CreatedAt = stored.CreatedAt,
-            }, cancellationToken);
+            }, cancellationToken, outcome(stored));
             if (deleted)
             {
                 logger.LogDebug("Container {Namespace}/{ContainerId} deleted", ns, id);
@@ -182,6 +200,18 @@ public sealed class ContainerService(
     {
         if (await store.ReleaseAsync(@namespace, id, generation, cancellationToken))
             logger.LogDebug("Container {Namespace}/{ContainerId} released by its task", @namespace, id);
+    }
+
+    /// <summary>
+    /// Gives back the snapshot reference a failed write took, unless the stored container now holds that same reference: a
+    /// concurrent delivery of the same command (or a create of the same id with the same snapshot) committed it, and removing
+    /// it would leave a live container's snapshot collectable.
+    /// </summary>
+    private async Task ReleaseUnlessStoredAsync(Container attempted)
+    {
+        var now = await store.GetAsync(attempted.Namespace, attempted.Id, CancellationToken.None);
+        if (now is null || now.Snapshotter != attempted.Snapshotter || now.SnapshotKey != attempted.SnapshotKey)
+            await references.RemoveAsync(attempted, CancellationToken.None);
     }
 
     private void CheckLimits(Container c)

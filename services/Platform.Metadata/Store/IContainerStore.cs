@@ -1,4 +1,5 @@
 using Platform.Common.Filters;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Contracts.Containers;
 
@@ -23,21 +24,26 @@ public interface IContainerStore
     /// </summary>
     Task<ContainerPage> ListAsync(string @namespace, FilterSet filters, int limit, string? after, CancellationToken cancellationToken);
 
-    /// <summary>Inserts a new container (version 1) with its event. AlreadyExists when the id is taken.</summary>
-    Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Inserts a new container (version 1) with its event, and <paramref name="outcome"/> when given (all in one transaction).
+    /// AlreadyExists when the id is taken.
+    /// </summary>
+    Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null);
 
     /// <summary>
     /// Replaces the stored container if its version is still <paramref name="expectedVersion"/>; returns false
-    /// (writing nothing) when it changed or vanished meanwhile.
+    /// (writing nothing) when it changed or vanished meanwhile. <paramref name="outcome"/>, when given, is recorded with the change.
     /// </summary>
-    Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken);
+    Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null);
 
     /// <summary>
     /// Deletes the container if its version is still <paramref name="expectedVersion"/> and its task hold still
     /// <paramref name="expectedHold"/>; false otherwise. The hold check is what makes a concurrent <see cref="HoldAsync"/>
-    /// and this deletion exclude each other: whichever commits second fails.
+    /// and this deletion exclude each other: whichever commits second fails. <paramref name="outcome"/>, when given, is recorded with it.
     /// </summary>
-    Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null);
 
     /// <summary>The container with its task hold, or null when the namespace holds no such id.</summary>
     Task<(Container Container, TaskHold Hold)?> GetWithHoldAsync(string @namespace, string id, CancellationToken cancellationToken);

@@ -11,6 +11,9 @@ namespace Platform.Metadata.Store;
 /// </summary>
 public sealed class MetadataDatabase
 {
+    /// <summary>The service's name in its stores: the outbox's, the command outcomes' (and their keyed <c>CommandOnce</c>).</summary>
+    public const string Name = "metadata";
+
     private MetadataDatabase(SqliteDatabase? sqlite, IMongoDatabase? mongo)
     {
         Sqlite = sqlite;

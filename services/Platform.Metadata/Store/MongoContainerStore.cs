@@ -3,6 +3,7 @@ using MongoDB.Driver;
 using Platform.Common.Filters;
 using Platform.Contracts.Containers;
 using Platform.Hosting;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Metadata.Containers;
 
@@ -52,15 +53,16 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
         return new ContainerPage(containers, next);
     }
 
-    public Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        _containers.CreateAsync(container, makeEvent, cancellationToken);
+    public Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null) =>
+        _containers.CreateAsync(container, makeEvent, cancellationToken, outcome);
 
-    public Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        _containers.UpdateAsync(container, expectedVersion, makeEvent, cancellationToken);
+    public Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null) =>
+        _containers.UpdateAsync(container, expectedVersion, makeEvent, cancellationToken, outcome);
 
     public Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent,
-        CancellationToken cancellationToken) =>
-        _containers.DeleteAsync(@namespace, id, expectedVersion, makeEvent, cancellationToken, condition: HoldIs(expectedHold));
+        CancellationToken cancellationToken, CommandOutcome? outcome = null) =>
+        _containers.DeleteAsync(@namespace, id, expectedVersion, makeEvent, cancellationToken, condition: HoldIs(expectedHold), outcome);
 
     public async Task<(Container Container, TaskHold Hold)?> GetWithHoldAsync(string @namespace, string id, CancellationToken cancellationToken)
     {

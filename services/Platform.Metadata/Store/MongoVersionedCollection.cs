@@ -4,6 +4,7 @@ using MongoDB.Driver;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
 using Platform.Hosting;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 
@@ -33,6 +34,7 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
 {
     private static readonly FilterDefinitionBuilder<TDocument> F = Builders<TDocument>.Filter;
     private readonly MongoOutbox _outbox = new(database, "metadata");
+    private readonly MongoCommandOutcomes _outcomes = new(database, "metadata");
 
     public IMongoCollection<TDocument> Documents { get; } = database.GetCollection<TDocument>(collection);
 
@@ -57,7 +59,8 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
         return (page.Items, page.After);
     }
 
-    public async Task CreateAsync(T item, EventFactory makeEvent, CancellationToken cancellationToken)
+    /// <param name="outcome">The command's outcome, recorded with the change (see <see cref="CommandOnce"/>); null for none.</param>
+    public async Task CreateAsync(T item, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null)
     {
         var (ns, key) = keyOf(item);
         try
@@ -69,7 +72,7 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
                     await Documents.InsertOneAsync(toDocument(item), cancellationToken: ct);
                 else
                     await Documents.InsertOneAsync(session, toDocument(item), cancellationToken: ct);
-                return await AppendEventAsync(session, ns, key, makeEvent, ct);
+                return await AppendEventAsync(session, ns, key, makeEvent, outcome, ct);
             }, cancellationToken);
         }
         catch (MongoException e) when (IsDuplicateKey(e))
@@ -79,7 +82,8 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
         signal.Notify();
     }
 
-    public async Task<bool> UpdateAsync(T item, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken)
+    public async Task<bool> UpdateAsync(T item, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null)
     {
         var (ns, key) = keyOf(item);
         var written = await _outbox.WriteAsync(async (session, ct) =>
@@ -97,12 +101,12 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
                 var updated = session is null
                     ? await Documents.UpdateOneAsync(filter, update, cancellationToken: ct)
                     : await Documents.UpdateOneAsync(session, filter, update, cancellationToken: ct);
-                return updated.MatchedCount == 1 && await AppendEventAsync(session, ns, key, makeEvent, ct);
+                return updated.MatchedCount == 1 && await AppendEventAsync(session, ns, key, makeEvent, outcome, ct);
             }
             var result = session is null
                 ? await Documents.ReplaceOneAsync(filter, document, cancellationToken: ct)
                 : await Documents.ReplaceOneAsync(session, filter, document, cancellationToken: ct);
-            return result.MatchedCount == 1 && await AppendEventAsync(session, ns, key, makeEvent, ct);
+            return result.MatchedCount == 1 && await AppendEventAsync(session, ns, key, makeEvent, outcome, ct);
         }, cancellationToken);
         if (written)
             signal.Notify();
@@ -111,7 +115,7 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
 
     /// <param name="condition">Optional: what else the document must still match, ANDed with the version check.</param>
     public async Task<bool> DeleteAsync(string @namespace, string key, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken,
-        FilterDefinition<TDocument>? condition = null)
+        FilterDefinition<TDocument>? condition = null, CommandOutcome? outcome = null)
     {
         var deleted = await _outbox.WriteAsync(async (session, ct) =>
         {
@@ -119,7 +123,7 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
             var result = session is null
                 ? await Documents.DeleteOneAsync(filter, cancellationToken: ct)
                 : await Documents.DeleteOneAsync(session, filter, cancellationToken: ct);
-            return result.DeletedCount == 1 && await AppendEventAsync(session, @namespace, key, makeEvent, ct);
+            return result.DeletedCount == 1 && await AppendEventAsync(session, @namespace, key, makeEvent, outcome, ct);
         }, cancellationToken);
         if (deleted)
             signal.Notify();
@@ -135,9 +139,12 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
     private static FilterDefinition<TDocument> AtVersion(string @namespace, string key, long expectedVersion) =>
         F.Eq("_id", MongoVersionedCollection.Key(@namespace, key)) & F.Eq("version", expectedVersion);
 
-    private async Task<bool> AppendEventAsync(IClientSessionHandle? session, string @namespace, string key, EventFactory makeEvent, CancellationToken ct)
+    private async Task<bool> AppendEventAsync(IClientSessionHandle? session, string @namespace, string key, EventFactory makeEvent,
+        CommandOutcome? outcome, CancellationToken ct)
     {
         await _outbox.AppendEventAsync(session, kind, @namespace, key, makeEvent, ct);
+        if (outcome is not null)
+            await _outcomes.RecordAsync(session, outcome, ct);
         return true;
     }
 

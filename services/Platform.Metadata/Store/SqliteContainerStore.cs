@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Platform.Common.Filters;
 using Platform.Contracts.Containers;
 using Platform.Hosting;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 using Platform.Metadata.Containers;
@@ -54,7 +55,7 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
                     version         INTEGER NOT NULL,
                     task_hold       INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (namespace, id)) WITHOUT ROWID;
-                """ + SqliteOutbox.Schema, cancellationToken, transaction);
+                """ + SqliteOutbox.Schema + SqliteCommandOutcomes.Schema, cancellationToken, transaction);
             // A file from before task holds: its containers may have live tasks nobody recorded, so each is "unknown" (its
             // deletion asks the task runner) until deleted; containers created from now on start with none.
             await using (var columns = connection.CreateCommand())
@@ -79,15 +80,16 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
         return new ContainerPage(containers, next);
     }
 
-    public Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        _containers.CreateAsync(container, makeEvent, cancellationToken);
+    public Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null) =>
+        _containers.CreateAsync(container, makeEvent, cancellationToken, outcome);
 
-    public Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        _containers.UpdateAsync(container, expectedVersion, makeEvent, cancellationToken);
+    public Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null) =>
+        _containers.UpdateAsync(container, expectedVersion, makeEvent, cancellationToken, outcome);
 
     public Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent,
-        CancellationToken cancellationToken) =>
-        _containers.DeleteAsync(@namespace, id, expectedVersion, ("task_hold", expectedHold.Generation), makeEvent, cancellationToken);
+        CancellationToken cancellationToken, CommandOutcome? outcome = null) =>
+        _containers.DeleteAsync(@namespace, id, expectedVersion, ("task_hold", expectedHold.Generation), makeEvent, cancellationToken, outcome);
 
     public async Task<(Container Container, TaskHold Hold)?> GetWithHoldAsync(string @namespace, string id, CancellationToken cancellationToken)
     {

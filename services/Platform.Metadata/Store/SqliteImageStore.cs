@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Platform.Common.Filters;
 using Platform.Contracts.Images;
 using Platform.Hosting;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 using Platform.Metadata.Images;
@@ -45,7 +46,7 @@ public sealed class SqliteImageStore(SqliteDatabase database, OutboxSignal signa
                     version           INTEGER NOT NULL,
                     PRIMARY KEY (namespace, name)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS images_target_digest ON images (namespace, target_digest);
-                """ + SqliteOutbox.Schema, cancellationToken, transaction);
+                """ + SqliteOutbox.Schema + SqliteCommandOutcomes.Schema, cancellationToken, transaction);
             return 0;
         }, cancellationToken);
 

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
 using Platform.Hosting;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 
@@ -68,7 +69,8 @@ internal sealed class SqliteVersionedTable<T>(
         return (page.Items, page.After);
     }
 
-    public async Task CreateAsync(T item, EventFactory makeEvent, CancellationToken cancellationToken)
+    /// <param name="outcome">The command's outcome, recorded in the same transaction (see <see cref="CommandOnce"/>); null for none.</param>
+    public async Task CreateAsync(T item, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null)
     {
         var (ns, key) = keyOf(item);
         try
@@ -81,6 +83,8 @@ internal sealed class SqliteVersionedTable<T>(
                 bind(command, item);
                 await command.ExecuteNonQueryAsync(cancellationToken);
                 await SqliteOutbox.AppendEventAsync(connection, transaction, kind, ns, key, makeEvent, cancellationToken);
+                if (outcome is not null)
+                    await SqliteCommandOutcomes.RecordAsync(connection, transaction, outcome, cancellationToken);
                 return 0;
             }, cancellationToken);
         }
@@ -91,25 +95,26 @@ internal sealed class SqliteVersionedTable<T>(
         signal.Notify();
     }
 
-    public Task<bool> UpdateAsync(T item, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken)
+    public Task<bool> UpdateAsync(T item, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null)
     {
         var (ns, key) = keyOf(item);
-        return WriteIfVersionAsync(_update, ns, key, expectedVersion, command => bind(command, item), makeEvent, cancellationToken);
+        return WriteIfVersionAsync(_update, ns, key, expectedVersion, command => bind(command, item), makeEvent, outcome, cancellationToken);
     }
 
-    public Task<bool> DeleteAsync(string @namespace, string key, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        DeleteAsync(@namespace, key, expectedVersion, null, makeEvent, cancellationToken);
+    public Task<bool> DeleteAsync(string @namespace, string key, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null) =>
+        DeleteAsync(@namespace, key, expectedVersion, null, makeEvent, cancellationToken, outcome);
 
     /// <param name="condition">Optional: one more column the row must still hold, ANDed with the version check.</param>
     public Task<bool> DeleteAsync(string @namespace, string key, long expectedVersion, (string Column, object Value)? condition, EventFactory makeEvent,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken, CommandOutcome? outcome = null) =>
         WriteIfVersionAsync(condition is { } c ? _delete.Replace(";", $" AND {c.Column} = $condition;") : _delete, @namespace, key, expectedVersion, command =>
         {
             command.Parameters.AddWithValue("$namespace", @namespace);
             command.Parameters.AddWithValue("$" + _key, key);
             if (condition is { } c)
                 command.Parameters.AddWithValue("$condition", c.Value);
-        }, makeEvent, cancellationToken);
+        }, makeEvent, outcome, cancellationToken);
 
     public Task<IReadOnlyList<OutboxRecord>> ReadPendingAsync(int max, CancellationToken cancellationToken) =>
         SqliteOutbox.ReadPendingAsync(database, max, cancellationToken);
@@ -119,7 +124,7 @@ internal sealed class SqliteVersionedTable<T>(
 
     // Writes nothing, not even the event, when the row changed or vanished since it was read at the expected version.
     private async Task<bool> WriteIfVersionAsync(string sql, string @namespace, string key, long expectedVersion, Action<SqliteCommand> bindRow,
-        EventFactory makeEvent, CancellationToken cancellationToken)
+        EventFactory makeEvent, CommandOutcome? outcome, CancellationToken cancellationToken)
     {
         var written = await database.WriteAsync(async (connection, transaction) =>
         {
@@ -131,6 +136,8 @@ internal sealed class SqliteVersionedTable<T>(
             if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
                 return false;
             await SqliteOutbox.AppendEventAsync(connection, transaction, kind, @namespace, key, makeEvent, cancellationToken);
+            if (outcome is not null)
+                await SqliteCommandOutcomes.RecordAsync(connection, transaction, outcome, cancellationToken);
             return true;
         }, cancellationToken);
         if (written)

@@ -1,3 +1,4 @@
+using Platform.Hosting.Commands;
 using Platform.Common.Errors;
 using Platform.Contracts;
 using Platform.Contracts.Containers;
@@ -41,12 +42,12 @@ public class When_a_container_a_task_may_hold_is_deleted
         public Task<ContainerPage> ListAsync(string @namespace, Common.Filters.FilterSet filters, int limit, string? after, CancellationToken cancellationToken) =>
             inner.ListAsync(@namespace, filters, limit, after, cancellationToken);
 
-        public Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken) => inner.CreateAsync(container, makeEvent, cancellationToken);
+        public Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null) => inner.CreateAsync(container, makeEvent, cancellationToken, outcome);
 
-        public Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken) =>
-            inner.UpdateAsync(container, expectedVersion, makeEvent, cancellationToken);
+        public Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null) =>
+            inner.UpdateAsync(container, expectedVersion, makeEvent, cancellationToken, outcome);
 
-        public async Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent, CancellationToken cancellationToken)
+        public async Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null)
         {
             if (!_done)
             {
@@ -54,7 +55,7 @@ public class When_a_container_a_task_may_hold_is_deleted
                 await inner.HoldAsync(@namespace, id, 99, cancellationToken);
                 onHold();
             }
-            return await inner.DeleteAsync(@namespace, id, expectedVersion, expectedHold, makeEvent, cancellationToken);
+            return await inner.DeleteAsync(@namespace, id, expectedVersion, expectedHold, makeEvent, cancellationToken, outcome);
         }
 
         public Task<(Container Container, TaskHold Hold)?> GetWithHoldAsync(string @namespace, string id, CancellationToken cancellationToken) =>

@@ -15,7 +15,7 @@ namespace Platform.Metadata.Tests.Store;
 /// What every <see cref="IContainerStore"/> must do, whatever the database: each subclass opens a fresh, empty
 /// store per test. The outbox assertions hold for the store's <see cref="IOutboxStore"/> side, which the relay reads.
 /// </summary>
-public abstract class ContainerStoreContract : IAsyncLifetime
+public abstract partial class ContainerStoreContract : IAsyncLifetime
 {
     protected const string Ns = "team-ns";
 
@@ -37,6 +37,7 @@ public abstract class ContainerStoreContract : IAsyncLifetime
     {
         _store = await OpenStoreAsync(Ct);
         await Assert.IsAssignableFrom<IInitializableStore>(_store).InitializeAsync(Ct);
+        await Outcomes.InitializeAsync(Ct);
     }
 
     public async ValueTask DisposeAsync()

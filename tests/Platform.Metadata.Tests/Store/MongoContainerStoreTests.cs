@@ -1,4 +1,5 @@
 using MongoDB.Driver;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 using Platform.Metadata.Store;
@@ -15,11 +16,15 @@ public sealed class MongoContainerStoreTests : ContainerStoreContract
 {
     private IMongoClient? _client;
     private string? _database;
+    private MongoCommandOutcomes? _outcomes;
+
+    protected override ICommandOutcomeStore Outcomes => _outcomes ?? throw new InvalidOperationException("the store is not open");
 
     protected override ValueTask<IContainerStore> OpenStoreAsync(CancellationToken cancellationToken)
     {
         _client = MongoClients.For(WithShortServerSelection(Requirements.MongoUri()));
         _database = $"platform_metadata_tests_{Guid.NewGuid():N}";
+        _outcomes = new MongoCommandOutcomes(_client.GetDatabase(_database), "metadata");
         return ValueTask.FromResult<IContainerStore>(new MongoContainerStore(_client.GetDatabase(_database), new OutboxSignal()));
     }
 

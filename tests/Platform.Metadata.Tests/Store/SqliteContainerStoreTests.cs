@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 using Platform.Metadata.Store;
@@ -10,10 +11,15 @@ public sealed class SqliteContainerStoreTests : ContainerStoreContract
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "platform-metadata-tests", Guid.NewGuid().ToString("N"));
     private SqliteContainerStore? _store;
+    private SqliteCommandOutcomes? _outcomes;
+
+    protected override ICommandOutcomeStore Outcomes => _outcomes ?? throw new InvalidOperationException("the store is not open");
 
     protected override ValueTask<IContainerStore> OpenStoreAsync(CancellationToken cancellationToken)
     {
-        _store = new SqliteContainerStore(new SqliteDatabase(Path.Combine(_folder, "metadata.db")), new OutboxSignal());
+        var database = new SqliteDatabase(Path.Combine(_folder, "metadata.db"));
+        _store = new SqliteContainerStore(database, new OutboxSignal());
+        _outcomes = new SqliteCommandOutcomes(database, "metadata");
         return ValueTask.FromResult<IContainerStore>(_store);
     }
 

@@ -1,3 +1,4 @@
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Common.Errors;
 using Platform.Common.Filters;
@@ -60,7 +61,7 @@ public sealed class InMemoryContainerStore : IContainerStore
         }
     }
 
-    public Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken)
+    public Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null)
     {
         lock (_lock)
         {
@@ -71,7 +72,7 @@ public sealed class InMemoryContainerStore : IContainerStore
         return Task.CompletedTask;
     }
 
-    public Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken)
+    public Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null)
     {
         lock (_lock)
         {
@@ -85,7 +86,7 @@ public sealed class InMemoryContainerStore : IContainerStore
     }
 
     public Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, CommandOutcome? outcome = null)
     {
         lock (_lock)
         {

@@ -1,3 +1,4 @@
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Common.Filters;
 using Platform.Contracts.Containers;
@@ -22,20 +23,20 @@ public sealed class RacingStore(IContainerStore inner, int races) : IContainerSt
     public Task<ContainerPage> ListAsync(string @namespace, FilterSet filters, int limit, string? after, CancellationToken cancellationToken) =>
         inner.ListAsync(@namespace, filters, limit, after, cancellationToken);
 
-    public Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        inner.CreateAsync(container, makeEvent, cancellationToken);
+    public Task CreateAsync(Container container, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null) =>
+        inner.CreateAsync(container, makeEvent, cancellationToken, outcome);
 
-    public async Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken)
+    public async Task<bool> UpdateAsync(Container container, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null)
     {
         await RaceAsync(container.Namespace, container.Id, cancellationToken);
-        return await inner.UpdateAsync(container, expectedVersion, makeEvent, cancellationToken);
+        return await inner.UpdateAsync(container, expectedVersion, makeEvent, cancellationToken, outcome);
     }
 
     public async Task<bool> DeleteAsync(string @namespace, string id, long expectedVersion, TaskHold expectedHold, EventFactory makeEvent,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, CommandOutcome? outcome = null)
     {
         await RaceAsync(@namespace, id, cancellationToken);
-        return await inner.DeleteAsync(@namespace, id, expectedVersion, expectedHold, makeEvent, cancellationToken);
+        return await inner.DeleteAsync(@namespace, id, expectedVersion, expectedHold, makeEvent, cancellationToken, outcome);
     }
 
     public Task<(Container Container, TaskHold Hold)?> GetWithHoldAsync(string @namespace, string id, CancellationToken cancellationToken) =>

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Platform.Common.Errors;
+
+namespace Platform.Hosting.Commands;
+
+/// <summary>
+/// Runs a command at most once per message id: a redelivery (the service died between commit and acknowledgement, a
+/// channel closed) or a retry with the same id gets the first outcome again, never AlreadyExists or NotFound for the
+/// change it made itself. The outcome is written by the store in the change's own transaction (the write method takes
+/// the <see cref="CommandOutcome"/> this makes), so a change and its outcome exist together or not at all.
+/// </summary>
+/// <remarks>
+/// Only successes are remembered: a refused command changed nothing, so running it again gives the same refusal (or a
+/// success, if what refused it changed meanwhile, which is what a new attempt should see). Two deliveries of one command
+/// running at once meet at the store: one commits, the other fails (its row or its outcome conflicts) and then finds the
+/// winner's outcome.
+/// </remarks>
+public sealed class CommandOnce(ICommandOutcomeStore? store, TimeProvider clock)
+{
+    /// <summary>Runs every command as it comes, remembering nothing (a service built without an outcome store, as in unit tests).</summary>
+    public static readonly CommandOnce Unrecorded = new(null, TimeProvider.System);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <param name="key">The command's key; null runs it without remembering (a message without an id).</param>
+    /// <param name="run">The command; it hands the store the outcome the given function makes from its result.</param>
+    public async Task<T> RunAsync<T>(CommandKey? key, Func<Func<T, CommandOutcome?>, Task<T>> run, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (key is null || store is null)
+            return await run(_ => null);
+        if (await EarlierAsync<T>(key, cancellationToken) is { } earlier)
+            return earlier;
+        try
+        {
+            return await run(result => new CommandOutcome(key.Id, key.Command, key.Subject, JsonSerializer.Serialize(result, Json), clock.GetUtcNow()));
+        }
+        catch (PlatformException)
+        {
+            // Another delivery of this command may have committed while this one ran: then its outcome is the answer.
+            if (await EarlierAsync<T>(key, CancellationToken.None) is { } committed)
+                return committed;
+            throw;
+        }
+    }
+
+    private async Task<T?> EarlierAsync<T>(CommandKey key, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (await store!.FindAsync(key.Id, cancellationToken) is not { } outcome)
+            return null;
+        if (outcome.Command != key.Command || outcome.Subject != key.Subject)
+            throw PlatformException.InvalidArgument(
+                $"message id {key.Id} was already used for {outcome.Command} of {outcome.Subject}; a new command needs a new message id");
+        return JsonSerializer.Deserialize<T>(outcome.Result, Json)
+            ?? throw new InvalidOperationException($"the stored outcome of command {key.Id} is empty");
+    }
+}

@@ -1,0 +1,13 @@
+namespace Platform.Hosting.Commands;
+
+/// <summary>
+/// Where one service's stores keep command outcomes (a table or collection beside its outbox). Outcomes are written by the
+/// store's own write methods, inside their transactions; this is the read and prune side. Its name is the service's.
+/// </summary>
+public interface ICommandOutcomeStore : IInitializableStore
+{
+    Task<CommandOutcome?> FindAsync(Guid commandId, CancellationToken cancellationToken);
+
+    /// <summary>Forgets outcomes recorded before <paramref name="before"/>; returns how many.</summary>
+    Task<long> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
+}
