@@ -49,6 +49,11 @@ public class PlatformFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>Changes what the services registered (e.g. wraps a store), after they did and before the host is built.</summary>
+    protected virtual void OverrideServices(IServiceCollection services)
+    {
+    }
+
     public PlatformClientOptions ClientOptions => new() { BusUri = Requirements.BusUri, EndpointPrefix = Prefix, Timeout = TimeSpan.FromSeconds(20) };
 
     public virtual async ValueTask InitializeAsync()
@@ -89,6 +94,7 @@ public class PlatformFixture : IAsyncLifetime
         builder.Services.AddTaskRunnerService(builder.Configuration);
         builder.Services.AddPlatformBus(builder.Configuration, endpoints => endpoints.AddMetadataConsumers().AddResourceGcConsumers().AddTaskRunnerConsumers());
         builder.Services.AddOutboxRelay(builder.Configuration);
+        OverrideServices(builder.Services);
         return builder.Build();
     }
 

@@ -10,10 +10,12 @@ namespace Platform.Hosting.Commands;
 /// the <see cref="CommandOutcome"/> this makes), so a change and its outcome exist together or not at all.
 /// </summary>
 /// <remarks>
-/// Only successes are remembered: a refused command changed nothing, so running it again gives the same refusal (or a
-/// success, if what refused it changed meanwhile, which is what a new attempt should see). Two deliveries of one command
-/// running at once meet at the store: one commits, the other fails (its row or its outcome conflicts) and then finds the
-/// winner's outcome.
+/// The outcome's key (the message id) is what makes it once: a second delivery that runs the command again fails where the
+/// change or the outcome would be written twice (the container exists, is gone, or the outcome's id is taken), rolls back,
+/// and answers with the outcome it then finds. Only a delivery known to be a repeat (<see cref="CommandKey.Repeated"/>)
+/// looks first, to skip that work; a first delivery pays for one more row in its transaction and no read. Only successes
+/// are remembered: a refused command changed nothing, so running it again gives the same refusal (or a success, if what
+/// refused it changed meanwhile, which is what a new attempt should see).
 /// </remarks>
 public sealed class CommandOnce(ICommandOutcomeStore? store, TimeProvider clock)
 {
@@ -29,15 +31,15 @@ public sealed class CommandOnce(ICommandOutcomeStore? store, TimeProvider clock)
     {
         if (key is null || store is null)
             return await run(_ => null);
-        if (await EarlierAsync<T>(key, cancellationToken) is { } earlier)
+        if (key.Repeated && await EarlierAsync<T>(key, cancellationToken) is { } earlier)
             return earlier;
         try
         {
             return await run(result => new CommandOutcome(key.Id, key.Command, key.Subject, JsonSerializer.Serialize(result, Json), clock.GetUtcNow()));
         }
-        catch (PlatformException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Another delivery of this command may have committed while this one ran: then its outcome is the answer.
+            // An earlier delivery of this command committed (before this one, or while it ran): its outcome is the answer.
             if (await EarlierAsync<T>(key, CancellationToken.None) is { } committed)
                 return committed;
             throw;
