@@ -4,7 +4,9 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Common.Errors;
 using Platform.Contracts;
+using Platform.Client.Images;
 using Platform.Contracts.Containers;
+using Platform.Contracts.Images;
 using Platform.Testing;
 using Xunit;
 
@@ -15,8 +17,10 @@ namespace Platform.EndToEnd.Tests;
 /// acknowledged; MassTransit retries with the same id) answers what its first delivery did, through the real broker and
 /// store: the same container, one event, never AlreadyExists or NotFound for the change it made itself.
 /// </summary>
-public sealed class When_a_container_command_is_delivered_twice(PlatformFixture fixture) : IClassFixture<PlatformFixture>
+public sealed class When_a_container_command_is_delivered_twice(PlatformFixture fixture) : IClassFixture<PlatformFixture>, IDisposable
 {
+    private readonly TempDir _temp = new();
+
     private const string Spec = """{"ociVersion":"1.1.0"}""";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -106,6 +110,29 @@ public sealed class When_a_container_command_is_delivered_twice(PlatformFixture 
         Assert.Contains(id.ToString(), refused.Message);
         Assert.Null(await TryGetAsync(ns, "impostor"));
     }
+
+    [Fact]
+    public async Task Should_answer_image_writes_delivered_twice_from_their_first_outcome()
+    {
+        var ns = Namespace();
+        var archive = OciImages.Busybox(1).WriteTar(_temp.File(ns + ".tar"));
+        var loaded = Assert.Single(await new ImageLoader(fixture.Client).LoadAsync(archive, new ImageLoadOptions { Namespace = ns, Unpack = false }, null, Ct));
+        var create = new CreateImage { Namespace = ns, Name = "example.com/alias:1", Target = loaded.Image.Target };
+        var delete = new DeleteImage { Namespace = ns, Name = "example.com/alias:1" };
+        var (createId, deleteId) = (Guid.NewGuid(), Guid.NewGuid());
+
+        var created = await SendAsync<CreateImage, ImageResult>(create, createId);
+        var createdAgain = await SendAsync<CreateImage, ImageResult>(create, createId);
+        var deleted = await SendAsync<DeleteImage, ImageResult>(delete, deleteId);
+        var deletedAgain = await SendAsync<DeleteImage, ImageResult>(delete, deleteId);
+
+        Assert.Equal(JsonSerializer.Serialize(created.Image), JsonSerializer.Serialize(createdAgain.Image));
+        Assert.Equal(JsonSerializer.Serialize(deleted.Image), JsonSerializer.Serialize(deletedAgain.Image));
+        var gone = await Assert.ThrowsAsync<PlatformException>(() => fixture.Client.Images.GetAsync("example.com/alias:1", ns, Ct));
+        Assert.Equal(ErrorKind.NotFound, gone.Kind);
+    }
+
+    public void Dispose() => _temp.Dispose();
 
     private static string Namespace() => "redeliver-" + Guid.NewGuid().ToString("N")[..8];
 

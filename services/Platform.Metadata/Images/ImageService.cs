@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Platform.Common.Limits;
 using Microsoft.Extensions.Logging;
@@ -5,25 +6,32 @@ using Platform.Common.Filters;
 using Platform.Common.Identifiers;
 using Platform.Common.Paging;
 using Platform.Contracts.Images;
+using Platform.Hosting.Commands;
 using Platform.Metadata.Store;
 
 namespace Platform.Metadata.Images;
 
 /// <summary>
 /// The image use cases behind the consumers: normalise and validate, reference the target content before committing,
-/// write with the event, reply. No lock is held: concurrent writers meet at the store's version check.
+/// write with the event, reply. No lock is held: concurrent writers meet at the store's version check. Writes given a
+/// <see cref="CommandKey"/> run once per key: a redelivery gets the first outcome (<see cref="CommandOnce"/>).
 /// </summary>
 public sealed class ImageService(IImageStore store, IImageReferences references, TimeProvider clock, ILogger<ImageService> logger,
-    IOptions<ObjectLimits>? limits = null)
+    IOptions<ObjectLimits>? limits = null, [FromKeyedServices(MetadataDatabase.Name)] CommandOnce? commands = null)
 {
     private readonly ObjectLimits _limits = limits?.Value ?? new ObjectLimits();
+    private readonly CommandOnce _once = commands ?? CommandOnce.Unrecorded;
 
     private const string TokenTag = "i1";
 
     // A write that lost a race (no expected version given) re-reads and re-applies this many times.
     private const int MaxWriteAttempts = 8;
 
-    public async Task<Image> CreateAsync(CreateImage request, CancellationToken cancellationToken)
+    /// <param name="command">The command's key: a second delivery of it returns the image the first one created.</param>
+    public Task<Image> CreateAsync(CreateImage request, CancellationToken cancellationToken, CommandKey? command = null) =>
+        _once.RunAsync<Image>(command, outcome => CreateOnceAsync(request, outcome, cancellationToken), cancellationToken);
+
+    private async Task<Image> CreateOnceAsync(CreateImage request, Func<Image, CommandOutcome?> outcome, CancellationToken cancellationToken)
     {
         var image = ImageRules.ForCreate(request, clock.GetUtcNow());
         _limits.CheckLabels(image.Labels, $"image {image.Name}");
@@ -41,7 +49,7 @@ public sealed class ImageService(IImageStore store, IImageReferences references,
                 Namespace = image.Namespace,
                 Sequence = seq,
                 Image = image,
-            }, cancellationToken);
+            }, cancellationToken, outcome(image));
         }
         catch
         {
@@ -71,7 +79,11 @@ public sealed class ImageService(IImageStore store, IImageReferences references,
         return new ListImagesResult { Images = page.Images, ContinuationToken = ContinuationTokens.Encode(TokenTag, page.After) };
     }
 
-    public async Task<Image> UpdateAsync(UpdateImage request, CancellationToken cancellationToken)
+    /// <param name="command">The command's key: a second delivery of it returns the image as the first one left it.</param>
+    public Task<Image> UpdateAsync(UpdateImage request, CancellationToken cancellationToken, CommandKey? command = null) =>
+        _once.RunAsync<Image>(command, outcome => UpdateOnceAsync(request, outcome, cancellationToken), cancellationToken);
+
+    private async Task<Image> UpdateOnceAsync(UpdateImage request, Func<Image, CommandOutcome?> outcome, CancellationToken cancellationToken)
     {
         var (ns, name) = ImageRules.Address(request.Namespace, request.Name);
         for (var attempt = 1; ; attempt++)
@@ -95,7 +107,7 @@ public sealed class ImageService(IImageStore store, IImageReferences references,
                     Sequence = seq,
                     Image = updated,
                     PreviousTarget = moved ? stored.Target : null,
-                }, cancellationToken);
+                }, cancellationToken, outcome(updated));
             }
             catch
             {
@@ -116,7 +128,11 @@ public sealed class ImageService(IImageStore store, IImageReferences references,
         }
     }
 
-    public async Task<Image> DeleteAsync(DeleteImage request, CancellationToken cancellationToken)
+    /// <param name="command">The command's key: a second delivery of it returns the image the first one deleted.</param>
+    public Task<Image> DeleteAsync(DeleteImage request, CancellationToken cancellationToken, CommandKey? command = null) =>
+        _once.RunAsync<Image>(command, outcome => DeleteOnceAsync(request, outcome, cancellationToken), cancellationToken);
+
+    private async Task<Image> DeleteOnceAsync(DeleteImage request, Func<Image, CommandOutcome?> outcome, CancellationToken cancellationToken)
     {
         var (ns, name) = ImageRules.Address(request.Namespace, request.Name);
         for (var attempt = 1; ; attempt++)
@@ -133,7 +149,7 @@ public sealed class ImageService(IImageStore store, IImageReferences references,
                 Target = stored.Target,
                 Labels = stored.Labels,
                 CreatedAt = stored.CreatedAt,
-            }, cancellationToken);
+            }, cancellationToken, outcome(stored));
             if (deleted)
             {
                 logger.LogDebug("Image {Namespace}/{ImageName} deleted", ns, name);

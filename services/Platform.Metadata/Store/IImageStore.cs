@@ -1,5 +1,6 @@
 using Platform.Common.Filters;
 using Platform.Contracts.Images;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 
 namespace Platform.Metadata.Store;
@@ -24,15 +25,22 @@ public interface IImageStore
     /// </summary>
     Task<ImagePage> ListAsync(string @namespace, FilterSet filters, int limit, string? after, CancellationToken cancellationToken);
 
-    /// <summary>Inserts a new image (version 1) with its event. AlreadyExists when the name is taken.</summary>
-    Task CreateAsync(Image image, EventFactory makeEvent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Inserts a new image (version 1) with its event, and <paramref name="outcome"/> when given (one transaction).
+    /// AlreadyExists when the name is taken.
+    /// </summary>
+    Task CreateAsync(Image image, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null);
 
     /// <summary>
     /// Replaces the stored image if its version is still <paramref name="expectedVersion"/>; returns false (writing
-    /// nothing) when it changed or vanished meanwhile.
+    /// nothing) when it changed or vanished meanwhile. <paramref name="outcome"/>, when given, is recorded with the change.
     /// </summary>
-    Task<bool> UpdateAsync(Image image, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken);
+    Task<bool> UpdateAsync(Image image, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null);
 
-    /// <summary>Deletes the image if its version is still <paramref name="expectedVersion"/>; false otherwise.</summary>
-    Task<bool> DeleteAsync(string @namespace, string name, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes the image if its version is still <paramref name="expectedVersion"/>; false otherwise. <paramref name="outcome"/>,
+    /// when given, is recorded with it.
+    /// </summary>
+    Task<bool> DeleteAsync(string @namespace, string name, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null);
 }

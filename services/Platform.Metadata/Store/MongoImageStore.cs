@@ -3,6 +3,7 @@ using MongoDB.Driver;
 using Platform.Common.Filters;
 using Platform.Contracts.Images;
 using Platform.Hosting;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Metadata.Images;
 
@@ -50,14 +51,16 @@ public sealed class MongoImageStore(IMongoDatabase database, OutboxSignal signal
         return new ImagePage(images, next);
     }
 
-    public Task CreateAsync(Image image, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        _images.CreateAsync(image, makeEvent, cancellationToken);
+    public Task CreateAsync(Image image, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null) =>
+        _images.CreateAsync(image, makeEvent, cancellationToken, outcome);
 
-    public Task<bool> UpdateAsync(Image image, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        _images.UpdateAsync(image, expectedVersion, makeEvent, cancellationToken);
+    public Task<bool> UpdateAsync(Image image, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null) =>
+        _images.UpdateAsync(image, expectedVersion, makeEvent, cancellationToken, outcome);
 
-    public Task<bool> DeleteAsync(string @namespace, string name, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken) =>
-        _images.DeleteAsync(@namespace, name, expectedVersion, makeEvent, cancellationToken);
+    public Task<bool> DeleteAsync(string @namespace, string name, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null) =>
+        _images.DeleteAsync(@namespace, name, expectedVersion, makeEvent, cancellationToken, outcome: outcome);
 
     // The same outbox collection as the container store's: tests read it here; the service registers only one relay source.
     public Task<IReadOnlyList<OutboxRecord>> ReadPendingAsync(int max, CancellationToken cancellationToken) =>
