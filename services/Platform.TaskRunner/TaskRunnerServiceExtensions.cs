@@ -6,6 +6,7 @@ using Platform.Contracts.Networks;
 using Platform.Contracts.Tasks;
 using Platform.Hosting;
 using Platform.Hosting.Bus;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
@@ -78,6 +79,14 @@ public static class TaskRunnerServiceExtensions
         });
         services.AddSingleton(sp => (IOutboxStore)sp.GetRequiredService<ITaskStore>());
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<ITaskStore>());
+        // Beside the outbox, in the same database: a create or start records its command's outcome in its own transaction.
+        services.AddCommandOutcomes(configuration, TaskDatabase.Name, sp =>
+        {
+            var database = sp.GetRequiredService<TaskDatabase>();
+            return database.Mongo is { } mongo
+                ? new MongoCommandOutcomes(mongo, TaskDatabase.Name)
+                : new SqliteCommandOutcomes(database.Sqlite!, TaskDatabase.Name);
+        });
         return services;
     }
 

@@ -1,4 +1,5 @@
 using Platform.Contracts.Tasks;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 
 namespace Platform.TaskRunner.Store;
@@ -73,15 +74,18 @@ public interface ITaskStore
 
     /// <summary>
     /// Inserts a new task (its Version must be 1) with its event, and forgets the retained exits of the container's
-    /// earlier tasks. AlreadyExists (naming the container) when the container has a task.
+    /// earlier tasks, and <paramref name="outcome"/> when given (one transaction). AlreadyExists (naming the container) when
+    /// the container has a task.
     /// </summary>
-    Task CreateAsync(TaskRecord task, EventFactory makeEvent, CancellationToken cancellationToken);
+    Task CreateAsync(TaskRecord task, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null);
 
     /// <summary>
     /// Replaces the task if its stored version is still <paramref name="expectedVersion"/> (the new record carries
-    /// expectedVersion + 1), with the event when one is given; false (writing nothing) when it changed or vanished.
+    /// expectedVersion + 1), with the event when one is given and <paramref name="outcome"/> when given; false (writing
+    /// nothing) when it changed or vanished.
     /// </summary>
-    Task<bool> UpdateAsync(TaskRecord task, long expectedVersion, EventFactory? makeEvent, CancellationToken cancellationToken);
+    Task<bool> UpdateAsync(TaskRecord task, long expectedVersion, EventFactory? makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null);
 
     /// <summary>
     /// As <see cref="UpdateAsync"/>, and in the same transaction keeps <paramref name="exit"/> (replacing an earlier exit

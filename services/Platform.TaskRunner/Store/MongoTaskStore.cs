@@ -3,6 +3,7 @@ using MongoDB.Driver;
 using Platform.Common.Errors;
 using Platform.Contracts.Tasks;
 using Platform.Hosting;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 
@@ -21,6 +22,7 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
     private readonly IMongoCollection<TaskDocument> _tasks = database.GetCollection<TaskDocument>("tasks");
     private readonly IMongoCollection<ExitDocument> _exits = database.GetCollection<ExitDocument>("task_exits");
     private readonly MongoOutbox _outbox = new(database, "tasks");
+    private readonly MongoCommandOutcomes _outcomes = new(database, "tasks");
 
     public string Name => "tasks";
 
@@ -58,7 +60,7 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
         return documents.Select(d => d.ToRecord()).ToList();
     }
 
-    public async Task CreateAsync(TaskRecord task, EventFactory makeEvent, CancellationToken cancellationToken)
+    public async Task CreateAsync(TaskRecord task, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null)
     {
         TaskStoreChecks.FirstVersion(task);
         try
@@ -80,7 +82,10 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
                     await _tasks.InsertOneAsync(session, document, cancellationToken: ct);
                     await _exits.DeleteManyAsync(session, earlierExits, cancellationToken: ct);
                 }
-                return await AppendEventAsync(session, task.Namespace, task.ContainerId, makeEvent, ct);
+                await AppendEventAsync(session, task.Namespace, task.ContainerId, makeEvent, ct);
+                if (outcome is not null)
+                    await _outcomes.RecordAsync(session, outcome, ct);
+                return true;
             }, cancellationToken);
         }
         catch (MongoException e) when (IsDuplicateKey(e))
@@ -90,8 +95,9 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
         signal.Notify();
     }
 
-    public Task<bool> UpdateAsync(TaskRecord task, long expectedVersion, EventFactory? makeEvent, CancellationToken cancellationToken) =>
-        ReplaceAsync(task, expectedVersion, exit: null, makeEvent, cancellationToken);
+    public Task<bool> UpdateAsync(TaskRecord task, long expectedVersion, EventFactory? makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null) =>
+        ReplaceAsync(task, expectedVersion, exit: null, makeEvent, cancellationToken, outcome);
 
     public Task<bool> RecordExitAsync(TaskRecord task, long expectedVersion, ExitRecord exit, EventFactory makeEvent, CancellationToken cancellationToken)
     {
@@ -135,7 +141,8 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
         _outbox.MarkPublishedAsync(records, cancellationToken);
 
     /// <summary>The version-conditioned replace behind both updates; with an exit, keeps it in the same transaction.</summary>
-    private async Task<bool> ReplaceAsync(TaskRecord task, long expectedVersion, ExitRecord? exit, EventFactory? makeEvent, CancellationToken cancellationToken)
+    private async Task<bool> ReplaceAsync(TaskRecord task, long expectedVersion, ExitRecord? exit, EventFactory? makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null)
     {
         TaskStoreChecks.NextVersion(task, expectedVersion);
         var written = await _outbox.WriteAsync(async (session, ct) =>
@@ -158,6 +165,8 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
             }
             if (makeEvent is not null)
                 await AppendEventAsync(session, task.Namespace, task.ContainerId, makeEvent, ct);
+            if (outcome is not null)
+                await _outcomes.RecordAsync(session, outcome, ct);
             return true;
         }, cancellationToken);
         if (written && makeEvent is not null)

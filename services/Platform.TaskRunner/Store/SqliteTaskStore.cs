@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Platform.Common.Errors;
 using Platform.Contracts.Tasks;
 using Platform.Hosting;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 
@@ -57,7 +58,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                     started_at   INTEGER,
                     PRIMARY KEY (namespace, container_id, exec_id)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS task_exits_exited_at ON task_exits (exited_at);
-                """ + SqliteOutbox.Schema, cancellationToken, transaction);
+                """ + SqliteOutbox.Schema + SqliteCommandOutcomes.Schema, cancellationToken, transaction);
             // Files written before the runtime policy lack the column; their tasks ran as their specs said, unrecorded.
             await using (var columns = connection.CreateCommand())
             {
@@ -116,7 +117,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
         return tasks;
     }
 
-    public async Task CreateAsync(TaskRecord task, EventFactory makeEvent, CancellationToken cancellationToken)
+    public async Task CreateAsync(TaskRecord task, EventFactory makeEvent, CancellationToken cancellationToken, CommandOutcome? outcome = null)
     {
         TaskStoreChecks.FirstVersion(task);
         try
@@ -139,6 +140,8 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                     await forget.ExecuteNonQueryAsync(cancellationToken);
                 }
                 await SqliteOutbox.AppendEventAsync(connection, transaction, Kind, task.Namespace, task.ContainerId, makeEvent, cancellationToken);
+                if (outcome is not null)
+                    await SqliteCommandOutcomes.RecordAsync(connection, transaction, outcome, cancellationToken);
                 return 0;
             }, cancellationToken);
         }
@@ -149,8 +152,9 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
         signal.Notify();
     }
 
-    public Task<bool> UpdateAsync(TaskRecord task, long expectedVersion, EventFactory? makeEvent, CancellationToken cancellationToken) =>
-        ReplaceAsync(task, expectedVersion, exit: null, makeEvent, cancellationToken);
+    public Task<bool> UpdateAsync(TaskRecord task, long expectedVersion, EventFactory? makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null) =>
+        ReplaceAsync(task, expectedVersion, exit: null, makeEvent, cancellationToken, outcome);
 
     public Task<bool> RecordExitAsync(TaskRecord task, long expectedVersion, ExitRecord exit, EventFactory makeEvent, CancellationToken cancellationToken)
     {
@@ -222,7 +226,8 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
     public ValueTask DisposeAsync() => database.DisposeAsync();
 
     /// <summary>The version-conditioned replace behind both updates; with an exit, keeps it in the same transaction.</summary>
-    private async Task<bool> ReplaceAsync(TaskRecord task, long expectedVersion, ExitRecord? exit, EventFactory? makeEvent, CancellationToken cancellationToken)
+    private async Task<bool> ReplaceAsync(TaskRecord task, long expectedVersion, ExitRecord? exit, EventFactory? makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null)
     {
         TaskStoreChecks.NextVersion(task, expectedVersion);
         var updated = await database.WriteAsync(async (connection, transaction) =>
@@ -265,6 +270,8 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
             }
             if (makeEvent is not null)
                 await SqliteOutbox.AppendEventAsync(connection, transaction, Kind, task.Namespace, task.ContainerId, makeEvent, cancellationToken);
+            if (outcome is not null)
+                await SqliteCommandOutcomes.RecordAsync(connection, transaction, outcome, cancellationToken);
             return true;
         }, cancellationToken);
         if (updated && makeEvent is not null)

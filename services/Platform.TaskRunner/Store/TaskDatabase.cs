@@ -10,6 +10,9 @@ namespace Platform.TaskRunner.Store;
 /// </summary>
 public sealed class TaskDatabase
 {
+    /// <summary>The service's name in its stores: the outbox's, the command outcomes' (and their keyed <c>CommandOnce</c>).</summary>
+    public const string Name = "tasks";
+
     private TaskDatabase(SqliteDatabase? sqlite, IMongoDatabase? mongo)
     {
         Sqlite = sqlite;

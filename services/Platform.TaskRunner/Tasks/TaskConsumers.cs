@@ -1,19 +1,25 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Contracts.Tasks;
 using Platform.Hosting.Bus;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Security;
+using Platform.TaskRunner.Store;
 
 namespace Platform.TaskRunner.Tasks;
 
 // One consumer per message, each a thin adapter over the use case's class: expected failures become error replies in the
-// pipeline (PlatformErrorFilter), unexpected ones are retried and then faulted to the _error queue.
+// pipeline (PlatformErrorFilter), unexpected ones are retried and then faulted to the _error queue. Create, start, kill
+// and delete carry their command's key: a redelivered or retried one answers what its first delivery did.
 
-public sealed class CreateTaskConsumer(TaskCreation tasks) : IConsumer<CreateTask>
+public sealed class CreateTaskConsumer(TaskCreation tasks, [FromKeyedServices(TaskDatabase.Name)] CommandOnce once) : IConsumer<CreateTask>
 {
     public async Task Consume(ConsumeContext<CreateTask> context)
     {
         var privileged = context.GetCaller().IsPrivilegedIn(TaskRules.NamespaceOf(context.Message.Namespace));
-        await context.ReplyAsync(new TaskResult { Task = await tasks.CreateAsync(context.Message, privileged, context.CancellationToken) });
+        var task = await once.RunAsync<TaskInfo>(CommandKey.Of(context, context.Message.Namespace, context.Message.ContainerId),
+            outcome => tasks.CreateAsync(context.Message, privileged, context.CancellationToken, outcome: outcome), context.CancellationToken);
+        await context.ReplyAsync(new TaskResult { Task = task });
     }
 }
 
@@ -24,22 +30,33 @@ public sealed class CheckTaskHoldConsumer(TaskLifecycle tasks) : IConsumer<Check
         await context.ReplyAsync(new CheckTaskHoldResult { Task = await tasks.CheckHoldAsync(context.Message, context.CancellationToken) });
 }
 
-public sealed class StartTaskConsumer(TaskLifecycle tasks) : IConsumer<StartTask>
+public sealed class StartTaskConsumer(TaskLifecycle tasks, [FromKeyedServices(TaskDatabase.Name)] CommandOnce once) : IConsumer<StartTask>
 {
-    public async Task Consume(ConsumeContext<StartTask> context) =>
-        await context.ReplyAsync(new TaskResult { Task = await tasks.StartAsync(context.Message, context.CancellationToken) });
+    public async Task Consume(ConsumeContext<StartTask> context)
+    {
+        var task = await once.RunAsync<TaskInfo>(CommandKey.Of(context, context.Message.Namespace, context.Message.ContainerId),
+            outcome => tasks.StartAsync(context.Message, context.CancellationToken, outcome: outcome), context.CancellationToken);
+        await context.ReplyAsync(new TaskResult { Task = task });
+    }
 }
 
-public sealed class KillTaskConsumer(TaskLifecycle tasks) : IConsumer<KillTask>
+/// <summary>A signal changes no record: its outcome is kept once it was sent, so a redelivery does not signal twice.</summary>
+public sealed class KillTaskConsumer(TaskLifecycle tasks, [FromKeyedServices(TaskDatabase.Name)] CommandOnce once) : IConsumer<KillTask>
 {
-    public async Task Consume(ConsumeContext<KillTask> context) =>
-        await context.ReplyAsync(new TaskResult { Task = await tasks.KillAsync(context.Message, context.CancellationToken) });
+    public async Task Consume(ConsumeContext<KillTask> context)
+    {
+        var task = await once.RunThenRecordAsync(CommandKey.Of(context, context.Message.Namespace, context.Message.ContainerId),
+            () => tasks.KillAsync(context.Message, context.CancellationToken), context.CancellationToken);
+        await context.ReplyAsync(new TaskResult { Task = task });
+    }
 }
 
-public sealed class DeleteTaskConsumer(TaskLifecycle tasks) : IConsumer<DeleteTask>
+/// <summary>The exit path deletes the task; the reply (with the exit) is kept once it is known, for a redelivery to get.</summary>
+public sealed class DeleteTaskConsumer(TaskLifecycle tasks, [FromKeyedServices(TaskDatabase.Name)] CommandOnce once) : IConsumer<DeleteTask>
 {
     public async Task Consume(ConsumeContext<DeleteTask> context) =>
-        await context.ReplyAsync(await tasks.DeleteAsync(context.Message, context.CancellationToken));
+        await context.ReplyAsync(await once.RunThenRecordAsync(CommandKey.Of(context, context.Message.Namespace, context.Message.ContainerId),
+            () => tasks.DeleteAsync(context.Message, context.CancellationToken), context.CancellationToken));
 }
 
 public sealed class ExecProcessConsumer(TaskExecs tasks) : IConsumer<ExecProcess>

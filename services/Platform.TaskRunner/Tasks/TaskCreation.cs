@@ -4,6 +4,7 @@ using Platform.Common.Errors;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Resources;
 using Platform.Contracts.Tasks;
+using Platform.Hosting.Commands;
 using Platform.TaskRunner.Health;
 using Platform.TaskRunner.Networks.Cni;
 using Platform.TaskRunner.Policy;
@@ -34,7 +35,9 @@ public sealed class TaskCreation(
 
     /// <param name="privileged">The caller holds a privileged grant in the namespace: the runtime policy is lifted.</param>
     /// <param name="byRestartPolicy">The container's restart policy creates the task again, not a user (<see cref="TaskRestarter"/>).</param>
-    public async Task<TaskInfo> CreateAsync(CreateTask request, bool privileged, CancellationToken cancellationToken, bool byRestartPolicy = false)
+    /// <param name="outcome">Makes the command's outcome from the reply, recorded with the task (<see cref="CommandOnce"/>).</param>
+    public async Task<TaskInfo> CreateAsync(CreateTask request, bool privileged, CancellationToken cancellationToken, bool byRestartPolicy = false,
+        Func<TaskInfo, CommandOutcome?>? outcome = null)
     {
         var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
         using (await locks.LockAsync(ns, id, cancellationToken))
@@ -91,7 +94,7 @@ public sealed class TaskCreation(
                     {
                         EventId = Guid.NewGuid(), Timestamp = task.CreatedAt, Namespace = ns, Sequence = seq,
                         ContainerId = id, Pid = pid, Runtime = runtimeName, SnapshotKey = task.SnapshotKey, Privileged = task.Privileged,
-                    }, cancellationToken);
+                    }, cancellationToken, outcome?.Invoke(TaskRules.ToInfo(task)));
                 }
                 catch
                 {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.Common.Errors;
 using Platform.Contracts.Tasks;
+using Platform.Hosting.Commands;
 using Platform.TaskRunner.Runtime;
 using Platform.TaskRunner.Store;
 using Platform.TaskRunner.Tasks.Restarts;
@@ -57,8 +58,9 @@ public sealed class TaskLifecycle(
     }
 
     /// <param name="thenLocked">What the restart policy records with a restart, still under the lock (<see cref="TaskRestarter"/>).</param>
+    /// <param name="outcome">Makes the command's outcome from the reply, recorded with the start (<see cref="CommandOnce"/>).</param>
     public async Task<TaskInfo> StartAsync(StartTask request, CancellationToken cancellationToken,
-        Func<TaskRecord, CancellationToken, Task<TaskRecord>>? thenLocked = null)
+        Func<TaskRecord, CancellationToken, Task<TaskRecord>>? thenLocked = null, Func<TaskInfo, CommandOutcome?>? outcome = null)
     {
         var (ns, id) = TaskRules.Address(request.Namespace, request.ContainerId);
         using (await locks.LockAsync(ns, id, cancellationToken))
@@ -72,7 +74,7 @@ public sealed class TaskLifecycle(
             {
                 EventId = Guid.NewGuid(), Timestamp = started.StartedAt!.Value, Namespace = ns, Sequence = seq, ContainerId = id, Pid = task.Pid,
                 Privileged = task.Privileged,
-            }, cancellationToken);
+            }, cancellationToken, thenLocked is null ? outcome?.Invoke(TaskRules.ToInfo(started)) : null);
             if (thenLocked is not null)
                 started = await thenLocked(started, cancellationToken);
             logger.LogDebug("Task {Namespace}/{ContainerId} started", ns, id);

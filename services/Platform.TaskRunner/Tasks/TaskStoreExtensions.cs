@@ -1,3 +1,4 @@
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.TaskRunner.Store;
 
@@ -11,9 +12,10 @@ internal static class TaskStoreExtensions
         await store.GetAsync(ns, id, cancellationToken) ?? throw TaskRules.NotFound(ns, id);
 
     /// <summary>Writes a task whose lock the caller holds, with its event.</summary>
-    public static async Task UpdateLockedAsync(this ITaskStore store, TaskRecord updated, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken)
+    public static async Task UpdateLockedAsync(this ITaskStore store, TaskRecord updated, long expectedVersion, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null)
     {
-        if (!await store.UpdateAsync(updated, expectedVersion, makeEvent, cancellationToken))
+        if (!await store.UpdateAsync(updated, expectedVersion, makeEvent, cancellationToken, outcome))
             throw ChangedUnderLock(updated);
     }
 

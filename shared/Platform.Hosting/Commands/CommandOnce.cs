@@ -46,6 +46,21 @@ public sealed class CommandOnce(ICommandOutcomeStore? store, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// As <see cref="RunAsync{T}"/> for a command whose effect is not a write of the store (a signal sent) or completes in
+    /// several steps: its outcome is recorded on its own once it succeeded. A crash between the effect and that record
+    /// leaves a redelivery to run it again.
+    /// </summary>
+    public Task<T> RunThenRecordAsync<T>(CommandKey? key, Func<Task<T>> run, CancellationToken cancellationToken)
+        where T : class =>
+        RunAsync<T>(key, async outcome =>
+        {
+            var result = await run();
+            if (outcome(result) is { } recorded)
+                await store!.RecordAsync(recorded, cancellationToken);
+            return result;
+        }, cancellationToken);
+
     private async Task<T?> EarlierAsync<T>(CommandKey key, CancellationToken cancellationToken)
         where T : class
     {

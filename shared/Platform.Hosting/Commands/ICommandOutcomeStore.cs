@@ -8,6 +8,12 @@ public interface ICommandOutcomeStore : IInitializableStore
 {
     Task<CommandOutcome?> FindAsync(Guid commandId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records an outcome on its own, for a command whose effect is not a write of this store (a signal sent) or ends in
+    /// several steps (a deletion completed by the exit path). A second record of one command id throws.
+    /// </summary>
+    Task RecordAsync(CommandOutcome outcome, CancellationToken cancellationToken);
+
     /// <summary>Forgets outcomes recorded before <paramref name="before"/>; returns how many.</summary>
     Task<long> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

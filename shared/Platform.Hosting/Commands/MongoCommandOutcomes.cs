@@ -34,6 +34,8 @@ public sealed class MongoCommandOutcomes(IMongoDatabase database, string name) :
             : _outcomes.InsertOneAsync(session, document, cancellationToken: cancellationToken);
     }
 
+    public Task RecordAsync(CommandOutcome outcome, CancellationToken cancellationToken) => RecordAsync(null, outcome, cancellationToken);
+
     public async Task<CommandOutcome?> FindAsync(Guid commandId, CancellationToken cancellationToken)
     {
         var d = await _outcomes.Find(Builders<OutcomeDocument>.Filter.Eq(x => x.Id, commandId.ToString("D"))).FirstOrDefaultAsync(cancellationToken);

@@ -43,6 +43,13 @@ public sealed class SqliteCommandOutcomes(SqliteDatabase database, string name) 
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public Task RecordAsync(CommandOutcome outcome, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await RecordAsync(connection, transaction, outcome, cancellationToken);
+            return 0;
+        }, cancellationToken);
+
     public async Task<CommandOutcome?> FindAsync(Guid commandId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);

@@ -71,6 +71,25 @@ public sealed class When_a_command_runs_once
     }
 
     [Fact]
+    public async Task Should_record_a_command_without_a_store_write_after_it_ran_and_not_run_a_known_repeat()
+    {
+        var key = new CommandKey(Guid.NewGuid(), "KillTask", "ns/g");
+        var signals = 0;
+        Task<Result> Kill()
+        {
+            signals++;
+            return Task.FromResult(new Result("g", signals));
+        }
+
+        var first = await Once.RunThenRecordAsync(key, Kill, Ct);
+        var again = await Once.RunThenRecordAsync(key with { Repeated = true }, Kill, Ct);
+
+        Assert.Equal(first, again);
+        Assert.Equal(1, signals);
+        Assert.True(_store.Kept.ContainsKey(key.Id));
+    }
+
+    [Fact]
     public async Task Should_remember_nothing_for_a_message_without_an_id()
     {
         var runs = 0;
@@ -102,6 +121,9 @@ public sealed class When_a_command_runs_once
         }
 
         public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task RecordAsync(CommandOutcome outcome, CancellationToken cancellationToken) =>
+            Kept.TryAdd(outcome.CommandId, outcome) ? Task.CompletedTask : throw new InvalidOperationException("duplicate command id");
 
         public Task<CommandOutcome?> FindAsync(Guid commandId, CancellationToken cancellationToken) =>
             Task.FromResult(Kept.GetValueOrDefault(commandId));
