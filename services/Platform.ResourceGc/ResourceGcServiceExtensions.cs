@@ -7,6 +7,7 @@ using Platform.Contracts.Containers;
 using Platform.Contracts.Resources;
 using Platform.Hosting;
 using Platform.Hosting.Bus;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
@@ -49,6 +50,8 @@ public static class ResourceGcServiceExtensions
         services.AddSingleton(sp => (IOutboxStore)sp.GetRequiredService<IResourceStore>());
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IResourceStore>());
         services.AddSingleton(sp => (IVolumeStore)sp.GetRequiredService<IResourceStore>());
+        // Beside the outbox, in the same database: a snapshot write records its command's outcome in its own transaction.
+        services.AddCommandOutcomes(configuration, ResourceDatabase.Name, sp => sp.GetRequiredService<IResourceStore>().Outcomes);
         services.AddSingleton<Volumes.VolumeFolders>();
         services.AddSingleton<Volumes.VolumeService>();
         services.AddSingleton<Volumes.VolumeUses>();

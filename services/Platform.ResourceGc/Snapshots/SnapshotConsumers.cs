@@ -1,21 +1,25 @@
 using MassTransit;
 using Platform.Contracts.Resources;
 using Platform.Hosting.Bus;
+using Platform.Hosting.Commands;
 
 namespace Platform.ResourceGc.Snapshots;
 
-// Thin adapters: expected failures become error replies in the pipeline, the unexpected go to retry and _error.
+// Thin adapters: expected failures become error replies in the pipeline, the unexpected go to retry and _error. Writes
+// carry their command's key, so a redelivered or retried one answers what its first delivery did.
 
 public sealed class PrepareSnapshotConsumer(SnapshotService snapshots) : IConsumer<PrepareSnapshot>
 {
     public async Task Consume(ConsumeContext<PrepareSnapshot> context) =>
-        await context.ReplyAsync(await snapshots.PrepareAsync(context.Message, context.CancellationToken));
+        await context.ReplyAsync(await snapshots.PrepareAsync(context.Message, context.CancellationToken,
+            CommandKey.Of(context, context.Message.Namespace, $"{context.Message.Snapshotter}/{context.Message.Key}")));
 }
 
 public sealed class ViewSnapshotConsumer(SnapshotService snapshots) : IConsumer<ViewSnapshot>
 {
     public async Task Consume(ConsumeContext<ViewSnapshot> context) =>
-        await context.ReplyAsync(await snapshots.ViewAsync(context.Message, context.CancellationToken));
+        await context.ReplyAsync(await snapshots.ViewAsync(context.Message, context.CancellationToken,
+            CommandKey.Of(context, context.Message.Namespace, $"{context.Message.Snapshotter}/{context.Message.Key}")));
 }
 
 public sealed class GetSnapshotMountsConsumer(SnapshotService snapshots) : IConsumer<GetSnapshotMounts>
@@ -27,13 +31,15 @@ public sealed class GetSnapshotMountsConsumer(SnapshotService snapshots) : ICons
 public sealed class CommitSnapshotConsumer(SnapshotService snapshots) : IConsumer<CommitSnapshot>
 {
     public async Task Consume(ConsumeContext<CommitSnapshot> context) =>
-        await context.ReplyAsync(new SnapshotResult { Snapshot = await snapshots.CommitAsync(context.Message, context.CancellationToken) });
+        await context.ReplyAsync(new SnapshotResult { Snapshot = await snapshots.CommitAsync(context.Message, context.CancellationToken,
+            CommandKey.Of(context, context.Message.Namespace, $"{context.Message.Snapshotter}/{context.Message.Key}")) });
 }
 
 public sealed class RemoveSnapshotConsumer(SnapshotService snapshots) : IConsumer<RemoveSnapshot>
 {
     public async Task Consume(ConsumeContext<RemoveSnapshot> context) =>
-        await context.ReplyAsync(new SnapshotResult { Snapshot = await snapshots.RemoveAsync(context.Message, context.CancellationToken) });
+        await context.ReplyAsync(new SnapshotResult { Snapshot = await snapshots.RemoveAsync(context.Message, context.CancellationToken,
+            CommandKey.Of(context, context.Message.Namespace, $"{context.Message.Snapshotter}/{context.Message.Key}")) });
 }
 
 public sealed class StatSnapshotConsumer(SnapshotService snapshots) : IConsumer<StatSnapshot>

@@ -1,4 +1,5 @@
 using Platform.Common.Filters;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 
 namespace Platform.ResourceGc.Store;
@@ -24,20 +25,27 @@ public interface IResourceStore
 
     Task<SnapshotRecord?> GetSnapshotAsync(string ns, string snapshotter, string key, CancellationToken cancellationToken);
 
+    /// <summary>The command outcomes kept in this store's database, beside its outbox.</summary>
+    ICommandOutcomeStore Outcomes { get; }
+
     /// <summary>Inserts a snapshot: AlreadyExists for a taken key, NotFound/InvalidArgument for a missing or uncommitted parent, NotFound for a missing lease.</summary>
-    Task InsertSnapshotAsync(SnapshotRecord record, string? leaseId, EventFactory makeEvent, CancellationToken cancellationToken);
+    /// <param name="outcome">The command's outcome, recorded in the same transaction (<see cref="CommandOnce"/>); null for none.</param>
+    Task InsertSnapshotAsync(SnapshotRecord record, string? leaseId, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null);
 
     /// <summary>Active <paramref name="key"/> becomes committed <paramref name="name"/> (refused while referenced).</summary>
+    /// <param name="outcome">Makes the command's outcome from the committed record, recorded in the same transaction.</param>
     Task<SnapshotRecord> CommitSnapshotAsync(string ns, string snapshotter, string key, string name,
         IReadOnlyDictionary<string, string>? labels, string? leaseId, DateTimeOffset now, Func<SnapshotRecord, EventFactory> makeEvent,
-        CancellationToken cancellationToken);
+        CancellationToken cancellationToken, Func<SnapshotRecord, CommandOutcome?>? outcome = null);
 
     Task<SnapshotRecord> UpdateLabelsAsync(string ns, string snapshotter, string key,
         Func<SnapshotRecord, IReadOnlyDictionary<string, string>> apply, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>A user's removal: FailedPrecondition while it has children, references or a live lease holding it.</summary>
+    /// <param name="outcome">Makes the command's outcome from the removed record, recorded in the same transaction.</param>
     Task<SnapshotRecord> RemoveSnapshotAsync(string ns, string snapshotter, string key, DateTimeOffset now,
-        Func<SnapshotRecord, EventFactory> makeEvent, CancellationToken cancellationToken);
+        Func<SnapshotRecord, EventFactory> makeEvent, CancellationToken cancellationToken, Func<SnapshotRecord, CommandOutcome?>? outcome = null);
 
     /// <summary>The collector's removal: only if, at this moment, nothing protects it and it predates the pass; else null.</summary>
     Task<SnapshotRecord?> TryCollectSnapshotAsync(string ns, string snapshotter, string key, DateTimeOffset passStart,

@@ -4,6 +4,7 @@ using Platform.Common.Errors;
 using Platform.Common.Filters;
 using Platform.Contracts.Resources;
 using Platform.Hosting;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 using Platform.ResourceGc.Snapshots;
@@ -29,6 +30,9 @@ public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSi
     private readonly IMongoCollection<DirDoc> _dirs = database.GetCollection<DirDoc>("resources.dirs");
     private readonly IMongoCollection<AppliedDoc> _applied = database.GetCollection<AppliedDoc>("resources.applied");
     private readonly MongoOutbox _outbox = new(database, "resources");
+    private readonly MongoCommandOutcomes _outcomes = new(database, "resources");
+
+    public ICommandOutcomeStore Outcomes => _outcomes;
 
     public string Name => "resources";
 
@@ -66,7 +70,8 @@ public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSi
     public async Task<SnapshotRecord?> GetSnapshotAsync(string ns, string snapshotter, string key, CancellationToken cancellationToken) =>
         (await FindSnapshotAsync(null, SnapshotId(ns, snapshotter, key), cancellationToken))?.ToRecord();
 
-    public async Task InsertSnapshotAsync(SnapshotRecord record, string? leaseId, EventFactory makeEvent, CancellationToken cancellationToken)
+    public async Task InsertSnapshotAsync(SnapshotRecord record, string? leaseId, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null)
     {
         await _outbox.WriteAsync(async (s, ct) =>
         {
@@ -89,6 +94,8 @@ public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSi
             if (leaseId is not null)
                 await HoldAsync(s!, record.Namespace, leaseId, record.Snapshotter, record.Key, ct);
             await _outbox.AppendEventAsync(s, "snapshot", record.Namespace, $"{record.Snapshotter}/{record.Key}", makeEvent, ct);
+            if (outcome is not null)
+                await _outcomes.RecordAsync(s, outcome, ct);
             return 0;
         }, cancellationToken);
         signal.Notify();
@@ -96,7 +103,7 @@ public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSi
 
     public async Task<SnapshotRecord> CommitSnapshotAsync(string ns, string snapshotter, string key, string name,
         IReadOnlyDictionary<string, string>? labels, string? leaseId, DateTimeOffset now, Func<SnapshotRecord, EventFactory> makeEvent,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Func<SnapshotRecord, CommandOutcome?>? outcome = null)
     {
         var committed = await _outbox.WriteAsync(async (s, ct) =>
         {
@@ -126,6 +133,8 @@ public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSi
             if (leaseId is not null && holds.All(h => h.LeaseId != leaseId))
                 await HoldAsync(s!, ns, leaseId, snapshotter, name, ct);
             await _outbox.AppendEventAsync(s, "snapshot", ns, $"{snapshotter}/{name}", makeEvent(record), ct);
+            if (outcome?.Invoke(record) is { } recorded)
+                await _outcomes.RecordAsync(s, recorded, ct);
             return record;
         }, cancellationToken);
         signal.Notify();
@@ -145,7 +154,7 @@ public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSi
         }, cancellationToken);
 
     public async Task<SnapshotRecord> RemoveSnapshotAsync(string ns, string snapshotter, string key, DateTimeOffset now,
-        Func<SnapshotRecord, EventFactory> makeEvent, CancellationToken cancellationToken)
+        Func<SnapshotRecord, EventFactory> makeEvent, CancellationToken cancellationToken, Func<SnapshotRecord, CommandOutcome?>? outcome = null)
     {
         var removed = await _outbox.WriteAsync(async (s, ct) =>
         {
@@ -164,6 +173,8 @@ public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSi
             await DeleteSnapshotAsync(s!, stored, ct);
             var record = stored.ToRecord();
             await _outbox.AppendEventAsync(s, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(record), ct);
+            if (outcome?.Invoke(record) is { } recorded)
+                await _outcomes.RecordAsync(s, recorded, ct);
             return record;
         }, cancellationToken);
         signal.Notify();

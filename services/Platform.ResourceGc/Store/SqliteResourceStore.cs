@@ -5,6 +5,7 @@ using Platform.Common.Errors;
 using Platform.Common.Filters;
 using Platform.Contracts.Resources;
 using Platform.Hosting;
+using Platform.Hosting.Commands;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
 using Platform.ResourceGc.Snapshots;
@@ -23,6 +24,8 @@ public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxS
     private const string SnapshotColumns = "namespace, snapshotter, key, dir_id, kind, parent, labels, created_at, updated_at";
 
     public string Name => "resources";
+
+    public ICommandOutcomeStore Outcomes { get; } = new SqliteCommandOutcomes(database, ResourceDatabase.Name);
 
     public Task InitializeAsync(CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
@@ -69,7 +72,7 @@ public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxS
                     key         TEXT NOT NULL,
                     PRIMARY KEY (namespace, lease_id, snapshotter, key)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS lease_resources_key ON lease_resources (namespace, snapshotter, key);
-                """ + ContentSchema + VolumeSchema + SqliteOutbox.Schema, cancellationToken, t);
+                """ + ContentSchema + VolumeSchema + SqliteOutbox.Schema + SqliteCommandOutcomes.Schema, cancellationToken, t);
             // Files written before references were counted lack the column; each of their rows is one hold.
             await using (var columns = Command(c, t, "SELECT COUNT(*) FROM pragma_table_info('refs') WHERE name = 'holds';"))
                 if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
@@ -111,7 +114,8 @@ public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxS
     /// Inserts a new snapshot after checking, in the same transaction, that its key is free, its parent exists
     /// and is committed, and its lease (if any) exists.
     /// </summary>
-    public async Task InsertSnapshotAsync(SnapshotRecord record, string? leaseId, EventFactory makeEvent, CancellationToken cancellationToken)
+    public async Task InsertSnapshotAsync(SnapshotRecord record, string? leaseId, EventFactory makeEvent, CancellationToken cancellationToken,
+        CommandOutcome? outcome = null)
     {
         await database.WriteAsync(async (c, t) =>
         {
@@ -132,6 +136,8 @@ public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxS
             if (leaseId is not null)
                 await AddLeaseResourceAsync(c, t, record.Namespace, leaseId, record.Snapshotter, record.Key, cancellationToken);
             await SqliteOutbox.AppendEventAsync(c, t, "snapshot", record.Namespace, $"{record.Snapshotter}/{record.Key}", makeEvent, cancellationToken);
+            if (outcome is not null)
+                await SqliteCommandOutcomes.RecordAsync(c, t, outcome, cancellationToken);
             return 0;
         }, cancellationToken);
         signal.Notify();
@@ -140,7 +146,7 @@ public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxS
     /// <summary>Turns active <paramref name="key"/> into committed <paramref name="name"/>, same folder and parent.</summary>
     public async Task<SnapshotRecord> CommitSnapshotAsync(string ns, string snapshotter, string key, string name,
         IReadOnlyDictionary<string, string>? labels, string? leaseId, DateTimeOffset now, Func<SnapshotRecord, EventFactory> makeEvent,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Func<SnapshotRecord, CommandOutcome?>? outcome = null)
     {
         var committed = await database.WriteAsync(async (c, t) =>
         {
@@ -175,6 +181,8 @@ public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxS
             if (leaseId is not null)
                 await AddLeaseResourceAsync(c, t, ns, leaseId, snapshotter, name, cancellationToken);
             await SqliteOutbox.AppendEventAsync(c, t, "snapshot", ns, $"{snapshotter}/{name}", makeEvent(record), cancellationToken);
+            if (outcome?.Invoke(record) is { } recorded)
+                await SqliteCommandOutcomes.RecordAsync(c, t, recorded, cancellationToken);
             return record;
         }, cancellationToken);
         signal.Notify();
@@ -200,7 +208,7 @@ public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxS
     /// The record goes now; the caller removes the folder afterwards.
     /// </summary>
     public async Task<SnapshotRecord> RemoveSnapshotAsync(string ns, string snapshotter, string key, DateTimeOffset now,
-        Func<SnapshotRecord, EventFactory> makeEvent, CancellationToken cancellationToken)
+        Func<SnapshotRecord, EventFactory> makeEvent, CancellationToken cancellationToken, Func<SnapshotRecord, CommandOutcome?>? outcome = null)
     {
         var removed = await database.WriteAsync(async (c, t) =>
         {
@@ -214,6 +222,8 @@ public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxS
                 throw ResourceErrors.InUse(snapshotter, key, owners);
             await DeleteSnapshotRowsAsync(c, t, ns, snapshotter, key, cancellationToken);
             await SqliteOutbox.AppendEventAsync(c, t, "snapshot", ns, $"{snapshotter}/{key}", makeEvent(stored), cancellationToken);
+            if (outcome?.Invoke(stored) is { } recorded)
+                await SqliteCommandOutcomes.RecordAsync(c, t, recorded, cancellationToken);
             return stored;
         }, cancellationToken);
         signal.Notify();
