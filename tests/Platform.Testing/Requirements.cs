@@ -108,6 +108,17 @@ public static class Requirements
         Assert.Skip(message);
     }
 
+    /// <summary>Fails (CI) or skips (elsewhere) unless this runs as root, which <paramref name="why"/> needs.</summary>
+    public static void Root(string why)
+    {
+        if (IsRoot())
+            return;
+        var message = $"This needs root: {why}.";
+        if (InCi)
+            Assert.Fail(message);
+        Assert.Skip(message);
+    }
+
     private static bool IsRoot()
     {
         try
