@@ -54,6 +54,10 @@ Commands:
                 containerd when missing (--image-mb N, --image-rounds N, --run-rounds N);
                 --vs containerd runs Platform beside containerd instead, rounds alternating (--only
                 metadata|tasks|cli, --rounds N, --vs-task-runs N, --cli-runs N, --cli "dotnet PATH/platformctl.dll")
+  chaos [--seeds N] [--kills N]
+                process faults: SIGKILL platformd at random points of a create/delete storm, N kill points
+                (default 10) for each of seeds 1..N (default 3), and check that no acknowledged change or event
+                is lost; prints "seed S, kills K: operations acknowledged: ..., lost: 0, ..." per seed
   rootfs DIR    write a busybox root filesystem (Debian's busybox-static, a link per applet) into DIR
   identities    up's first step on its own (RabbitMQ must run): make sure the broker users platform-services
                 and platform-admin exist with the passwords in .run/services.bus and .run/admin.bus (0600; new
@@ -897,6 +901,36 @@ cmd_rootfs() {
     say "busybox root filesystem in $dir"
 }
 
+# Runs the process-fault test (tests/Platform.EndToEnd.Tests, When_platformd_is_killed_mid_storm) with more kill
+# points and seeds than .ci/run gives it, and prints its figures.
+cmd_chaos() {
+    local seeds=3 kills=10 seed rc=0 log
+    while (($#)); do
+        case "$1" in
+            --seeds) seeds="${2:?--seeds needs a number}"; shift 2 ;;
+            --kills) kills="${2:?--kills needs a number}"; shift 2 ;;
+            *) usage >&2; exit 2 ;;
+        esac
+    done
+    ensure_deps
+    ensure_rabbitmq
+    open_test_vhost
+    build_solution || exit 1
+    mkdir -p "$LOGS"
+    for ((seed = 1; seed <= seeds; seed++)); do
+        log="$LOGS/chaos-seed-$seed.log"
+        say "Seed $seed, $kills kills (log $log)"
+        if ! PLATFORM_CHAOS_SEED="$seed" PLATFORM_CHAOS_KILLS="$kills" timeout --kill-after=30s 30m dotnet test tests/Platform.EndToEnd.Tests \
+            -c Release --no-build --filter "FullyQualifiedName~When_platformd_is_killed_mid_storm" \
+            --logger "console;verbosity=detailed" >"$log" 2>&1; then
+            rc=1
+        fi
+        grep -m1 -o 'seed [0-9]*, kills [0-9]*: .*' "$log" || echo "seed $seed: no figures (see $log)"
+        ((rc == 0)) || grep -E 'Error Message|created \(acknowledged\)|deleted \(acknowledged\)' -A1 "$log" | head -20
+    done
+    return "$rc"
+}
+
 # ---------------------------------------------------------------------------------------------------
 
 main() {
@@ -908,6 +942,7 @@ main() {
         down) cmd_down "$@" ;;
         demo) (($# == 0)) || { usage >&2; exit 2; }; cmd_demo ;;
         bench) cmd_bench "$@" ;;
+        chaos) cmd_chaos "$@" ;;
         rootfs) (($# == 1)) || { usage >&2; exit 2; }; cmd_rootfs "$1" ;;
         identities) (($# == 0)) || { usage >&2; exit 2; }; cmd_identities ;;
         -h | --help | help) usage ;;
