@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Threading.Channels;
 using Platform.Common.Errors;
+using Platform.Common.Events;
 using Platform.Common.Filters;
 using Platform.Contracts;
 
