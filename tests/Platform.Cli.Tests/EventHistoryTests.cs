@@ -69,7 +69,7 @@ public sealed class When_a_user_asks_for_past_events(PlatformFixture fixture) : 
         var events = ctl.Start(stdout, stderr, stop.Token, ["events", "--since", "1h"]);
         await Eventually.TrueAsync(() => stderr.ToString().Contains(EventsCommand.Listening) || events.IsCompleted, Ct, because: "events should subscribe");
         Assert.False(events.IsCompleted, $"events ended early:\n{stderr}");
-        Assert.Contains(" old ", stdout.ToString());
+        await Eventually.TrueAsync(() => stdout.ToString().Contains(" old "), Ct, because: "the past create should be printed first");
 
         await CreateAsync(ctl, "new");
 
