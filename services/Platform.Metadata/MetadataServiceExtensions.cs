@@ -3,11 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Containers;
+using Platform.Contracts.Events;
 using Platform.Contracts.Images;
 using Platform.Common.Limits;
 using Platform.Hosting;
 using Platform.Hosting.Bus;
 using Platform.Hosting.Commands;
+using Platform.Hosting.History;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
 using Platform.Metadata.Containers;
@@ -67,6 +69,7 @@ public static class MetadataServiceExtensions
         // Containers and images append to one outbox in one database; one relay source reads it all. Registering the
         // image store here too would start a second relay loop over the same records and publish each event twice.
         services.AddSingleton(sp => (IOutboxStore)sp.GetRequiredService<IContainerStore>());
+        services.AddEventHistory<IContainerStore>();
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IContainerStore>());
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IImageStore>());
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IUserStore>());
@@ -90,6 +93,7 @@ public static class MetadataServiceExtensions
         .Add<DeleteContainerConsumer>(ContainerQueues.Delete)
         .Add<HoldContainerConsumer, HoldContainer>()
         .Add<TaskDeletedConsumer>(ContainerQueues.Events)
+        .Add<ReadEventHistoryConsumer<IContainerStore>>(EventHistoryQueues.Metadata)
         .Add<CreateImageConsumer, CreateImage>()
         .Add<GetImageConsumer, GetImage>()
         .Add<ListImagesConsumer, ListImages>()

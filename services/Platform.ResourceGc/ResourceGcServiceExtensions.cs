@@ -4,10 +4,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
 using Platform.Contracts.Containers;
+using Platform.Contracts.Events;
 using Platform.Contracts.Resources;
 using Platform.Hosting;
 using Platform.Hosting.Bus;
 using Platform.Hosting.Commands;
+using Platform.Hosting.History;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
@@ -48,6 +50,7 @@ public static class ResourceGcServiceExtensions
                 : new SqliteResourceStore(new SqliteDatabase(options.SqlitePathFor("resources")), signal);
         });
         services.AddSingleton(sp => (IOutboxStore)sp.GetRequiredService<IResourceStore>());
+        services.AddEventHistory<IResourceStore>();
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<IResourceStore>());
         services.AddSingleton(sp => (IVolumeStore)sp.GetRequiredService<IResourceStore>());
         // Beside the outbox, in the same database: a snapshot write records its command's outcome in its own transaction.
@@ -75,6 +78,7 @@ public static class ResourceGcServiceExtensions
 
     /// <summary>One queue per command or query, plus the subscription to container events.</summary>
     public static ConsumerEndpoints AddResourceGcConsumers(this ConsumerEndpoints endpoints) => endpoints
+        .Add<ReadEventHistoryConsumer<IResourceStore>>(EventHistoryQueues.ResourceGc)
         .Add<PrepareSnapshotConsumer, PrepareSnapshot>()
         .Add<ViewSnapshotConsumer, ViewSnapshot>()
         .Add<GetSnapshotMountsConsumer, GetSnapshotMounts>()

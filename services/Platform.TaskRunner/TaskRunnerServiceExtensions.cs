@@ -2,11 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Events;
 using Platform.Contracts.Networks;
 using Platform.Contracts.Tasks;
 using Platform.Hosting;
 using Platform.Hosting.Bus;
 using Platform.Hosting.Commands;
+using Platform.Hosting.History;
 using Platform.Hosting.Options;
 using Platform.Hosting.Outbox;
 using Platform.Hosting.Storage;
@@ -78,6 +80,7 @@ public static class TaskRunnerServiceExtensions
             return database.Mongo is { } mongo ? new MongoTaskStore(mongo, signal) : new SqliteTaskStore(database.Sqlite!, signal);
         });
         services.AddSingleton(sp => (IOutboxStore)sp.GetRequiredService<ITaskStore>());
+        services.AddEventHistory<ITaskStore>();
         services.AddSingleton(sp => (IInitializableStore)sp.GetRequiredService<ITaskStore>());
         // Beside the outbox, in the same database: a create or start records its command's outcome in its own transaction.
         services.AddCommandOutcomes(configuration, TaskDatabase.Name, sp =>
@@ -118,7 +121,8 @@ public static class TaskRunnerServiceExtensions
         .Add<GetNetworkConsumer>(NetworkQueues.Get)
         .Add<ListNetworksConsumer>(NetworkQueues.List)
         .Add<RemoveNetworkConsumer>(NetworkQueues.Remove)
-        .Add<PruneNetworksConsumer>(NetworkQueues.Prune);
+        .Add<PruneNetworksConsumer>(NetworkQueues.Prune)
+        .Add<ReadEventHistoryConsumer<ITaskStore>>(EventHistoryQueues.TaskRunner);
 
     /// <summary>WaitTask and ReadTaskLogs answers are held (up to a minute): this many waiters or followers are served at once.</summary>
     public const int HeldRequestLimit = 512;

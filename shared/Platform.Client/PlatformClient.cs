@@ -39,7 +39,7 @@ public sealed class PlatformClient : IAsyncDisposable
         Gc = new GcClient(this);
         Tasks = new TasksClient(this);
         Users = new UsersClient(this);
-        Events = new EventsClient(events);
+        Events = new EventsClient(events, this);
     }
 
     public PlatformClientOptions Options { get; }

@@ -1,4 +1,5 @@
 using Platform.Cli.Commands.Events;
+using Platform.Common.Events;
 using Platform.Common.Filters;
 using Platform.Contracts;
 using Platform.Contracts.Containers;

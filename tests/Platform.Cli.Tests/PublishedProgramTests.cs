@@ -118,6 +118,23 @@ public sealed class When_platformctl_runs_as_the_published_program(PlatformFixtu
     }
 
     [Fact]
+    public async Task Past_events_are_read_from_the_history_and_until_ends_the_run()
+    {
+        var program = await ProgramAsync();
+        var spec = _scratch.Write("history-spec.json", """{"ociVersion":"1.1.0"}"""u8.ToArray());
+        await OkAsync(program, "containers", "create", "earlier", "--runtime", "runc", "--spec", spec, "--label", "tier=back");
+        var until = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+        var json = await OkAsync(program, "-o", "json", "events", "--since", "1h", "--until", until);
+        var table = await OkAsync(program, "events", "--since", "1h", "--until", until, "--filter", "type==ContainerCreated");
+
+        var line = Output.Json(Assert.Single(json.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal("ContainerCreated", line.GetProperty("type").GetString());
+        Assert.Equal("back", line.GetProperty("container").GetProperty("labels").GetProperty("tier").GetString());
+        Assert.EndsWith($" ContainerCreated {_namespace} earlier 1\n", table.Stdout);
+    }
+
+    [Fact]
     public async Task Broker_users_are_added_listed_and_removed_through_the_management_api()
     {
         var program = await ProgramAsync();

@@ -16,7 +16,7 @@ namespace Platform.Metadata.Store;
 /// standalone server writes still work, but an event is then not atomic with its change).
 /// </summary>
 public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal signal)
-    : IContainerStore, IOutboxStore, IInitializableStore
+    : IContainerStore, IOutboxStore, IEventHistoryStore, IInitializableStore
 {
     private readonly MongoVersionedCollection<Container, ContainerDocument> _containers = new(
         database, signal, collection: "containers", kind: "container", keyField: "id",
@@ -102,6 +102,16 @@ public sealed class MongoContainerStore(IMongoDatabase database, OutboxSignal si
 
     public Task MarkPublishedAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken) =>
         _containers.MarkPublishedAsync(records, cancellationToken);
+
+    public Task<IReadOnlyList<HistoryRecord>> ReadHistoryAsync(string? after, DateTimeOffset? since, DateTimeOffset? until, int max,
+        CancellationToken cancellationToken) =>
+        _containers.History.ReadAsync(after, since, until, max, cancellationToken);
+
+    public Task<HistoryRecord?> FindHistoryAsync(Guid eventId, CancellationToken cancellationToken) =>
+        _containers.History.FindAsync(eventId, cancellationToken);
+
+    public Task<int> PruneHistoryAsync(DateTimeOffset olderThan, int keepAtMost, CancellationToken cancellationToken) =>
+        _containers.History.PruneAsync(olderThan, keepAtMost, cancellationToken);
 
     // Equality on the container's own fields; labels are the collection's.
     private static FilterDefinition<ContainerDocument>? FieldEquals(IReadOnlyList<string> path, string value)

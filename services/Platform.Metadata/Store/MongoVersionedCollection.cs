@@ -136,6 +136,9 @@ internal sealed class MongoVersionedCollection<T, TDocument>(
     public Task MarkPublishedAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken) =>
         _outbox.MarkPublishedAsync(records, cancellationToken);
 
+    /// <summary>The outbox as the metadata service's event history.</summary>
+    public MongoEventHistory History => _outbox.History;
+
     private static FilterDefinition<TDocument> AtVersion(string @namespace, string key, long expectedVersion) =>
         F.Eq("_id", MongoVersionedCollection.Key(@namespace, key)) & F.Eq("version", expectedVersion);
 

@@ -16,7 +16,7 @@ namespace Platform.Metadata.Store;
 /// keeps the schema and the row mapping.
 /// </summary>
 public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal signal)
-    : IContainerStore, IOutboxStore, IInitializableStore, IAsyncDisposable
+    : IContainerStore, IOutboxStore, IEventHistoryStore, IInitializableStore, IAsyncDisposable
 {
     // Rows read back in this order (see Read).
     private static readonly string[] Columns =
@@ -56,6 +56,7 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
                     task_hold       INTEGER NOT NULL DEFAULT 0,
                     PRIMARY KEY (namespace, id)) WITHOUT ROWID;
                 """ + SqliteOutbox.Schema + SqliteCommandOutcomes.Schema, cancellationToken, transaction);
+            await SqliteOutbox.MigrateAsync(connection, transaction, cancellationToken);
             // A file from before task holds: its containers may have live tasks nobody recorded, so each is "unknown" (its
             // deletion asks the task runner) until deleted; containers created from now on start with none.
             await using (var columns = connection.CreateCommand())
@@ -137,6 +138,16 @@ public sealed class SqliteContainerStore(SqliteDatabase database, OutboxSignal s
 
     public Task MarkPublishedAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken) =>
         _containers.MarkPublishedAsync(records, cancellationToken);
+
+    public Task<IReadOnlyList<HistoryRecord>> ReadHistoryAsync(string? after, DateTimeOffset? since, DateTimeOffset? until, int max,
+        CancellationToken cancellationToken) =>
+        SqliteEventHistory.ReadAsync(_database, after, since, until, max, cancellationToken);
+
+    public Task<HistoryRecord?> FindHistoryAsync(Guid eventId, CancellationToken cancellationToken) =>
+        SqliteEventHistory.FindAsync(_database, eventId, cancellationToken);
+
+    public Task<int> PruneHistoryAsync(DateTimeOffset olderThan, int keepAtMost, CancellationToken cancellationToken) =>
+        SqliteEventHistory.PruneAsync(_database, olderThan, keepAtMost, cancellationToken);
 
     // The container store owns the file the image store shares (see MetadataDatabase).
     public ValueTask DisposeAsync() => _database.DisposeAsync();

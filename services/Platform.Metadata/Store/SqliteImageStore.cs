@@ -47,6 +47,7 @@ public sealed class SqliteImageStore(SqliteDatabase database, OutboxSignal signa
                     PRIMARY KEY (namespace, name)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS images_target_digest ON images (namespace, target_digest);
                 """ + SqliteOutbox.Schema + SqliteCommandOutcomes.Schema, cancellationToken, transaction);
+            await SqliteOutbox.MigrateAsync(connection, transaction, cancellationToken);
             return 0;
         }, cancellationToken);
 

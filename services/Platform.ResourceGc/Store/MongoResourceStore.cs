@@ -20,7 +20,7 @@ namespace Platform.ResourceGc.Store;
 /// document cannot both commit, so a reference added concurrently with a collection either lands first (and
 /// the removal finds it) or fails with NotFound after it.
 /// </summary>
-public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSignal signal) : IResourceStore, IOutboxStore, IInitializableStore
+public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSignal signal) : IResourceStore, IOutboxStore, IEventHistoryStore, IInitializableStore
 {
     private readonly IMongoCollection<SnapshotDoc> _snapshots = database.GetCollection<SnapshotDoc>("resources.snapshots");
     private readonly IMongoCollection<RefDoc> _refs = database.GetCollection<RefDoc>("resources.refs");
@@ -383,6 +383,16 @@ public sealed partial class MongoResourceStore(IMongoDatabase database, OutboxSi
     public Task<IReadOnlyList<OutboxRecord>> ReadPendingAsync(int max, CancellationToken cancellationToken) => _outbox.ReadPendingAsync(max, cancellationToken);
 
     public Task MarkPublishedAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken) => _outbox.MarkPublishedAsync(records, cancellationToken);
+
+    public Task<IReadOnlyList<HistoryRecord>> ReadHistoryAsync(string? after, DateTimeOffset? since, DateTimeOffset? until, int max,
+        CancellationToken cancellationToken) =>
+        _outbox.History.ReadAsync(after, since, until, max, cancellationToken);
+
+    public Task<HistoryRecord?> FindHistoryAsync(Guid eventId, CancellationToken cancellationToken) =>
+        _outbox.History.FindAsync(eventId, cancellationToken);
+
+    public Task<int> PruneHistoryAsync(DateTimeOffset olderThan, int keepAtMost, CancellationToken cancellationToken) =>
+        _outbox.History.PruneAsync(olderThan, keepAtMost, cancellationToken);
 
     /// <summary>Deletes a snapshot document only if its counters are still as read; releases its parent and its lease holds.</summary>
     private async Task<bool> DeleteSnapshotAsync(IClientSessionHandle s, SnapshotDoc stored, CancellationToken ct)

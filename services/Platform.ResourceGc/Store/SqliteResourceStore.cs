@@ -19,7 +19,7 @@ namespace Platform.ResourceGc.Store;
 /// collector relies on instead of a global lock.
 /// </summary>
 public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxSignal signal)
-    : IResourceStore, IOutboxStore, IInitializableStore, IAsyncDisposable
+    : IResourceStore, IOutboxStore, IEventHistoryStore, IInitializableStore, IAsyncDisposable
 {
     private const string SnapshotColumns = "namespace, snapshotter, key, dir_id, kind, parent, labels, created_at, updated_at";
 
@@ -73,6 +73,7 @@ public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxS
                     PRIMARY KEY (namespace, lease_id, snapshotter, key)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS lease_resources_key ON lease_resources (namespace, snapshotter, key);
                 """ + ContentSchema + VolumeSchema + SqliteOutbox.Schema + SqliteCommandOutcomes.Schema, cancellationToken, t);
+            await SqliteOutbox.MigrateAsync(c, t, cancellationToken);
             // Files written before references were counted lack the column; each of their rows is one hold.
             await using (var columns = Command(c, t, "SELECT COUNT(*) FROM pragma_table_info('refs') WHERE name = 'holds';"))
                 if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
@@ -497,6 +498,16 @@ public sealed partial class SqliteResourceStore(SqliteDatabase database, OutboxS
 
     public Task MarkPublishedAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken) =>
         SqliteOutbox.MarkPublishedAsync(database, records, cancellationToken);
+
+    public Task<IReadOnlyList<HistoryRecord>> ReadHistoryAsync(string? after, DateTimeOffset? since, DateTimeOffset? until, int max,
+        CancellationToken cancellationToken) =>
+        SqliteEventHistory.ReadAsync(database, after, since, until, max, cancellationToken);
+
+    public Task<HistoryRecord?> FindHistoryAsync(Guid eventId, CancellationToken cancellationToken) =>
+        SqliteEventHistory.FindAsync(database, eventId, cancellationToken);
+
+    public Task<int> PruneHistoryAsync(DateTimeOffset olderThan, int keepAtMost, CancellationToken cancellationToken) =>
+        SqliteEventHistory.PruneAsync(database, olderThan, keepAtMost, cancellationToken);
 
     public ValueTask DisposeAsync() => database.DisposeAsync();
 

@@ -16,7 +16,7 @@ namespace Platform.TaskRunner.Store;
 /// work, but they are then not atomic with each other).
 /// </summary>
 public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
-    : ITaskStore, IOutboxStore, IInitializableStore
+    : ITaskStore, IOutboxStore, IEventHistoryStore, IInitializableStore
 {
     private const string Kind = "task";
     private readonly IMongoCollection<TaskDocument> _tasks = database.GetCollection<TaskDocument>("tasks");
@@ -139,6 +139,16 @@ public sealed class MongoTaskStore(IMongoDatabase database, OutboxSignal signal)
 
     public Task MarkPublishedAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken) =>
         _outbox.MarkPublishedAsync(records, cancellationToken);
+
+    public Task<IReadOnlyList<HistoryRecord>> ReadHistoryAsync(string? after, DateTimeOffset? since, DateTimeOffset? until, int max,
+        CancellationToken cancellationToken) =>
+        _outbox.History.ReadAsync(after, since, until, max, cancellationToken);
+
+    public Task<HistoryRecord?> FindHistoryAsync(Guid eventId, CancellationToken cancellationToken) =>
+        _outbox.History.FindAsync(eventId, cancellationToken);
+
+    public Task<int> PruneHistoryAsync(DateTimeOffset olderThan, int keepAtMost, CancellationToken cancellationToken) =>
+        _outbox.History.PruneAsync(olderThan, keepAtMost, cancellationToken);
 
     /// <summary>The version-conditioned replace behind both updates; with an exit, keeps it in the same transaction.</summary>
     private async Task<bool> ReplaceAsync(TaskRecord task, long expectedVersion, ExitRecord? exit, EventFactory? makeEvent, CancellationToken cancellationToken,

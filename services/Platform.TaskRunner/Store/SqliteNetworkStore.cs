@@ -34,6 +34,7 @@ public sealed class SqliteNetworkStore(SqliteDatabase database, OutboxSignal sig
                     created_at INTEGER NOT NULL,
                     PRIMARY KEY (namespace, name)) WITHOUT ROWID;
                 """ + SqliteOutbox.Schema, cancellationToken, transaction);
+            await SqliteOutbox.MigrateAsync(connection, transaction, cancellationToken);
             return 0;
         }, cancellationToken);
 

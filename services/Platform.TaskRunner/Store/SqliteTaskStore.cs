@@ -16,7 +16,7 @@ namespace Platform.TaskRunner.Store;
 /// processes are a JSON column (they are only ever read and written with their task).
 /// </summary>
 public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal)
-    : ITaskStore, IOutboxStore, IInitializableStore, IAsyncDisposable
+    : ITaskStore, IOutboxStore, IEventHistoryStore, IInitializableStore, IAsyncDisposable
 {
     private const string Kind = "task";
     private const string Columns = "namespace, container_id, runtime, status, pid, snapshotter, snapshot_key, created_at, started_at, exit_status, exited_at, execs, version, privileged, health";
@@ -59,6 +59,7 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
                     PRIMARY KEY (namespace, container_id, exec_id)) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS task_exits_exited_at ON task_exits (exited_at);
                 """ + SqliteOutbox.Schema + SqliteCommandOutcomes.Schema, cancellationToken, transaction);
+            await SqliteOutbox.MigrateAsync(connection, transaction, cancellationToken);
             // Files written before the runtime policy lack the column; their tasks ran as their specs said, unrecorded.
             await using (var columns = connection.CreateCommand())
             {
@@ -222,6 +223,16 @@ public sealed class SqliteTaskStore(SqliteDatabase database, OutboxSignal signal
 
     public Task MarkPublishedAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken) =>
         SqliteOutbox.MarkPublishedAsync(database, records, cancellationToken);
+
+    public Task<IReadOnlyList<HistoryRecord>> ReadHistoryAsync(string? after, DateTimeOffset? since, DateTimeOffset? until, int max,
+        CancellationToken cancellationToken) =>
+        SqliteEventHistory.ReadAsync(database, after, since, until, max, cancellationToken);
+
+    public Task<HistoryRecord?> FindHistoryAsync(Guid eventId, CancellationToken cancellationToken) =>
+        SqliteEventHistory.FindAsync(database, eventId, cancellationToken);
+
+    public Task<int> PruneHistoryAsync(DateTimeOffset olderThan, int keepAtMost, CancellationToken cancellationToken) =>
+        SqliteEventHistory.PruneAsync(database, olderThan, keepAtMost, cancellationToken);
 
     public ValueTask DisposeAsync() => database.DisposeAsync();
 

@@ -1,5 +1,6 @@
 using Platform.Contracts;
 using Platform.Contracts.Containers;
+using Platform.Contracts.Events;
 using Platform.Contracts.Images;
 using Platform.Contracts.Networks;
 using Platform.Contracts.Resources;
@@ -39,6 +40,8 @@ public static class ClientCommands
         typeof(ListTaskStats), typeof(TopTask), typeof(CopyToTask), typeof(CopyFromTask),
         typeof(AttachTask), typeof(WriteTaskStdin), typeof(CloseTaskStdin), typeof(ResizeTask),
         typeof(GetTask), typeof(ListTasks), typeof(ListPids), typeof(WaitTask), typeof(ReadTaskLogs),
+        // Every service: its own event history.
+        typeof(ReadEventHistory),
     ];
 
     /// <summary>Every command and query a client may send.</summary>
@@ -51,5 +54,12 @@ public static class ClientCommands
     /// what it could never be allowed to send.
     /// </summary>
     public static IEnumerable<string> QueuesFor(Access access) =>
-        Types.Where(t => RequiresAttribute.Of(t) <= access).Select(QueueNames.Of).Order(StringComparer.Ordinal);
+        Types.Where(t => RequiresAttribute.Of(t) <= access).SelectMany(QueuesOf).Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The queues (unprefixed) a command or query is sent to: its own (<see cref="QueueNames"/>), or one per service for a
+    /// query every service answers from its own store (<see cref="ReadEventHistory"/>).
+    /// </summary>
+    public static IReadOnlyList<string> QueuesOf(Type messageType) =>
+        messageType == typeof(ReadEventHistory) ? EventHistoryQueues.All : [QueueNames.Of(messageType)];
 }

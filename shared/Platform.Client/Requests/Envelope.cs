@@ -103,6 +103,13 @@ internal static class Envelope
         }
     }
 
+    /// <summary>
+    /// An event of the event history (its URN and its JSON, as the service stored it), read as <see cref="ReadEvent"/>
+    /// reads a published one; null for an event type this client does not know.
+    /// </summary>
+    public static IPlatformEvent? DecodeEvent(string messageType, string json) =>
+        EventTypes.TryGetValue(messageType, out var type) ? JsonSerializer.Deserialize(json, Options.GetTypeInfo(type)) as IPlatformEvent : null;
+
     /// <summary>Every event type by its URN.</summary>
     private static readonly Dictionary<string, Type> EventTypes = EventTopology.EventTypes.ToDictionary(
         t => t.GetCustomAttribute<MessageUrnAttribute>()?.Urn.ToString() ?? throw new InvalidOperationException($"{t.FullName} has no [MessageUrn]"),

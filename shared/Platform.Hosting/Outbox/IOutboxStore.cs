@@ -2,7 +2,8 @@ namespace Platform.Hosting.Outbox;
 
 /// <summary>
 /// The relay's view of a service store's outbox. Writers add records inside the transaction of the change
-/// they describe; the relay reads them in commit order and removes them once the broker confirmed them.
+/// they describe; the relay reads them in commit order and marks them published once the broker confirmed them
+/// (they stay as the store's event history, <see cref="IEventHistoryStore"/>, until pruned).
 /// </summary>
 public interface IOutboxStore
 {
@@ -12,6 +13,6 @@ public interface IOutboxStore
     /// <summary>Up to <paramref name="max"/> unpublished records, oldest first.</summary>
     Task<IReadOnlyList<OutboxRecord>> ReadPendingAsync(int max, CancellationToken cancellationToken);
 
-    /// <summary>Forgets records the broker has confirmed. Idempotent.</summary>
+    /// <summary>Marks records the broker has confirmed as published: never read as pending again. Idempotent.</summary>
     Task MarkPublishedAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken);
 }

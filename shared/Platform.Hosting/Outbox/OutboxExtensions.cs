@@ -1,13 +1,17 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Hosting.History;
 using Platform.Hosting.Options;
 
 namespace Platform.Hosting.Outbox;
 
 public static class OutboxExtensions
 {
-    /// <summary>The relay and its wake-up signal; a service adds its store as an <see cref="IOutboxStore"/>.</summary>
+    /// <summary>
+    /// The relay and its wake-up signal, and the pruning of the history the relay leaves behind; a service adds its store
+    /// as an <see cref="IOutboxStore"/>.
+    /// </summary>
     public static IServiceCollection AddOutboxRelay(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -17,6 +21,7 @@ public static class OutboxExtensions
             services.AddSingleton<OutboxRelay>();
             services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         }
+        services.AddEventHistoryPruning(configuration);
         return services;
     }
 }

@@ -9,10 +9,10 @@ namespace Platform.Hosting.Outbox;
 /// <summary>
 /// Relays stored events to RabbitMQ: reads a batch in commit order, publishes a run of events of one type
 /// without awaiting each confirm in turn (one awaited publish at a time is ~5x slower here), and awaits the
-/// confirms before publishing an event of another type, then forgets the batch. Each event type goes out
+/// confirms before publishing an event of another type, then marks the batch published (it stays as history). Each event type goes out
 /// through its own exchange (and channel), so two types published together can be routed in either order;
 /// the barrier keeps commit order across types, which is what lets a subscriber rely on, say, TaskStarted
-/// arriving before TaskExited. A crash before the forget republishes the batch with the same event ids
+/// arriving before TaskExited. A crash before the batch is marked published republishes it with the same event ids
 /// (at least once; consumers drop duplicates by id). One loop per store in this process.
 /// </summary>
 public sealed class OutboxRelay(

@@ -8,7 +8,9 @@ namespace Platform.Hosting.Storage;
 
 /// <summary>
 /// The outbox, sequence counters and transaction handling every MongoDB store shares. Outbox documents are
-/// ordered by an ObjectId taken at write time (monotonic within one process).
+/// ordered by an ObjectId taken at write time (monotonic within one process). Published documents stay, marked, as
+/// the event history (<see cref="MongoEventHistory"/>) until pruned; the relay finds unpublished ones on the
+/// (published, order) index.
 /// </summary>
 public sealed class MongoOutbox(IMongoDatabase database, string service)
 {
@@ -20,9 +22,13 @@ public sealed class MongoOutbox(IMongoDatabase database, string service)
     {
         await _outbox.Indexes.CreateOneAsync(new CreateIndexModel<OutboxDocument>(
             Builders<OutboxDocument>.IndexKeys.Ascending(d => d.Order), new CreateIndexOptions { Name = "order" }), cancellationToken: cancellationToken);
+        await History.InitializeAsync(cancellationToken);
         var hello = await database.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1), cancellationToken: cancellationToken);
         _transactions = hello.Contains("setName") || hello.GetValue("msg", "").AsString == "isdbgrid";
     }
+
+    /// <summary>The outbox read as the store's event history.</summary>
+    public MongoEventHistory History => new(_outbox);
 
     /// <summary>True when the server supports multi-document transactions (replica set or sharded cluster).</summary>
     public bool Transactional => _transactions ?? false;
@@ -67,6 +73,8 @@ public sealed class MongoOutbox(IMongoDatabase database, string service)
             Order = ObjectId.GenerateNewId(),
             MessageType = EventCodec.NameOf(e.GetType()),
             Payload = EventCodec.Serialize(e),
+            Published = false,
+            EventTime = e.Timestamp.UtcTicks,
         };
         return session is null
             ? _outbox.InsertOneAsync(document, cancellationToken: cancellationToken)
@@ -75,15 +83,17 @@ public sealed class MongoOutbox(IMongoDatabase database, string service)
 
     public async Task<IReadOnlyList<OutboxRecord>> ReadPendingAsync(int max, CancellationToken cancellationToken)
     {
-        var documents = await _outbox.Find(FilterDefinition<OutboxDocument>.Empty)
+        var documents = await _outbox.Find(d => d.Published == false)
             .Sort(Builders<OutboxDocument>.Sort.Ascending(d => d.Order)).Limit(max).ToListAsync(cancellationToken);
         return documents.Select(d => new OutboxRecord(0, Guid.Parse(d.EventId), d.MessageType, d.Payload)).ToList();
     }
 
+    /// <summary>Marks records the broker has confirmed: the relay skips them, the history keeps them until pruned.</summary>
     public Task MarkPublishedAsync(IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
     {
         var ids = records.Select(r => r.EventId.ToString()).ToList();
-        return _outbox.DeleteManyAsync(d => ids.Contains(d.EventId), cancellationToken);
+        return _outbox.UpdateManyAsync(d => ids.Contains(d.EventId), Builders<OutboxDocument>.Update.Set(d => d.Published, true),
+            cancellationToken: cancellationToken);
     }
 
     internal sealed class OutboxDocument
@@ -92,6 +102,8 @@ public sealed class MongoOutbox(IMongoDatabase database, string service)
         [BsonElement("order")] public ObjectId Order { get; set; }
         [BsonElement("type")] public string MessageType { get; set; } = "";
         [BsonElement("payload")] public string Payload { get; set; } = "";
+        [BsonElement("published")] public bool Published { get; set; }
+        [BsonElement("time")] public long EventTime { get; set; }
     }
 
     internal sealed class SequenceDocument

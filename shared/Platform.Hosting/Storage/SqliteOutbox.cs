@@ -6,7 +6,9 @@ namespace Platform.Hosting.Storage;
 
 /// <summary>
 /// The outbox and per-object sequence tables every SQLite store shares. Writes happen inside the caller's
-/// transaction, so an event exists exactly when the change it describes was committed.
+/// transaction, so an event exists exactly when the change it describes was committed. Published events stay, marked,
+/// as the event history (<see cref="SqliteEventHistory"/>) until pruned; the relay reads only unpublished ones, through a
+/// partial index that holds nothing else, so a long history costs it nothing.
 /// </summary>
 public static class SqliteOutbox
 {
@@ -15,7 +17,9 @@ public static class SqliteOutbox
             position     INTEGER PRIMARY KEY AUTOINCREMENT,
             event_id     TEXT NOT NULL,
             message_type TEXT NOT NULL,
-            payload      TEXT NOT NULL);
+            payload      TEXT NOT NULL,
+            published    INTEGER NOT NULL DEFAULT 0,
+            event_time   INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE IF NOT EXISTS sequences (
             kind      TEXT NOT NULL,
             namespace TEXT NOT NULL,
@@ -23,6 +27,28 @@ public static class SqliteOutbox
             last      INTEGER NOT NULL,
             PRIMARY KEY (kind, namespace, id)) WITHOUT ROWID;
         """;
+
+    /// <summary>
+    /// Brings an outbox made before the history up to date (its rows were all unpublished: published ones were deleted),
+    /// and adds the indexes. Run it after <see cref="Schema"/>, in the same transaction.
+    /// </summary>
+    public static async Task MigrateAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using (var columns = connection.CreateCommand())
+        {
+            columns.Transaction = transaction;
+            columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'published';";
+            if ((long)(await columns.ExecuteScalarAsync(cancellationToken))! == 0)
+                await SqliteDatabase.ExecuteAsync(connection, """
+                    ALTER TABLE outbox ADD COLUMN published INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE outbox ADD COLUMN event_time INTEGER NOT NULL DEFAULT 0;
+                    """, cancellationToken, transaction);
+        }
+        await SqliteDatabase.ExecuteAsync(connection, """
+            CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (position) WHERE published = 0;
+            CREATE INDEX IF NOT EXISTS outbox_event_time ON outbox (event_time);
+            """, cancellationToken, transaction);
+    }
 
     /// <summary>Allocates the next sequence number of one object; it survives the object's deletion.</summary>
     public static async Task<long> NextSequenceAsync(SqliteConnection connection, SqliteTransaction transaction,
@@ -53,10 +79,11 @@ public static class SqliteOutbox
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "INSERT INTO outbox (event_id, message_type, payload) VALUES ($id, $type, $payload);";
+        command.CommandText = "INSERT INTO outbox (event_id, message_type, payload, event_time) VALUES ($id, $type, $payload, $time);";
         command.Parameters.AddWithValue("$id", e.EventId.ToString());
         command.Parameters.AddWithValue("$type", EventCodec.NameOf(e.GetType()));
         command.Parameters.AddWithValue("$payload", EventCodec.Serialize(e));
+        command.Parameters.AddWithValue("$time", e.Timestamp.UtcTicks);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -64,7 +91,7 @@ public static class SqliteOutbox
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT position, event_id, message_type, payload FROM outbox ORDER BY position LIMIT $max;";
+        command.CommandText = "SELECT position, event_id, message_type, payload FROM outbox WHERE published = 0 ORDER BY position LIMIT $max;";
         command.Parameters.AddWithValue("$max", max);
         var records = new List<OutboxRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -73,6 +100,7 @@ public static class SqliteOutbox
         return records;
     }
 
+    /// <summary>Marks records the broker has confirmed: the relay skips them, the history keeps them until pruned.</summary>
     public static Task MarkPublishedAsync(SqliteDatabase database, IReadOnlyList<OutboxRecord> records, CancellationToken cancellationToken)
     {
         if (records.Count == 0)
@@ -80,7 +108,7 @@ public static class SqliteOutbox
         var positions = string.Join(',', records.Select(r => r.Position));
         return database.WriteAsync(async (connection, transaction) =>
         {
-            await SqliteDatabase.ExecuteAsync(connection, $"DELETE FROM outbox WHERE position IN ({positions});", cancellationToken, transaction);
+            await SqliteDatabase.ExecuteAsync(connection, $"UPDATE outbox SET published = 1 WHERE position IN ({positions});", cancellationToken, transaction);
             return 0;
         }, cancellationToken);
     }

@@ -29,8 +29,8 @@ public sealed class ClientCommandsTests
     public void Every_command_the_services_serve_is_a_client_command_unless_it_is_internal()
     {
         var commands = Served.Where(s => !typeof(IPlatformEvent).IsAssignableFrom(s.Message)).ToList();
-        Assert.All(commands, s => Assert.Equal(QueueNames.Of(s.Message), s.Queue));
-        var expected = commands.Where(s => RequiresAttribute.Of(s.Message) != Access.Service).Select(s => s.Message.Name).Order().ToList();
+        Assert.All(commands, s => Assert.Contains(s.Queue, ClientCommands.QueuesOf(s.Message)));
+        var expected = commands.Where(s => RequiresAttribute.Of(s.Message) != Access.Service).Select(s => s.Message.Name).Distinct().Order().ToList();
         Assert.Equal(expected, ClientCommands.All.Select(t => t.Name).Order().ToList());
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Cli.Output;
+using Platform.Common.Events;
 using Platform.Contracts;
 using Platform.Contracts.Containers;
 using Platform.Contracts.Resources;

@@ -1,14 +1,14 @@
 using Platform.Common.Filters;
 using Platform.Contracts;
 
-namespace Platform.Cli.Commands.Events;
+namespace Platform.Common.Events;
 
 /// <summary>
 /// An event's fields for filters: <c>type</c> (e.g. ContainerCreated), <c>namespace</c>, <c>id</c> (the container's id,
 /// the snapshot's key or the lease's id) and <c>labels.&lt;key&gt;</c> (the object's, when the event carries them).
 /// Anything else is absent.
 /// </summary>
-internal sealed class EventFields(IPlatformEvent e) : IFieldSource
+public sealed class EventFields(IPlatformEvent e) : IFieldSource
 {
     public bool TryGetField(IReadOnlyList<string> fieldPath, out string value)
     {

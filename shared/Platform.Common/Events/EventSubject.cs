@@ -5,10 +5,10 @@ using Platform.Contracts.Networks;
 using Platform.Contracts.Resources;
 using Platform.Contracts.Tasks;
 
-namespace Platform.Cli.Commands.Events;
+namespace Platform.Common.Events;
 
 /// <summary>What an event is about. A new event type shows up here or its id and labels stay absent to filters.</summary>
-internal static class EventSubject
+public static class EventSubject
 {
     /// <summary>
     /// The container's id (also of task events), the snapshot's key, the lease's id, the image's name or the content's
