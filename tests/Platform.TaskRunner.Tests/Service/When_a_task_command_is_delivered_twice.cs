@@ -1,7 +1,5 @@
 using System.Runtime.Versioning;
 using System.Text.Json;
-using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using Platform.Common.Errors;
 using Platform.Contracts;
 using Platform.Contracts.Tasks;
@@ -69,18 +67,11 @@ public sealed class When_a_task_command_is_delivered_twice(TaskFixture fixture) 
 
     private static string Json(TaskInfo task) => JsonSerializer.Serialize(task);
 
-    /// <summary>Sends a request with a chosen message id, as a redelivery of the same message carries; an error reply throws.</summary>
-    private async Task<TResult> SendAsync<T, TResult>(T request, Guid messageId)
+    private Task<TResult> SendAsync<T, TResult>(T request, Guid messageId)
         where T : class
         where TResult : class
     {
         Requirements.Runtime();
-        var bus = fixture.Services.GetRequiredService<IBus>();
-        var requests = bus.CreateRequestClient<T>(new Uri($"queue:{fixture.Prefix}{QueueNames.Of<T>()}"), RequestTimeout.After(s: 30));
-        var response = await requests.GetResponse<TResult, ErrorReply>(request, x => x.UseExecute(context => context.MessageId = messageId), Ct);
-        if (response.Is(out Response<TResult>? result))
-            return result.Message;
-        Assert.True(response.Is(out Response<ErrorReply>? error));
-        throw new PlatformException(error.Message.Kind, error.Message.Message);
+        return SameMessage.SendAsync<T, TResult>(fixture, request, messageId, Ct);
     }
 }
